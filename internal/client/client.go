@@ -1,0 +1,398 @@
+// Package client talks to Harness's SCIM 2.0 and NextGen API-key endpoints.
+//
+// It knows Harness's wire formats and quirks (see harness-api.md in the
+// design notes) and hides them behind typed methods and typed errors. It has
+// no Terraform imports: the provider injects a Logger.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// DefaultEndpoint is Harness SaaS's gateway.
+const DefaultEndpoint = "https://app.harness.io/gateway"
+
+// Generation selects the SCIM API family.
+type Generation string
+
+// SCIM generations.
+const (
+	NextGen  Generation = "nextgen"
+	FirstGen Generation = "firstgen"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxRetries     = 8
+	DefaultRetryWaitMin   = 1 * time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultRequestTimeout = 60 * time.Second
+)
+
+// Config configures a Client.
+type Config struct {
+	// Endpoint is the gateway base URL, e.g. https://app.harness.io/gateway.
+	Endpoint  string
+	AccountID string
+	// APIKey is a NextGen personal (pat.) or service-account (sat.) token,
+	// or a FirstGen API key for FirstGen SCIM.
+	APIKey     string
+	Generation Generation
+	// MaxRetries is how many times a failed request is retried; 0 means
+	// DefaultMaxRetries, a negative value disables retries.
+	MaxRetries     int
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	RequestTimeout time.Duration
+	UserAgent      string
+	Logger         Logger
+	// HTTPClient overrides the pooled go-cleanhttp client (tests).
+	HTTPClient *http.Client
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	base    *url.URL
+	http    *http.Client
+	log     Logger
+	masker  *masker
+	sleepFn func(ctx context.Context, d time.Duration) error
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint
+	}
+	base, err := ValidateEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.AccountID == "" {
+		return nil, errors.New("account ID is empty")
+	}
+	if cfg.APIKey == "" {
+		return nil, errors.New("API key is empty")
+	}
+	if cfg.Generation == "" {
+		cfg.Generation = NextGen
+	}
+	if cfg.Generation != NextGen && cfg.Generation != FirstGen {
+		return nil, fmt.Errorf("unknown SCIM generation %q", cfg.Generation)
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-harness-scim"
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = cleanhttp.DefaultPooledClient()
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = nopLogger{}
+	}
+	return &Client{
+		cfg:     cfg,
+		base:    base,
+		http:    hc,
+		log:     log,
+		masker:  newMasker(cfg.APIKey),
+		sleepFn: sleepCtx,
+	}, nil
+}
+
+// AccountID is the configured account identifier.
+func (c *Client) AccountID() string { return c.cfg.AccountID }
+
+// Generation is the configured SCIM generation.
+func (c *Client) Generation() Generation { return c.cfg.Generation }
+
+// Endpoint is the configured gateway base URL.
+func (c *Client) Endpoint() string { return c.base.String() }
+
+// ValidateEndpoint parses a gateway URL and refuses plain http:// unless the
+// host is a loopback address, so credentials never cross a network in clear.
+func ValidateEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("endpoint %q has no host; use a URL such as %s", raw, DefaultEndpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("endpoint %q must not carry a query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("endpoint %q uses plain http:// to a non-loopback host; use https:// (plain http is only allowed for 127.0.0.1, ::1 and localhost)", raw)
+		}
+	default:
+		return nil, fmt.Errorf("endpoint %q must start with https://", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback IP.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// authKind selects the credential header of an API family (harness-api.md 6.1).
+type authKind int
+
+const (
+	// authBearer sends "Authorization: Bearer <key>", the only header SCIM reads.
+	authBearer authKind = iota
+	// authAPIKey sends "x-api-key: <key>" for the NextGen REST APIs.
+	authAPIKey
+)
+
+// request describes one API call.
+type request struct {
+	method string
+	path   string // below the endpoint, starting with "/"
+	query  url.Values
+	body   any
+	auth   authKind
+	// scim marks SCIM routes: they take and answer application/scim+json.
+	scim bool
+	// secretResponse keeps the response body out of the logs.
+	secretResponse bool
+	// apiKey overrides the configured credential (ephemeral checks).
+	apiKey string
+}
+
+// response is a successful answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	// attempts and uncertain mirror APIError's fields.
+	attempts  int
+	uncertain bool
+}
+
+// do sends req, retrying connection errors, 429 and 5xx except 501 with
+// capped exponential backoff and full jitter, honouring Retry-After. When out
+// is non-nil and the answer has a body, the body is decoded into it.
+func (c *Client) do(ctx context.Context, req *request, out any) (*response, error) {
+	var payload []byte
+	if req.body != nil {
+		var err error
+		payload, err = json.Marshal(req.body)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
+		}
+	}
+	target := *c.base
+	target.Path = c.base.Path + req.path
+	if req.query != nil {
+		target.RawQuery = req.query.Encode()
+	}
+	uncertain := false
+	for attempt := 1; ; attempt++ {
+		resp, err := c.attempt(ctx, req, &target, payload, attempt)
+		if err == nil && resp.status < 300 {
+			resp.attempts, resp.uncertain = attempt, uncertain
+			if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
+				if err := json.Unmarshal(resp.body, out); err != nil {
+					return resp, fmt.Errorf("decoding %s %s response: %w", req.method, req.path, err)
+				}
+			}
+			return resp, nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
+		}
+		var apiErr *APIError
+		retryable := false
+		var retryAfter time.Duration
+		if err != nil {
+			// Connection-level failure: the request may or may not have
+			// reached Harness.
+			retryable = true
+		} else {
+			apiErr = decodeError(req.method, req.path, resp.status, resp.header, resp.body)
+			apiErr.Attempts, apiErr.Uncertain = attempt, uncertain
+			retryable = resp.status == http.StatusTooManyRequests ||
+				(resp.status >= 500 && resp.status != http.StatusNotImplemented)
+			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), time.Now())
+		}
+		if !retryable || attempt > c.cfg.MaxRetries {
+			if apiErr != nil {
+				return nil, apiErr
+			}
+			return nil, fmt.Errorf("%s %s: %w (after %d attempts)", req.method, req.path, err, attempt)
+		}
+		if err != nil || resp.status >= 500 {
+			uncertain = true
+		}
+		wait := c.backoff(attempt, retryAfter)
+		c.log.Debug(ctx, "retrying Harness API request", map[string]any{
+			"method": req.method, "path": req.path, "attempt": attempt,
+			"wait": wait.String(), "reason": retryReason(err, apiErr),
+		})
+		if err := c.sleepFn(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+		}
+	}
+}
+
+// attempt sends the request once. A nil error with a status >= 300 is an
+// HTTP-level failure; a non-nil error is a transport failure.
+func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, payload []byte, n int) (*response, error) {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	hreq, err := http.NewRequestWithContext(actx, req.method, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	ctype := "application/json"
+	if req.scim {
+		ctype = "application/scim+json"
+	}
+	hreq.Header.Set("Accept", ctype+", application/json")
+	if payload != nil {
+		hreq.Header.Set("Content-Type", ctype)
+	}
+	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
+	key := c.cfg.APIKey
+	if req.apiKey != "" {
+		key = req.apiKey
+	}
+	switch req.auth {
+	case authBearer:
+		hreq.Header.Set("Authorization", "Bearer "+key)
+	case authAPIKey:
+		hreq.Header.Set("x-api-key", key)
+		hreq.Header.Set("Harness-Account", c.cfg.AccountID)
+	}
+
+	start := time.Now()
+	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
+	if payload != nil {
+		fields["request_body"] = c.masker.body(payload)
+	}
+	hresp, err := c.http.Do(hreq)
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if err != nil {
+		fields["error"] = c.masker.mask(err.Error())
+		c.log.Debug(ctx, "Harness API request failed", fields)
+		return nil, err
+	}
+	defer hresp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, 64<<20))
+	if err != nil {
+		fields["error"] = c.masker.mask(err.Error())
+		c.log.Debug(ctx, "Harness API response unreadable", fields)
+		return nil, err
+	}
+	fields["status"] = hresp.StatusCode
+	if req.secretResponse && hresp.StatusCode < 300 {
+		fields["response_body"] = "(redacted: the response holds a secret)"
+	} else if len(data) > 0 {
+		fields["response_body"] = c.masker.body(data)
+	}
+	c.log.Debug(ctx, "Harness API request", fields)
+	return &response{status: hresp.StatusCode, header: hresp.Header, body: data}, nil
+}
+
+// backoff returns the wait before retry number attempt: full jitter over a
+// capped exponential window, or Retry-After when Harness sent one (capped at
+// RetryWaitMax so a hostile header cannot stall an apply for hours).
+func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, c.cfg.RetryWaitMax)
+	}
+	window := c.cfg.RetryWaitMin << min(attempt-1, 20)
+	if window <= 0 || window > c.cfg.RetryWaitMax {
+		window = c.cfg.RetryWaitMax
+	}
+	// Keep at least half the window so retries still spread out.
+	half := window / 2
+	return half + rand.N(window-half+1)
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func retryReason(err error, apiErr *APIError) string {
+	if apiErr != nil {
+		return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
+	}
+	return err.Error()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,236 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors. Every *APIError matches exactly one of them with errors.Is,
+// chosen from the HTTP status and, where Harness's status is misleading, from
+// Harness's own error code (see ErrorKind).
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrRateLimited  = errors.New("rate limited")
+	ErrValidation   = errors.New("invalid request")
+	ErrServer       = errors.New("server error")
+)
+
+// ErrorKind classifies an APIError.
+type ErrorKind int
+
+// Error kinds, one per sentinel error.
+const (
+	KindUnknown ErrorKind = iota
+	KindNotFound
+	KindConflict
+	KindUnauthorized
+	KindForbidden
+	KindRateLimited
+	KindValidation
+	KindServer
+)
+
+var kindSentinels = map[ErrorKind]error{
+	KindNotFound:     ErrNotFound,
+	KindConflict:     ErrConflict,
+	KindUnauthorized: ErrUnauthorized,
+	KindForbidden:    ErrForbidden,
+	KindRateLimited:  ErrRateLimited,
+	KindValidation:   ErrValidation,
+	KindServer:       ErrServer,
+}
+
+// FieldError is one entry of a Harness FailureDTO "errors" list.
+type FieldError struct {
+	FieldID string `json:"fieldId"`
+	Error   string `json:"error"`
+}
+
+// APIError is a non-2xx answer from Harness, decoded from whichever of
+// Harness's error shapes the body used (harness-api.md 1.9 and 6.2).
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	// Code is Harness's error code (INVALID_ARGUMENT, DUPLICATE_FIELD, ...),
+	// empty for SCIM errors, which carry none.
+	Code string
+	// Message is Harness's own message: "detail" for SCIM errors, "message"
+	// for NextGen ErrorDTO/FailureDTO, the first response message for
+	// FirstGen RestResponse bodies.
+	Message string
+	// SCIMStatus is the numeric "status" of a SCIM error body, which can
+	// differ from the HTTP status (POST failures answer 409 with status 404).
+	SCIMStatus    int
+	FieldErrors   []FieldError
+	CorrelationID string
+	Kind          ErrorKind
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Uncertain is true when an earlier attempt failed in a way that leaves
+	// open whether Harness applied it (connection dropped, 5xx).
+	Uncertain bool
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	for _, fe := range e.FieldErrors {
+		if fe.FieldID != "" && !strings.Contains(e.Message, fe.Error) {
+			fmt.Fprintf(&b, " (%s: %s)", fe.FieldID, fe.Error)
+		}
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is lets errors.Is(err, ErrNotFound) and friends work on *APIError.
+func (e *APIError) Is(target error) bool {
+	return kindSentinels[e.Kind] == target
+}
+
+// IsNotFound reports whether err means the object does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsConflict reports whether err means the object already exists.
+func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }
+
+// AsAPIError returns err as an *APIError when it is one.
+func AsAPIError(err error) (*APIError, bool) {
+	var apiErr *APIError
+	ok := errors.As(err, &apiErr)
+	return apiErr, ok
+}
+
+// errorBody is the union of every error shape Harness answers with.
+type errorBody struct {
+	// SCIM error: {"detail":"...","status":404,"schemas":[...Error]}.
+	Detail  *string         `json:"detail"`
+	Schemas []string        `json:"schemas"`
+	Status  json.RawMessage `json:"status"`
+	// NextGen ErrorDTO / FailureDTO: {"status":"ERROR","code":"...","message":"..."}.
+	Code          string       `json:"code"`
+	Message       string       `json:"message"`
+	CorrelationID string       `json:"correlationId"`
+	Errors        []FieldError `json:"errors"`
+	// FirstGen RestResponse: {"responseMessages":[{"code":..,"level":..,"message":..}]}.
+	ResponseMessages []struct {
+		Code    string `json:"code"`
+		Level   string `json:"level"`
+		Message string `json:"message"`
+	} `json:"responseMessages"`
+}
+
+// decodeError builds an APIError from a failed response.
+func decodeError(method, path string, status int, header http.Header, body []byte) *APIError {
+	e := &APIError{Method: method, Path: path, StatusCode: status}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		// FirstGen puts its RestResponse in a header on some failures.
+		if h := header.Get("X-Harness-Error"); h != "" {
+			body = []byte(h)
+		}
+	}
+	var eb errorBody
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+		switch {
+		case eb.Detail != nil || isSCIMError(eb.Schemas):
+			if eb.Detail != nil {
+				e.Message = *eb.Detail
+			}
+			e.SCIMStatus = scimStatus(eb.Status)
+		case eb.Code != "" || eb.Message != "":
+			e.Code = eb.Code
+			e.Message = eb.Message
+			e.CorrelationID = eb.CorrelationID
+			e.FieldErrors = eb.Errors
+		case len(eb.ResponseMessages) > 0:
+			m := eb.ResponseMessages[0]
+			for _, rm := range eb.ResponseMessages {
+				if rm.Level == "ERROR" {
+					m = rm
+					break
+				}
+			}
+			e.Code, e.Message = m.Code, m.Message
+		}
+	} else if len(body) > 0 {
+		// A proxy or gateway page: keep a short, single-line excerpt.
+		text := strings.Join(strings.Fields(string(body)), " ")
+		if len(text) > 200 {
+			text = text[:200] + "..."
+		}
+		e.Message = "unexpected non-JSON response: " + text
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	e.Kind = classify(status, e.Code)
+	return e
+}
+
+func isSCIMError(schemas []string) bool {
+	for _, s := range schemas {
+		if strings.HasSuffix(s, ":Error") {
+			return true
+		}
+	}
+	return false
+}
+
+// scimStatus reads a SCIM error status that Harness sends as a number and
+// the RFC as a string.
+func scimStatus(raw json.RawMessage) int {
+	s := strings.Trim(string(raw), `"`)
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// classify maps an HTTP status and Harness code to an ErrorKind. Codes win
+// over statuses because Harness answers 400 for duplicates and for missing
+// objects in the NextGen API-key family (harness-api.md 3.2).
+func classify(status int, code string) ErrorKind {
+	switch code {
+	case "DUPLICATE_FIELD":
+		return KindConflict
+	case "RESOURCE_NOT_FOUND", "RESOURCE_NOT_FOUND_EXCEPTION", "ENTITY_NOT_FOUND":
+		return KindNotFound
+	case "INVALID_TOKEN", "EXPIRED_TOKEN":
+		return KindUnauthorized
+	case "NG_ACCESS_DENIED", "ACCESS_DENIED":
+		return KindForbidden
+	}
+	switch {
+	case status == http.StatusUnauthorized:
+		return KindUnauthorized
+	case status == http.StatusForbidden:
+		return KindForbidden
+	case status == http.StatusNotFound:
+		return KindNotFound
+	case status == http.StatusConflict || status == http.StatusPreconditionFailed:
+		return KindConflict
+	case status == http.StatusTooManyRequests:
+		return KindRateLimited
+	case status >= 500:
+		return KindServer
+	case status >= 400:
+		return KindValidation
+	}
+	return KindUnknown
+}

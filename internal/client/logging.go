@@ -1,0 +1,60 @@
+package client
+
+import (
+	"context"
+	"regexp"
+	"strings"
+)
+
+// Logger receives one structured debug line per HTTP attempt. The provider
+// adapts it to tflog; every field value has already been masked.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+
+// SecretPattern matches Harness NextGen token secrets: the 4-part
+// <pat|sat>.<account>.<tokenId>.<secret> form and the legacy 3-part form
+// (harness-api.md 4).
+var SecretPattern = regexp.MustCompile(`\b(?:pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?`)
+
+// secretJSONField matches JSON string members whose name says they hold a
+// secret, including Harness's one-shot token answer {"data":"pat...."}.
+var secretJSONField = regexp.MustCompile(`(?i)("(?:password|encodedPassword|secret|token|apiKey|api_key|decryptedKey)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+const maxLoggedBody = 4096
+
+// masker removes credentials from everything the client logs.
+type masker struct {
+	literals []string
+}
+
+func newMasker(secrets ...string) *masker {
+	m := &masker{}
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			m.literals = append(m.literals, s)
+		}
+	}
+	return m
+}
+
+// mask replaces configured secrets and anything shaped like a Harness token.
+func (m *masker) mask(s string) string {
+	for _, lit := range m.literals {
+		s = strings.ReplaceAll(s, lit, "***")
+	}
+	return SecretPattern.ReplaceAllString(s, "***")
+}
+
+// body masks and truncates a JSON body for logging.
+func (m *masker) body(b []byte) string {
+	s := secretJSONField.ReplaceAllString(m.mask(string(b)), `$1"***"`)
+	if len(s) > maxLoggedBody {
+		s = s[:maxLoggedBody] + "...(truncated)"
+	}
+	return s
+}

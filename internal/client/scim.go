@@ -1,0 +1,277 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// SCIM schema URNs.
+const (
+	SchemaUser         = "urn:ietf:params:scim:schemas:core:2.0:User"
+	SchemaGroup        = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	SchemaPatchOp      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	SchemaListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+)
+
+// SCIMPageSize is the page size used when listing; Harness advertises
+// filter.maxResults=1000 in its ServiceProviderConfig.
+const SCIMPageSize = 1000
+
+// SCIMBasePath is the SCIM base path of an account below the gateway
+// (harness-api.md 1.1).
+func SCIMBasePath(gen Generation, accountID string) string {
+	if gen == FirstGen {
+		return "/api/scim/account/" + url.PathEscape(accountID)
+	}
+	return "/ng/api/scim/account/" + url.PathEscape(accountID)
+}
+
+// SCIMTenantURL is the URL an identity provider is given as its SCIM tenant
+// URL for this client's account and generation.
+func (c *Client) SCIMTenantURL() string {
+	return c.base.String() + SCIMBasePath(c.cfg.Generation, c.cfg.AccountID)
+}
+
+func (c *Client) scimPath(parts ...string) string {
+	p := SCIMBasePath(c.cfg.Generation, c.cfg.AccountID)
+	for _, part := range parts {
+		p += "/" + url.PathEscape(part)
+	}
+	return p
+}
+
+func (c *Client) scim(method string, body any, parts ...string) *request {
+	return &request{method: method, path: c.scimPath(parts...), body: body, auth: authBearer, scim: true}
+}
+
+// SCIMName is the SCIM "name" complex attribute. NextGen answers carry
+// displayName; FirstGen and NextGen-with-PL_NEW_SCIM_STANDARDS answers carry
+// givenName and familyName (harness-api.md 1.5).
+type SCIMName struct {
+	GivenName   string `json:"givenName,omitempty"`
+	FamilyName  string `json:"familyName,omitempty"`
+	Formatted   string `json:"formatted,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
+}
+
+// SCIMEmail is one entry of "emails".
+type SCIMEmail struct {
+	Value   string `json:"value"`
+	Primary bool   `json:"primary,omitempty"`
+	Type    string `json:"type,omitempty"`
+}
+
+// SCIMMeta is the SCIM "meta" attribute (NextGen with PL_NEW_SCIM_STANDARDS).
+type SCIMMeta struct {
+	ResourceType string `json:"resourceType,omitempty"`
+	Created      string `json:"created,omitempty"`
+	LastModified string `json:"lastModified,omitempty"`
+}
+
+// SCIMGroupRef is one entry of a user's "groups".
+type SCIMGroupRef struct {
+	Value   string `json:"value"`
+	Display string `json:"display,omitempty"`
+}
+
+// SCIMUser is a SCIM user as Harness reads and writes it.
+type SCIMUser struct {
+	Schemas     []string       `json:"schemas,omitempty"`
+	ID          string         `json:"id,omitempty"`
+	ExternalID  string         `json:"externalId,omitempty"`
+	UserName    string         `json:"userName"`
+	DisplayName string         `json:"displayName,omitempty"`
+	Active      *bool          `json:"active,omitempty"`
+	Emails      []SCIMEmail    `json:"emails,omitempty"`
+	Name        *SCIMName      `json:"name,omitempty"`
+	Groups      []SCIMGroupRef `json:"groups,omitempty"`
+	Meta        *SCIMMeta      `json:"meta,omitempty"`
+}
+
+// IsActive treats a missing "active" as active.
+func (u *SCIMUser) IsActive() bool { return u.Active == nil || *u.Active }
+
+// SCIMPatchOp is one PATCH operation.
+type SCIMPatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path,omitempty"`
+	Value any    `json:"value,omitempty"`
+}
+
+// SCIMPatch is a PATCH request body; Harness requires the capital O.
+type SCIMPatch struct {
+	Schemas    []string      `json:"schemas"`
+	Operations []SCIMPatchOp `json:"Operations"`
+}
+
+// NewSCIMPatch wraps ops in a PatchOp message.
+func NewSCIMPatch(ops ...SCIMPatchOp) *SCIMPatch {
+	return &SCIMPatch{Schemas: []string{SchemaPatchOp}, Operations: ops}
+}
+
+// scimList is Harness's ListResponse. totalResults is the size of the page,
+// not the number of matches (harness-api.md 1.6), so callers page until an
+// empty page.
+type scimList[T any] struct {
+	TotalResults int `json:"totalResults"`
+	StartIndex   int `json:"startIndex"`
+	ItemsPerPage int `json:"itemsPerPage"`
+	Resources    []T `json:"Resources"`
+}
+
+// scimSearch pages through a SCIM list endpoint. Harness skips startIndex-1
+// raw rows and NextGen may then drop rows it hides, so pages advance by the
+// requested count and stop at an empty page or, when nothing can have been
+// hidden, at a short page.
+func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
+	var all []T
+	for start := 1; ; start += SCIMPageSize {
+		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
+		if filter != "" {
+			q.Set("filter", filter)
+		}
+		req := c.scim(http.MethodGet, nil, resource)
+		req.query = q
+		var page scimList[T]
+		if _, err := c.do(ctx, req, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Resources...)
+		if limit > 0 && len(all) >= limit {
+			return all[:limit], nil
+		}
+		if len(page.Resources) == 0 || (c.cfg.Generation == FirstGen && len(page.Resources) < SCIMPageSize) {
+			return all, nil
+		}
+	}
+}
+
+// eqFilter builds `attr eq "value"`. Harness ignores the attribute name and
+// strips the first and last character of the right-hand side, so the value
+// is sent without escaping; values holding a double quote cannot be matched.
+func eqFilter(attr, value string) (string, error) {
+	if strings.ContainsAny(value, "\"\n") {
+		return "", fmt.Errorf("%q cannot be searched for: Harness SCIM filters cannot hold double quotes or newlines", value)
+	}
+	return fmt.Sprintf("%s eq %q", attr, value), nil
+}
+
+// CreateSCIMUser POSTs a user. Harness answers 201 with the existing user
+// when the email is already known, so this also adopts (harness-api.md 1.4).
+func (c *Client) CreateSCIMUser(ctx context.Context, u *SCIMUser) (*SCIMUser, error) {
+	var out SCIMUser
+	body := *u
+	body.Schemas = []string{SchemaUser}
+	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Users"), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, fmt.Errorf("POST %s: Harness answered without a user id", c.scimPath("Users"))
+	}
+	return &out, nil
+}
+
+// GetSCIMUser reads a user by id.
+func (c *Client) GetSCIMUser(ctx context.Context, id string) (*SCIMUser, error) {
+	var out SCIMUser
+	if _, err := c.do(ctx, c.scim(http.MethodGet, nil, "Users", id), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Users", id), StatusCode: http.StatusOK,
+			Message: "Harness answered with an empty user", Kind: KindNotFound}
+	}
+	return &out, nil
+}
+
+// FindSCIMUserByUserName finds a SCIM-managed user by email. Harness matches
+// the stored lower-case email exactly, so the value is lower-cased first.
+// It returns an ErrNotFound error when there is no such user.
+func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*SCIMUser, error) {
+	want := strings.ToLower(strings.TrimSpace(userName))
+	filter, err := eqFilter("userName", want)
+	if err != nil {
+		return nil, err
+	}
+	users, err := scimSearch[SCIMUser](ctx, c, "Users", filter, 0)
+	if err != nil {
+		return nil, err
+	}
+	// A filter Harness cannot parse returns every user, so check the match.
+	for i := range users {
+		if strings.EqualFold(users[i].UserName, want) {
+			return &users[i], nil
+		}
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Users"), StatusCode: http.StatusOK,
+		Message: fmt.Sprintf("no SCIM user with userName %q", want), Kind: KindNotFound}
+}
+
+// ListSCIMUsers returns every SCIM-managed user of the account.
+func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
+	return scimSearch[SCIMUser](ctx, c, "Users", "", 0)
+}
+
+// ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when
+// the PUT deactivates the user; the result is then nil.
+func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*SCIMUser, error) {
+	body := *u
+	body.Schemas = []string{SchemaUser}
+	body.ID = id
+	var out SCIMUser
+	if _, err := c.do(ctx, c.scim(http.MethodPut, &body, "Users", id), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, nil
+	}
+	return &out, nil
+}
+
+// PatchSCIMUser applies ops. Harness answers 204 when the ops deactivate the
+// user; the result is then nil. NextGen reports an unknown id as a 400
+// "User does not exist", which is returned as ErrNotFound.
+func (c *Client) PatchSCIMUser(ctx context.Context, id string, ops ...SCIMPatchOp) (*SCIMUser, error) {
+	var out SCIMUser
+	_, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(ops...), "Users", id), &out)
+	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && strings.Contains(apiErr.Message, "does not exist") {
+			apiErr.Kind = KindNotFound
+		}
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, nil
+	}
+	return &out, nil
+}
+
+// DeleteSCIMUser deletes a user. Harness never answers 404 here: NextGen
+// relays a 400 "Token is not valid." and FirstGen a 401 for an id it does not
+// know (harness-api.md 1.8). On those answers the user is looked up, and a
+// user that is gone is reported as ErrNotFound; a real credential problem
+// keeps its original error.
+func (c *Client) DeleteSCIMUser(ctx context.Context, id string) error {
+	_, err := c.do(ctx, c.scim(http.MethodDelete, nil, "Users", id), nil)
+	if err == nil {
+		return nil
+	}
+	return confirmGone(err, func() error { _, gerr := c.GetSCIMUser(ctx, id); return gerr })
+}
+
+// confirmGone turns a misleading 400/401 from a DELETE into ErrNotFound when
+// a follow-up read says the object does not exist.
+func confirmGone(err error, read func() error) error {
+	apiErr, ok := AsAPIError(err)
+	if !ok || (apiErr.Kind != KindUnauthorized && apiErr.Kind != KindValidation) {
+		return err
+	}
+	if rerr := read(); IsNotFound(rerr) {
+		apiErr.Kind = KindNotFound
+	}
+	return err
+}

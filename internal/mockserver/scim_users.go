@@ -1,0 +1,581 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Operation names of the SCIM user routes (NextGen and FirstGen share them).
+const (
+	OpCreateUser  = "CreateUser"
+	OpGetUser     = "GetUser"
+	OpSearchUsers = "SearchUsers"
+	OpReplaceUser = "ReplaceUser"
+	OpPatchUser   = "PatchUser"
+	OpDeleteUser  = "DeleteUser"
+)
+
+const (
+	schemaUser         = "urn:ietf:params:scim:schemas:core:2.0:User"
+	schemaListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	schemaPatchOp      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	// metaTimeLayout is yyyy-MM-dd'T'HH:mm:ss.SSSZ (harness-api.md 1.5).
+	metaTimeLayout = "2006-01-02T15:04:05.000-0700"
+)
+
+func (s *Server) userRoutes(base string) {
+	s.handle("POST "+base+"/Users", OpCreateUser, familySCIM, s.createUser)
+	s.handle("GET "+base+"/Users", OpSearchUsers, familySCIM, s.searchUsers)
+	s.handle("GET "+base+"/Users/{id}", OpGetUser, familySCIM, s.getUser)
+	s.handle("PUT "+base+"/Users/{id}", OpReplaceUser, familySCIM, s.replaceUser)
+	s.handle("PATCH "+base+"/Users/{id}", OpPatchUser, familySCIM, s.patchUser)
+	s.handle("DELETE "+base+"/Users/{id}", OpDeleteUser, familySCIM, s.deleteUser)
+}
+
+// ---- wire types ----
+
+type scimNameOut struct {
+	GivenName   string `json:"givenName,omitempty"`
+	FamilyName  string `json:"familyName,omitempty"`
+	Formatted   string `json:"formatted,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
+}
+
+type scimEmailOut struct {
+	Value   string `json:"value"`
+	Primary bool   `json:"primary"`
+}
+
+type scimMetaOut struct {
+	ResourceType string `json:"resourceType"`
+	Created      string `json:"created"`
+	LastModified string `json:"lastModified"`
+	Version      string `json:"version"`
+	Location     string `json:"location"`
+}
+
+type scimGroupRefOut struct {
+	Value   string  `json:"value"`
+	Ref     *string `json:"ref"`
+	Display string  `json:"display"`
+}
+
+type scimUserOut struct {
+	Schemas     []string          `json:"schemas"`
+	ID          string            `json:"id"`
+	ExternalID  string            `json:"externalId,omitempty"`
+	UserName    string            `json:"userName"`
+	DisplayName string            `json:"displayName,omitempty"`
+	Active      bool              `json:"active"`
+	Emails      []scimEmailOut    `json:"emails,omitempty"`
+	Name        *scimNameOut      `json:"name,omitempty"`
+	Groups      []scimGroupRefOut `json:"groups,omitempty"`
+	Meta        *scimMetaOut      `json:"meta,omitempty"`
+}
+
+type scimListOut struct {
+	Schemas      []string `json:"schemas"`
+	TotalResults int      `json:"totalResults"`
+	Resources    []any    `json:"Resources"`
+	StartIndex   int      `json:"startIndex"`
+	ItemsPerPage int      `json:"itemsPerPage"`
+}
+
+// scimUserIn is what Harness reads from a POST/PUT body (harness-api.md
+// 1.3); everything else is ignored.
+type scimUserIn struct {
+	UserName    *string         `json:"userName"`
+	DisplayName *string         `json:"displayName"`
+	Active      json.RawMessage `json:"active"`
+	ExternalID  *string         `json:"externalId"`
+	Name        *struct {
+		GivenName  *string `json:"givenName"`
+		FamilyName *string `json:"familyName"`
+	} `json:"name"`
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// names returns display, given and family names per 1.3: an empty
+// displayName falls back to "given family"; a missing name object makes
+// both parts the display name.
+func (in *scimUserIn) names() (display, given, family string) {
+	display = strings.TrimSpace(deref(in.DisplayName))
+	if in.Name != nil {
+		given, family = deref(in.Name.GivenName), deref(in.Name.FamilyName)
+	}
+	if display == "" {
+		display = strings.TrimSpace(given + " " + family)
+	}
+	if in.Name == nil {
+		given, family = display, display
+	}
+	return display, given, family
+}
+
+// parseSCIMBool reads a SCIM boolean, also in the string form Entra sends
+// ("False"). present is false when the attribute is absent or null.
+func parseSCIMBool(raw json.RawMessage) (value, present bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return false, false
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b, true
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		if v, err := strconv.ParseBool(strings.TrimSpace(str)); err == nil {
+			return v, true
+		}
+	}
+	return false, false
+}
+
+// ---- response building ----
+
+func fmtMeta(t time.Time) string { return t.UTC().Format(metaTimeLayout) }
+
+// userOut renders a user as the profile's buildUserResponse does (1.5).
+// search selects the NextGen search variant, built by the FirstGen code.
+func (s *Server) userOut(u *User, search bool) scimUserOut {
+	p := s.opts.Profile
+	out := scimUserOut{
+		Schemas: []string{schemaUser}, ID: u.ID, UserName: u.Email, DisplayName: u.DisplayName,
+		Active: !u.Disabled, Emails: []scimEmailOut{{Value: u.Email, Primary: true}},
+	}
+	if p.Generation == NextGen {
+		out.ExternalID = u.ExternalID
+	}
+	given, family := u.GivenName, u.FamilyName
+	if given == "" {
+		given = u.DisplayName
+	}
+	if family == "" {
+		family = u.DisplayName
+	}
+	formatted := u.DisplayName
+	if u.GivenName != "" && u.FamilyName != "" {
+		formatted = u.GivenName + ", " + u.FamilyName
+	}
+	fgStyle := p.Generation == FirstGen || search
+	switch {
+	case fgStyle:
+		out.Name = &scimNameOut{GivenName: given, FamilyName: family}
+		if p.NewSCIMStandards {
+			out.Name.Formatted = formatted
+		}
+	case p.NewSCIMStandards:
+		out.Name = &scimNameOut{GivenName: given, FamilyName: family, Formatted: formatted, DisplayName: u.DisplayName}
+	default:
+		out.Name = &scimNameOut{DisplayName: u.DisplayName}
+	}
+	if p.NewSCIMStandards {
+		out.Meta = &scimMetaOut{ResourceType: "User", Created: fmtMeta(u.Created), LastModified: fmtMeta(u.Modified)}
+		if p.Generation == NextGen {
+			empty := ""
+			for _, g := range s.store.groupsOf(u.ID) {
+				out.Groups = append(out.Groups, scimGroupRefOut{Value: g.ID, Ref: &empty, Display: g.Name})
+			}
+		}
+	}
+	return out
+}
+
+// visibleUser returns a user GET can see: NextGen needs account
+// membership; FirstGen also shows disabled users.
+func (s *Server) visibleUser(id string) *User {
+	u, ok := s.store.Users[id]
+	if !ok || !u.Member {
+		return nil
+	}
+	return u
+}
+
+func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
+	detail := "User does not exist in NG"
+	if s.opts.Profile.Generation == FirstGen {
+		detail = "User does not exist" // guessed wording for FirstGen
+	}
+	s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, detail)
+}
+
+// ---- handlers ----
+
+// createUser is POST /Users, idempotent by lower-cased email (1.4). Any
+// failure is HTTP 409 with a ScimError whose status is 404.
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
+	if !validContentType(w, r) {
+		return
+	}
+	var in scimUserIn
+	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+		return
+	}
+	email := strings.ToLower(strings.TrimSpace(deref(in.UserName)))
+	if email == "" || !strings.Contains(email, "@") {
+		// Guessed detail: Harness fails the invite, which create maps to 409.
+		s.writeSCIMError(w, r, http.StatusConflict, http.StatusNotFound, "Failed to create user: userName must be a valid email, got \""+email+"\"")
+		return
+	}
+	display, given, family := in.names()
+	fg := s.opts.Profile.Generation == FirstGen
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	u := s.store.userByEmail(email)
+	switch {
+	case u != nil && u.Member:
+		// Existing account user: run the PUT logic when disabled or when
+		// the name differs, then answer 201 with that user.
+		if u.Disabled || u.DisplayName != display {
+			u.Disabled = false
+			if display != "" {
+				u.DisplayName = display
+			}
+			if fg && in.Name != nil {
+				u.GivenName, u.FamilyName = given, family
+			}
+			u.Modified = now
+		}
+		u.Imported = true
+	case u != nil:
+		// Known to Harness but not in the account: an approved SCIM invite
+		// brings the same user (and id) back.
+		u.Member, u.Imported, u.Disabled = true, true, false
+		u.DisplayName, u.GivenName, u.FamilyName = display, given, family
+		if !fg {
+			u.ExternalID = deref(in.ExternalID)
+		}
+		u.Modified = now
+	default:
+		u = &User{
+			ID: newHarnessID(), Email: email, DisplayName: display, GivenName: given, FamilyName: family,
+			Imported: true, Member: true, Created: now, Modified: now, Seq: s.store.nextSeq(),
+		}
+		if !fg {
+			u.ExternalID = deref(in.ExternalID) // FirstGen create ignores externalId (1.3)
+		}
+		s.store.Users[u.ID] = u
+	}
+	c.changed = true
+	s.writeSCIM(w, r, http.StatusCreated, s.userOut(u, false))
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.visibleUser(r.PathValue("id"))
+	if u == nil {
+		s.userNotFound(w, r)
+		return
+	}
+	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
+}
+
+// parseSCIMFilter is Harness's filter parsing (1.6): URL-decode, split on
+// " eq ", take the right-hand side and drop its first and last character.
+// The attribute name is ignored. ok is false when there is no usable filter.
+func parseSCIMFilter(raw string) (value string, ok bool) {
+	if raw == "" {
+		return "", false
+	}
+	if dec, err := url.QueryUnescape(raw); err == nil {
+		raw = dec
+	}
+	parts := strings.SplitN(raw, " eq ", 2)
+	if len(parts) != 2 {
+		return "", false // logged and treated as no filter
+	}
+	rhs := parts[1]
+	if len(rhs) < 2 {
+		return "", true
+	}
+	return rhs[1 : len(rhs)-1], true
+}
+
+// pageParams reads startIndex and count with Harness's semantics: startIndex
+// defaults to 0 and N >= 1 skips N-1 rows; count defaults to 20.
+func pageParams(r *http.Request) (start, skip, count int) {
+	q := r.URL.Query()
+	start, _ = strconv.Atoi(q.Get("startIndex"))
+	count = 20
+	if v, err := strconv.Atoi(q.Get("count")); err == nil && v >= 0 {
+		count = v
+	}
+	if start >= 1 {
+		skip = start - 1
+	}
+	return start, skip, count
+}
+
+// page slices rows per pageParams and builds the ListResponse, whose
+// totalResults is the page size (1.6).
+func listOut(rows []any, r *http.Request) scimListOut {
+	start, skip, count := pageParams(r)
+	if skip > len(rows) {
+		skip = len(rows)
+	}
+	rows = rows[skip:]
+	if count < len(rows) {
+		rows = rows[:count]
+	}
+	if rows == nil {
+		rows = []any{}
+	}
+	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
+}
+
+func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
+	value, filtered := parseSCIMFilter(r.URL.Query().Get("filter"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rows []any
+	for _, u := range s.store.sortedUsers() {
+		if !u.Imported || !u.Member {
+			continue
+		}
+		if filtered && u.Email != value {
+			continue
+		}
+		rows = append(rows, s.userOut(u, true))
+	}
+	s.writeSCIM(w, r, http.StatusOK, listOut(rows, r))
+}
+
+// replaceUser is PUT /Users/{id} (1.8): only displayName (or given+family),
+// userName and active are replaced; FirstGen also takes given and family
+// names. active=false answers 200 with an empty body.
+func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
+	if !validContentType(w, r) {
+		return
+	}
+	var in scimUserIn
+	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.visibleUser(r.PathValue("id"))
+	if u == nil {
+		writeEmpty(w, http.StatusNotFound)
+		return
+	}
+	p := s.opts.Profile
+	active, hasActive := parseSCIMBool(in.Active)
+	if p.Generation == NextGen && p.UserDeletionV2 && !hasActive {
+		// NPE on the missing field, caught as a 404 with a null detail.
+		s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, "")
+		return
+	}
+	now := s.now()
+	display, given, family := in.names()
+	if email := strings.ToLower(strings.TrimSpace(deref(in.UserName))); email != "" && email != u.Email {
+		if other := s.store.userByEmail(email); other != nil && other.ID != u.ID {
+			// Guessed: the email update fails and PUT reports it as 404.
+			s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, "User with email "+email+" already exists")
+			return
+		}
+		u.Email = email
+	}
+	if display != "" {
+		u.DisplayName = display
+	}
+	if p.Generation == FirstGen && in.Name != nil {
+		u.GivenName, u.FamilyName = given, family
+	}
+	u.Imported = true
+	u.Modified = now
+	c.changed = true
+	if hasActive && !active {
+		s.deactivate(u, now)
+		writeEmpty(w, http.StatusOK)
+		return
+	}
+	if hasActive && active {
+		u.Disabled = false
+	}
+	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
+}
+
+// deactivate applies active=false: NextGen removes the user from the
+// account; FirstGen deletes it with PL_USER_DELETION_V2, otherwise disables
+// it and drops it from its SCIM groups (1.7).
+func (s *Server) deactivate(u *User, now time.Time) {
+	p := s.opts.Profile
+	switch {
+	case p.Generation == NextGen:
+		s.store.removeUserFromAccount(u, now)
+	case p.UserDeletionV2:
+		s.store.deleteUser(u.ID, now)
+	default:
+		u.Disabled = true
+		u.Modified = now
+		s.store.removeFromGroups(u.ID, now)
+	}
+}
+
+type patchOpIn struct {
+	Op    string          `json:"op"`
+	Path  *string         `json:"path"`
+	Value json.RawMessage `json:"value"`
+}
+
+type patchIn struct {
+	Schemas    []string    `json:"schemas"`
+	Operations []patchOpIn `json:"Operations"`
+}
+
+// validPatchOps are the Jackson type ids of PatchOperation (1.7).
+var validPatchOps = map[string]bool{"Add": true, "Remove": true, "Replace": true, "add": true, "remove": true, "replace": true}
+
+// readPatch decodes a PatchOp body and checks op spellings and the
+// required path/value of the capitalised (Azure) forms, answering 400 as
+// Harness's JSON mapper would.
+func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool) {
+	var in patchIn
+	if !readJSON(w, r, &in, fg) {
+		return nil, false
+	}
+	for _, op := range in.Operations {
+		bad := ""
+		switch {
+		case !validPatchOps[op.Op]:
+			bad = "Could not resolve type id '" + op.Op + "' as a subtype of PatchOperation"
+		case op.Op[0] >= 'A' && op.Op[0] <= 'Z' && (op.Path == nil || len(op.Value) == 0):
+			bad = "Missing required creator property for " + op.Op + "Operation"
+		}
+		if bad != "" {
+			msg := "Unable to process JSON " + bad
+			if fg {
+				writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+			} else {
+				writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+			}
+			return nil, false
+		}
+	}
+	return &in, true
+}
+
+// patchUser is PATCH /Users/{id} (1.7). Only displayName, userName and
+// active have an effect; a failing operation is swallowed. The answer is
+// 200 with the user, or 204 when an operation set active to false.
+func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
+	if !validContentType(w, r) {
+		return
+	}
+	fg := s.opts.Profile.Generation == FirstGen
+	in, ok := readPatch(w, r, fg)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.visibleUser(r.PathValue("id"))
+	if u == nil {
+		// NextGen lets the CG error escape (derived); FirstGen guessed alike.
+		if fg {
+			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
+		} else {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
+		}
+		return
+	}
+	now := s.now()
+	deactivated := false
+	apply := func(path string, value json.RawMessage) {
+		switch strings.ToLower(path) {
+		case "displayname":
+			var v string
+			if json.Unmarshal(value, &v) == nil && v != "" {
+				u.DisplayName = v
+			}
+		case "username":
+			var v string
+			if json.Unmarshal(value, &v) == nil {
+				v = strings.ToLower(strings.TrimSpace(v))
+				if other := s.store.userByEmail(v); v != "" && (other == nil || other.ID == u.ID) {
+					u.Email = v
+				}
+			}
+		case "active":
+			if v, present := parseSCIMBool(value); present {
+				if v {
+					u.Disabled = false
+				} else {
+					deactivated = true
+				}
+			}
+		}
+	}
+	for _, op := range in.Operations {
+		if strings.EqualFold(op.Op, "remove") {
+			continue
+		}
+		if op.Path != nil && *op.Path != "" {
+			apply(*op.Path, op.Value)
+			continue
+		}
+		// Path-less (Okta/Entra) form: a value object.
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(op.Value, &obj) != nil {
+			continue
+		}
+		for k, v := range obj {
+			if k == "displayName" || k == "active" {
+				apply(k, v)
+			}
+		}
+	}
+	u.Imported = true
+	u.Modified = now
+	c.changed = true
+	if deactivated {
+		s.deactivate(u, now)
+		writeEmpty(w, http.StatusNoContent)
+		return
+	}
+	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
+}
+
+// deleteUser is DELETE /Users/{id} (1.8): 204, idempotent for a user
+// Harness knows; an id Harness never knew is NextGen's relayed 400 and
+// FirstGen's 401, never a 404.
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("id")
+	u, ok := s.store.Users[id]
+	fg := s.opts.Profile.Generation == FirstGen
+	switch {
+	case !ok && fg:
+		writeRestError(w, http.StatusUnauthorized, "INVALID_TOKEN", msgInvalidToken)
+		return
+	case !ok:
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+msgInvalidToken)
+		return
+	case id == AdminUserID:
+		// InvalidUserRemoveRequestException (guessed wording).
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Cannot remove the last Account Admin from the account")
+		return
+	}
+	now := s.now()
+	if fg {
+		s.store.deleteUser(id, now)
+	} else if u.Member {
+		s.store.removeUserFromAccount(u, now)
+	}
+	c.changed = true
+	writeEmpty(w, http.StatusNoContent)
+}

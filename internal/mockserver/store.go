@@ -1,0 +1,420 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// User is a Harness user as the mock stores it.
+type User struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"` // always lower case
+	DisplayName string `json:"displayName"`
+	GivenName   string `json:"givenName,omitempty"`
+	FamilyName  string `json:"familyName,omitempty"`
+	ExternalID  string `json:"externalId,omitempty"`
+	Disabled    bool   `json:"disabled,omitempty"`
+	// Imported is Harness's importedByScim: only such users are found by
+	// SCIM searches (harness-api.md 1.6).
+	Imported bool `json:"imported,omitempty"`
+	// Member is account membership. NextGen removal (DELETE or
+	// active=false) clears it but Harness keeps the user, and its id, so a
+	// later POST with the same email brings back the same id.
+	Member   bool      `json:"member"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+	Seq      int64     `json:"seq"`
+}
+
+// Group is a SCIM group: in NextGen an externally managed user group.
+type Group struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"` // user ids, in insertion order
+	// ExternallyManaged is NextGen's flag; SCIM searches and PATCH only see
+	// externally managed groups.
+	ExternallyManaged bool `json:"externallyManaged"`
+	// Scopes holds NextGen harnessScopes entries ("acct:org[:project]").
+	Scopes   []string  `json:"scopes,omitempty"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+	Seq      int64     `json:"seq"`
+}
+
+// Scope is a NextGen account/org/project scope.
+type Scope struct {
+	Org     string `json:"org,omitempty"`
+	Project string `json:"project,omitempty"`
+}
+
+func (sc Scope) String() string {
+	switch {
+	case sc.Project != "":
+		return sc.Org + "/" + sc.Project
+	case sc.Org != "":
+		return sc.Org
+	}
+	return "account"
+}
+
+// ServiceAccount is a NextGen service account.
+type ServiceAccount struct {
+	Identifier  string            `json:"identifier"`
+	Name        string            `json:"name"`
+	Email       string            `json:"email"`
+	Description string            `json:"description"`
+	Tags        map[string]string `json:"tags"`
+	Scope       Scope             `json:"scope"`
+	Created     time.Time         `json:"created"`
+	Modified    time.Time         `json:"modified"`
+	Seq         int64             `json:"seq"`
+}
+
+// APIKey is a NextGen API key.
+type APIKey struct {
+	Identifier               string            `json:"identifier"`
+	Name                     string            `json:"name"`
+	Description              string            `json:"description"`
+	Tags                     map[string]string `json:"tags"`
+	Type                     string            `json:"apiKeyType"` // USER or SERVICE_ACCOUNT
+	Parent                   string            `json:"parentIdentifier"`
+	DefaultTimeToExpireToken int64             `json:"defaultTimeToExpireToken"`
+	Scope                    Scope             `json:"scope"`
+	Created                  time.Time         `json:"created"`
+	Modified                 time.Time         `json:"modified"`
+	Seq                      int64             `json:"seq"`
+}
+
+// Token is a NextGen token under an API key.
+type Token struct {
+	ID          string            `json:"id"` // the 24-hex document id embedded in the secret
+	Identifier  string            `json:"identifier"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Tags        map[string]string `json:"tags"`
+	APIKey      string            `json:"apiKeyIdentifier"`
+	Type        string            `json:"apiKeyType"`
+	Parent      string            `json:"parentIdentifier"`
+	Scope       Scope             `json:"scope"`
+	ValidFrom   time.Time         `json:"validFrom"`
+	ValidTo     time.Time         `json:"validTo"`
+	// ScheduledExpireTime is set on the old token by a rotation.
+	ScheduledExpireTime *time.Time `json:"scheduledExpireTime,omitempty"`
+	// Secret is the random last part of the token value. Harness stores a
+	// bcrypt hash; the mock keeps it to authenticate requests.
+	Secret   string    `json:"secret"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+	Seq      int64     `json:"seq"`
+}
+
+// ExpiresAt is scheduledExpireTime when set, else validTo.
+func (t *Token) ExpiresAt() time.Time {
+	if t.ScheduledExpireTime != nil {
+		return *t.ScheduledExpireTime
+	}
+	return t.ValidTo
+}
+
+// store is the mock's data. All access holds Server.mu.
+type store struct {
+	Seq             int64                      `json:"seq"`
+	Users           map[string]*User           `json:"users"`
+	Groups          map[string]*Group          `json:"groups"`
+	ServiceAccounts map[string]*ServiceAccount `json:"serviceAccounts"`
+	APIKeys         map[string]*APIKey         `json:"apiKeys"`
+	Tokens          map[string]*Token          `json:"tokens"` // by document id
+}
+
+func newStore() *store {
+	return &store{
+		Users:           map[string]*User{},
+		Groups:          map[string]*Group{},
+		ServiceAccounts: map[string]*ServiceAccount{},
+		APIKeys:         map[string]*APIKey{},
+		Tokens:          map[string]*Token{},
+	}
+}
+
+func (st *store) nextSeq() int64 {
+	st.Seq++
+	return st.Seq
+}
+
+func (st *store) addAdmin(now time.Time) {
+	if _, ok := st.Users[AdminUserID]; ok {
+		return
+	}
+	st.Users[AdminUserID] = &User{
+		ID: AdminUserID, Email: AdminUserEmail, DisplayName: "Mock Admin", GivenName: "Mock", FamilyName: "Admin",
+		Member: true, Created: now, Modified: now, Seq: st.nextSeq(),
+	}
+}
+
+// userByEmail finds a user, member or not, by lower-case email.
+func (st *store) userByEmail(email string) *User {
+	for _, u := range st.Users {
+		if u.Email == email {
+			return u
+		}
+	}
+	return nil
+}
+
+// sortedUsers returns users in creation order.
+func (st *store) sortedUsers() []*User {
+	out := make([]*User, 0, len(st.Users))
+	for _, u := range st.Users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// sortedGroups returns groups in creation order.
+func (st *store) sortedGroups() []*Group {
+	out := make([]*Group, 0, len(st.Groups))
+	for _, g := range st.Groups {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// groupsOf returns the groups user id belongs to, in creation order.
+func (st *store) groupsOf(id string) []*Group {
+	var out []*Group
+	for _, g := range st.sortedGroups() {
+		if slices.Contains(g.Members, id) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// removeFromGroups drops a user from every group, as Harness does when a
+// user leaves the account.
+func (st *store) removeFromGroups(id string, now time.Time) {
+	for _, g := range st.Groups {
+		if i := slices.Index(g.Members, id); i >= 0 {
+			g.Members = slices.Delete(g.Members, i, i+1)
+			g.Modified = now
+		}
+	}
+}
+
+// removeUserFromAccount is NextGen's account removal: the user leaves the
+// account and every group but keeps existing in Harness.
+func (st *store) removeUserFromAccount(u *User, now time.Time) {
+	u.Member = false
+	u.Modified = now
+	st.removeFromGroups(u.ID, now)
+}
+
+// deleteUser removes a user from Harness entirely.
+func (st *store) deleteUser(id string, now time.Time) {
+	st.removeFromGroups(id, now)
+	delete(st.Users, id)
+}
+
+// ---- Out-of-band access for tests ----
+
+// UserSpec seeds a user as if an identity provider had provisioned it.
+type UserSpec struct {
+	Email       string
+	DisplayName string
+	GivenName   string
+	FamilyName  string
+	ExternalID  string
+	// NotImported makes a user that was not created through SCIM (invited
+	// in the UI): SCIM searches do not find it.
+	NotImported bool
+}
+
+// SeedUser adds an account member and returns it.
+func (s *Server) SeedUser(spec UserSpec) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	email := strings.ToLower(spec.Email)
+	if u := s.store.userByEmail(email); u != nil {
+		u.Member, u.Imported, u.Disabled = true, !spec.NotImported, false
+		return *u
+	}
+	u := &User{
+		ID: newHarnessID(), Email: email, DisplayName: spec.DisplayName, GivenName: spec.GivenName,
+		FamilyName: spec.FamilyName, ExternalID: spec.ExternalID, Imported: !spec.NotImported, Member: true,
+		Created: now, Modified: now, Seq: s.store.nextSeq(),
+	}
+	s.store.Users[u.ID] = u
+	return *u
+}
+
+// User returns a copy of a user, member or not.
+func (s *Server) User(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.store.Users[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// UserByEmail returns a copy of a user by email (case-insensitive).
+func (s *Server) UserByEmail(email string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.store.userByEmail(strings.ToLower(email))
+	if u == nil {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// Users returns copies of every account member, in creation order.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []User
+	for _, u := range s.store.sortedUsers() {
+		if u.Member {
+			out = append(out, *u)
+		}
+	}
+	return out
+}
+
+// UpdateUser edits a user out of band, as the Harness UI or another
+// identity provider would.
+func (s *Server) UpdateUser(id string, edit func(u *User)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.store.Users[id]
+	if !ok {
+		return fmt.Errorf("mock: no user %q", id)
+	}
+	edit(u)
+	u.ID = id
+	u.Email = strings.ToLower(u.Email)
+	u.Modified = s.now()
+	return nil
+}
+
+// RemoveUser removes a user from the account out of band (as an admin
+// deleting it in the UI would); it reports whether the user was a member.
+func (s *Server) RemoveUser(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.store.Users[id]
+	if !ok || !u.Member {
+		return false
+	}
+	if s.opts.Profile.Generation == FirstGen {
+		s.store.deleteUser(id, s.now())
+	} else {
+		s.store.removeUserFromAccount(u, s.now())
+	}
+	return true
+}
+
+// Group returns a copy of a group.
+func (s *Server) Group(id string) (Group, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.store.Groups[id]
+	if !ok {
+		return Group{}, false
+	}
+	cp := *g
+	cp.Members = slices.Clone(g.Members)
+	return cp, true
+}
+
+// Groups returns copies of every group, in creation order.
+func (s *Server) Groups() []Group {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Group
+	for _, g := range s.store.sortedGroups() {
+		cp := *g
+		cp.Members = slices.Clone(g.Members)
+		out = append(out, cp)
+	}
+	return out
+}
+
+// UpdateGroup edits a group out of band.
+func (s *Server) UpdateGroup(id string, edit func(g *Group)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.store.Groups[id]
+	if !ok {
+		return fmt.Errorf("mock: no group %q", id)
+	}
+	edit(g)
+	g.ID = id
+	g.Modified = s.now()
+	return nil
+}
+
+// DeleteGroup deletes a group out of band; it reports whether it existed.
+func (s *Server) DeleteGroup(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.store.Groups[id]
+	delete(s.store.Groups, id)
+	return ok
+}
+
+// Snapshot serialises the store (the standalone command's -state file).
+func (s *Server) Snapshot() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return json.MarshalIndent(struct {
+		AccountID string `json:"accountId"`
+		Profile   string `json:"profile"`
+		*store
+	}{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
+}
+
+// Restore replaces the store with a Snapshot.
+func (s *Server) Restore(data []byte) error {
+	st := newStore()
+	var snap struct {
+		AccountID string `json:"accountId"`
+		*store
+	}
+	snap.store = st
+	if err := json.Unmarshal(data, &snap); err != nil {
+		return fmt.Errorf("mock: reading state: %w", err)
+	}
+	if snap.AccountID != "" && snap.AccountID != s.opts.AccountID {
+		return fmt.Errorf("mock: state belongs to account %q, not %q", snap.AccountID, s.opts.AccountID)
+	}
+	fresh := newStore()
+	if st.Users == nil {
+		st.Users = fresh.Users
+	}
+	if st.Groups == nil {
+		st.Groups = fresh.Groups
+	}
+	if st.ServiceAccounts == nil {
+		st.ServiceAccounts = fresh.ServiceAccounts
+	}
+	if st.APIKeys == nil {
+		st.APIKeys = fresh.APIKeys
+	}
+	if st.Tokens == nil {
+		st.Tokens = fresh.Tokens
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.addAdmin(s.now())
+	s.store = st
+	return nil
+}
