@@ -109,11 +109,11 @@ func deref(p *string) string {
 // displayName falls back to "given family"; a missing name object makes
 // both parts the display name.
 func (in *scimUserIn) names() (display, given, family string) {
-	display = strings.TrimSpace(deref(in.DisplayName))
+	display = deref(in.DisplayName)
 	if in.Name != nil {
 		given, family = deref(in.Name.GivenName), deref(in.Name.FamilyName)
 	}
-	if display == "" {
+	if strings.TrimSpace(display) == "" {
 		display = strings.TrimSpace(given + " " + family)
 	}
 	if in.Name == nil {

@@ -1,0 +1,415 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*scimUserResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scimUserResource)(nil)
+	_ resource.ResourceWithImportState = (*scimUserResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimUserResource)(nil)
+)
+
+// Values of on_destroy.
+const (
+	onDestroyDelete     = "delete"
+	onDestroyDeactivate = "deactivate"
+)
+
+// NewSCIMUserResource returns the harness_scim_user resource.
+func NewSCIMUserResource() resource.Resource { return &scimUserResource{} }
+
+// scimUserResource manages a user through Harness's SCIM Users endpoint.
+type scimUserResource struct {
+	data *providerData
+}
+
+type scimUserResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	UserName    emailValue   `tfsdk:"user_name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	GivenName   types.String `tfsdk:"given_name"`
+	FamilyName  types.String `tfsdk:"family_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	Active      types.Bool   `tfsdk:"active"`
+	OnDestroy   types.String `tfsdk:"on_destroy"`
+}
+
+func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Harness user managed through Harness's SCIM 2.0 API, the same API Microsoft Entra ID, Okta " +
+			"and OneLogin provision through.\n\n" +
+			"Creating a user whose email Harness already knows **adopts** that user: Harness's SCIM `POST` is idempotent " +
+			"by email and answers with the existing user, so no duplicate is made and the resource takes it over.\n\n" +
+			"~> **Note:** If an identity provider also provisions this user, its next sync (about every 40 minutes for " +
+			"Entra ID) can undo changes made here and vice versa; manage each user from one place.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Harness user id (22 characters).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_name": schema.StringAttribute{
+				Required:   true,
+				CustomType: emailType{},
+				MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
+					"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
+				Validators: []validator.String{emailValidator{}},
+			},
+			"display_name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The user's name as Harness shows it.",
+				Validators:          []validator.String{notBlankValidator{}},
+			},
+			"given_name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
+					"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
+					"the id, but group memberships are dropped and re-added by `harness_scim_group`); FirstGen updates it in " +
+					"place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
+					"changes to it are not detected.",
+				Validators:    []validator.String{notBlankValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"family_name": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Family name. Behaves like `given_name`.",
+				Validators:          []validator.String{notBlankValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"external_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Identifier of the user in the identity provider (SCIM `externalId`). Harness NextGen " +
+					"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
+					"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
+					"example one set by Entra ID) is kept.",
+				Validators:    []validator.String{notBlankValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"active": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the user may sign in. Defaults to `true`; a user deactivated outside Terraform " +
+					"shows as a change back to `true`. `false` is only allowed with `scim_generation = \"firstgen\"`: Harness " +
+					"NextGen removes a deactivated user from the account, so there is no inactive user to manage (use " +
+					"`on_destroy = \"deactivate\"` instead).",
+			},
+			"on_destroy": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(onDestroyDelete),
+				MarkdownDescription: "What `terraform destroy` does: `delete` (default) sends SCIM `DELETE`; `deactivate` " +
+					"sends `PATCH active=false`, as Entra ID does when a user is unassigned. In NextGen both remove the user " +
+					"from the account (Harness keeps the person, so re-creating brings back the same id); in FirstGen " +
+					"`deactivate` keeps the user, disabled, unless the account has PL_USER_DELETION_V2.",
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
+			},
+		},
+	}
+}
+
+func (r *scimUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// generation is the configured SCIM generation, or "" while unknown.
+func (r *scimUserResource) generation() client.Generation {
+	if r.data == nil {
+		return ""
+	}
+	return r.data.generation
+}
+
+// ModifyPlan refuses what the configured Harness generation cannot store
+// and plans a replacement for changes NextGen ignores (harness-api.md 1.3,
+// 1.7, 1.8).
+func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config scimUserResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch r.generation() {
+	case client.FirstGen:
+		if !config.ExternalID.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("external_id"), "external_id is not supported by Harness FirstGen",
+				"Harness FirstGen SCIM discards externalId, so it could never match this configuration. Remove external_id, "+
+					"or use the NextGen SCIM API (scim_generation = \"nextgen\").")
+		}
+	case client.NextGen:
+		if config.Active.ValueBool() == false && !config.Active.IsNull() && !config.Active.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root("active"), "active = false is not supported by Harness NextGen",
+				"Harness NextGen removes a deactivated user from the account instead of keeping it inactive, so Terraform "+
+					"could not keep managing it. Remove the resource (with on_destroy = \"deactivate\" if you want a SCIM "+
+					"deactivation), or use FirstGen (scim_generation = \"firstgen\").")
+		}
+		if req.State.Raw.IsNull() {
+			return
+		}
+		var state scimUserResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		for _, a := range []struct {
+			name        string
+			plan, state types.String
+		}{
+			{"given_name", plan.GivenName, state.GivenName},
+			{"family_name", plan.FamilyName, state.FamilyName},
+			{"external_id", plan.ExternalID, state.ExternalID},
+		} {
+			if !a.plan.IsUnknown() && !a.plan.Equal(a.state) {
+				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(a.name))
+			}
+		}
+	}
+}
+
+// toAPI builds the SCIM body for POST and PUT from a plan.
+func (m *scimUserResourceModel) toAPI() *client.SCIMUser {
+	active := m.Active.IsNull() || m.Active.IsUnknown() || m.Active.ValueBool()
+	u := &client.SCIMUser{
+		UserName:    strings.ToLower(m.UserName.ValueString()),
+		DisplayName: m.DisplayName.ValueString(),
+		Active:      &active,
+		ExternalID:  knownString(m.ExternalID),
+	}
+	given, family := knownString(m.GivenName), knownString(m.FamilyName)
+	if given != "" || family != "" {
+		u.Name = &client.SCIMName{GivenName: given, FamilyName: family}
+	}
+	return u
+}
+
+// applyAPI copies what Harness reported into the model. Values Harness did
+// not report keep the model's previous value (or become null when unknown).
+func (m *scimUserResourceModel) applyAPI(u *client.SCIMUser, gen client.Generation) {
+	m.ID = types.StringValue(u.ID)
+	m.UserName = newEmailValue(u.UserName)
+	m.DisplayName = types.StringValue(u.DisplayName)
+	m.Active = types.BoolValue(u.IsActive())
+	if u.Name != nil && u.Name.GivenName != "" {
+		m.GivenName = types.StringValue(u.Name.GivenName)
+	}
+	if u.Name != nil && u.Name.FamilyName != "" {
+		m.FamilyName = types.StringValue(u.Name.FamilyName)
+	}
+	if gen != client.FirstGen {
+		m.ExternalID = stringOrNull(u.ExternalID)
+	}
+	m.GivenName = nullIfUnknown(m.GivenName)
+	m.FamilyName = nullIfUnknown(m.FamilyName)
+	m.ExternalID = nullIfUnknown(m.ExternalID)
+	if m.OnDestroy.IsNull() || m.OnDestroy.IsUnknown() {
+		m.OnDestroy = types.StringValue(onDestroyDelete)
+	}
+}
+
+// keepConfigured makes the result of an apply agree with the configuration
+// where Harness kept a different value (an adopted user whose names NextGen
+// does not update), warning that the next plan will show the difference.
+func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString) {
+	for _, p := range pairs {
+		if p.planned.IsUnknown() || p.planned.IsNull() || p.planned.Equal(*p.got) {
+			continue
+		}
+		diags.AddAttributeWarning(path.Root(p.name), "Harness kept a different "+p.name,
+			fmt.Sprintf("Harness already had user %s and kept %s = %s instead of %s. Terraform records the configured value; "+
+				"the next plan shows the difference and how Harness can apply it.", user, p.name, p.got.String(), p.planned.String()))
+		*p.got = p.planned
+	}
+}
+
+func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimUserResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.UserName.ValueString()
+	body := plan.toAPI()
+	active := *body.Active
+	body.Active = nil // Harness ignores active on POST and always activates.
+	u, err := c.CreateSCIMUser(ctx, body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "creating", "SCIM user", name, err)
+		return
+	}
+	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID})
+	if !active {
+		// FirstGen only (ModifyPlan refuses this for NextGen).
+		got, err := c.PatchSCIMUser(ctx, u.ID, client.SCIMPatchOp{Op: "replace", Path: "active", Value: false})
+		if err == nil && got == nil {
+			got, err = c.GetSCIMUser(ctx, u.ID)
+		}
+		if err != nil {
+			r.saveCreated(ctx, resp, plan, u)
+			addAPIError(&resp.Diagnostics, "deactivating", "SCIM user", name, err)
+			return
+		}
+		u = got
+	}
+	r.saveCreated(ctx, resp, plan, u)
+}
+
+// saveCreated writes the state of a created user, so that a later failure
+// in Create still leaves the user tracked (and tainted) rather than orphaned.
+func (r *scimUserResource) saveCreated(ctx context.Context, resp *resource.CreateResponse, plan scimUserResourceModel, u *client.SCIMUser) {
+	state := plan
+	state.applyAPI(u, r.generation())
+	keepConfigured(&resp.Diagnostics, plan.UserName.ValueString(),
+		namedString("given_name", plan.GivenName, &state.GivenName),
+		namedString("family_name", plan.FamilyName, &state.FamilyName),
+		namedString("external_id", plan.ExternalID, &state.ExternalID),
+		namedString("display_name", plan.DisplayName, &state.DisplayName),
+	)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := c.GetSCIMUser(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM user no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading", "SCIM user", state.ID.ValueString(), err)
+		return
+	}
+	state.applyAPI(u, r.generation())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimUserResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if !userChangesHarness(plan, state) {
+		// Only on_destroy or the case of user_name changed: nothing to send.
+		plan.ID = state.ID
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	u, err := c.ReplaceSCIMUser(ctx, id, plan.toAPI())
+	if err == nil && u == nil {
+		// PUT with active=false answers an empty body (FirstGen only here).
+		u, err = c.GetSCIMUser(ctx, id)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "updating", "SCIM user", plan.UserName.ValueString(), err)
+		return
+	}
+	newState := plan
+	newState.applyAPI(u, r.generation())
+	keepConfigured(&resp.Diagnostics, plan.UserName.ValueString(),
+		namedString("given_name", plan.GivenName, &newState.GivenName),
+		namedString("family_name", plan.FamilyName, &newState.FamilyName),
+		namedString("display_name", plan.DisplayName, &newState.DisplayName),
+	)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+// userChangesHarness reports whether a plan changes anything Harness stores.
+func userChangesHarness(plan, state scimUserResourceModel) bool {
+	return !strings.EqualFold(plan.UserName.ValueString(), state.UserName.ValueString()) ||
+		!plan.DisplayName.Equal(state.DisplayName) ||
+		!plan.GivenName.Equal(state.GivenName) ||
+		!plan.FamilyName.Equal(state.FamilyName) ||
+		!plan.Active.Equal(state.Active)
+}
+
+func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	var err error
+	if state.OnDestroy.ValueString() == onDestroyDeactivate {
+		_, err = c.PatchSCIMUser(ctx, id, client.SCIMPatchOp{Op: "replace", Path: "active", Value: false})
+	} else {
+		err = c.DeleteSCIMUser(ctx, id)
+	}
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM user was already gone from Harness", map[string]any{"id": id})
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "deleting", "SCIM user", state.UserName.ValueString(), err)
+	}
+}
+
+// ImportState accepts a Harness user id or a user_name (email). Harness only
+// finds users by user_name that were created or updated through SCIM.
+func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if strings.Contains(id, "@") {
+		c := r.data.apiClient(&resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		u, err := c.FindSCIMUserByUserName(ctx, id)
+		if client.IsNotFound(err) {
+			resp.Diagnostics.AddError("SCIM user not found",
+				fmt.Sprintf("Harness has no SCIM user with user_name %q. Harness's SCIM search only finds users that were "+
+					"created or updated through SCIM; import a user invited in the Harness UI by its id instead.", id))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "importing", "SCIM user", id, err)
+			return
+		}
+		id = u.ID
+	}
+	if id == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_user by its Harness user id or by its user_name (email).")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
