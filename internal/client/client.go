@@ -326,7 +326,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		c.log.Debug(ctx, "Harness API request failed", fields)
 		return nil, err
 	}
-	defer hresp.Body.Close()
+	defer func() { _ = hresp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, 64<<20))
 	if err != nil {
 		fields["error"] = c.masker.mask(err.Error())

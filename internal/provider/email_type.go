@@ -74,5 +74,3 @@ func (v emailValue) StringSemanticEquals(_ context.Context, nv basetypes.StringV
 }
 
 func newEmailValue(s string) emailValue { return emailValue{StringValue: basetypes.NewStringValue(s)} }
-
-func newEmailNull() emailValue { return emailValue{StringValue: basetypes.NewStringNull()} }

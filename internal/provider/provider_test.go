@@ -144,7 +144,3 @@ func captureAttr(addr, attr string, into *string) resource.TestCheckFunc {
 		return err
 	}
 }
-
-// hcl quotes a string for HCL.
-func hcl(s string) string { return fmt.Sprintf("%q", s) }
-

@@ -167,7 +167,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 					"or use the NextGen SCIM API (scim_generation = \"nextgen\").")
 		}
 	case client.NextGen:
-		if config.Active.ValueBool() == false && !config.Active.IsNull() && !config.Active.IsUnknown() {
+		if !config.Active.IsNull() && !config.Active.IsUnknown() && !config.Active.ValueBool() {
 			resp.Diagnostics.AddAttributeError(path.Root("active"), "active = false is not supported by Harness NextGen",
 				"Harness NextGen removes a deactivated user from the account instead of keeping it inactive, so Terraform "+
 					"could not keep managing it. Remove the resource (with on_destroy = \"deactivate\" if you want a SCIM "+

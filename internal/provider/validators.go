@@ -85,7 +85,9 @@ func validateEmail(v string) error {
 // notBlankValidator refuses empty and whitespace-only strings.
 type notBlankValidator struct{}
 
-func (notBlankValidator) Description(context.Context) string { return "must not be empty or only spaces" }
+func (notBlankValidator) Description(context.Context) string {
+	return "must not be empty or only spaces"
+}
 
 func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
