@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -126,8 +127,9 @@ type scimList[T any] struct {
 // scimSearch pages through a SCIM list endpoint. Harness skips startIndex-1
 // raw rows and NextGen may then drop rows it hides, so pages advance by the
 // requested count and stop at an empty page or, when nothing can have been
-// hidden, at a short page.
-func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
+// hidden, at a short page. done, when set, ends the search early once a
+// page holds what the caller looks for.
+func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, done func(page []T) bool) ([]T, error) {
 	var all []T
 	for start := 1; ; start += SCIMPageSize {
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
@@ -141,8 +143,8 @@ func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, 
 			return nil, err
 		}
 		all = append(all, page.Resources...)
-		if limit > 0 && len(all) >= limit {
-			return all[:limit], nil
+		if done != nil && done(page.Resources) {
+			return all, nil
 		}
 		if len(page.Resources) == 0 || (c.cfg.Generation == FirstGen && len(page.Resources) < SCIMPageSize) {
 			return all, nil
@@ -197,13 +199,16 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 	if err != nil {
 		return nil, err
 	}
-	users, err := scimSearch[SCIMUser](ctx, c, "Users", filter, 0)
+	// A filter Harness cannot parse returns every user, so check the match.
+	match := func(u *SCIMUser) bool { return strings.EqualFold(u.UserName, want) }
+	users, err := scimSearch(ctx, c, "Users", filter, func(page []SCIMUser) bool {
+		return slices.ContainsFunc(page, func(u SCIMUser) bool { return match(&u) })
+	})
 	if err != nil {
 		return nil, err
 	}
-	// A filter Harness cannot parse returns every user, so check the match.
 	for i := range users {
-		if strings.EqualFold(users[i].UserName, want) {
+		if match(&users[i]) {
 			return &users[i], nil
 		}
 	}
@@ -213,7 +218,7 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 
 // ListSCIMUsers returns every SCIM-managed user of the account.
 func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
-	return scimSearch[SCIMUser](ctx, c, "Users", "", 0)
+	return scimSearch[SCIMUser](ctx, c, "Users", "", nil)
 }
 
 // ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -19,6 +21,11 @@ import (
 // TestMain pins the terraform binary so terraform-plugin-testing never tries
 // to download one, and isolates tests from the user's CLI configuration.
 func TestMain(m *testing.M) {
+	// Tests configure the provider explicitly; credentials from the
+	// developer's shell must not leak in.
+	for _, env := range []string{envEndpoint, envAccountID, envAPIKey, envSCIMGeneration} {
+		os.Unsetenv(env)
+	}
 	if os.Getenv("TF_ACC") != "" {
 		if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 			tf, err := exec.LookPath("terraform")
@@ -143,4 +150,18 @@ func captureAttr(addr, attr string, into *string) resource.TestCheckFunc {
 		*into = v
 		return err
 	}
+}
+
+// expectErr matches terraform's word-wrapped diagnostics: each part must
+// appear, in order, with any whitespace between words.
+func expectErr(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }

@@ -111,3 +111,423 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 		})
 	})
 }
+
+// userStep is a config step for one user with the given extra attributes.
+func userID(m *testMock, email string) string {
+	u, _ := m.UserByEmail(email)
+	return u.ID
+}
+
+func TestAccSCIMUser_outOfBandDeleteRecreates(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		cfg := m.config(scimUserConfig("bob@example.com", "Bob", ""))
+		var id string
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("bob@example.com"),
+			Steps: []resource.TestStep{
+				{Config: cfg, Check: captureAttr("harness_scim_user.test", "id", &id)},
+				{
+					// Someone deletes the user in Harness: the refresh notices
+					// (one GET answering 404) and the apply re-creates it.
+					PreConfig: func() {
+						if !m.RemoveUser(id) {
+							t.Fatalf("user %s not found in the mock", id)
+						}
+						m.reset()
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionCreate),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 1, mockserver.OpCreateUser: 1}),
+						func(s *terraform.State) error {
+							newID, err := stateAttr(s, "harness_scim_user.test", "id")
+							if err != nil {
+								return err
+							}
+							if newID != userID(m, "bob@example.com") {
+								return fmt.Errorf("state id %s does not match the mock's user %s", newID, userID(m, "bob@example.com"))
+							}
+							// NextGen keeps the person when removing it from the
+							// account, so the same id comes back.
+							if p.Generation == mockserver.NextGen && newID != id {
+								return fmt.Errorf("NextGen re-create changed the id from %s to %s", id, newID)
+							}
+							return nil
+						},
+					),
+				},
+			},
+		})
+	})
+}
+
+func TestAccSCIMUser_outOfBandEditIsUpdated(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		cfg := m.config(scimUserConfig("carol@example.com", "Carol", `  given_name = "Carol"
+  family_name = "Jones"`))
+		var id string
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("carol@example.com"),
+			Steps: []resource.TestStep{
+				{Config: cfg, Check: captureAttr("harness_scim_user.test", "id", &id)},
+				{
+					PreConfig: func() {
+						if err := m.UpdateUser(id, func(u *mockserver.User) { u.DisplayName = "Mallory" }); err != nil {
+							t.Fatal(err)
+						}
+						m.reset()
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("display_name"), knownvalue.StringExact("Carol")),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 1, mockserver.OpReplaceUser: 1}),
+						func(*terraform.State) error {
+							if u, _ := m.User(id); u.DisplayName != "Carol" {
+								return fmt.Errorf("display name in Harness is %q after apply", u.DisplayName)
+							}
+							return nil
+						},
+					),
+				},
+			},
+		})
+	})
+}
+
+func TestAccSCIMUser_caseOnlyDifferences(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("dave@example.com"),
+			Steps: []resource.TestStep{
+				{
+					// Harness stores dave@example.com; the configured
+					// spelling stays in state and the follow-up plan is empty.
+					Config: m.config(scimUserConfig("Dave@Example.COM", "Dave", "")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("user_name"), knownvalue.StringExact("Dave@Example.COM")),
+					},
+					Check: func(*terraform.State) error {
+						if _, ok := m.UserByEmail("dave@example.com"); !ok {
+							return fmt.Errorf("mock has no dave@example.com")
+						}
+						return nil
+					},
+				},
+				{
+					// A refresh-only plan of the same config is empty too.
+					Config:   m.config(scimUserConfig("Dave@Example.COM", "Dave", "")),
+					PlanOnly: true,
+				},
+				{
+					// Changing only the case of user_name updates state
+					// without calling Harness.
+					PreConfig: m.reset,
+					Config:    m.config(scimUserConfig("dave@example.com", "Dave", "")),
+					Check:     m.expectCounts(map[string]int{mockserver.OpGetUser: 1}),
+				},
+			},
+		})
+	})
+}
+
+func TestAccSCIMUser_adoptsExistingUser(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		seeded := m.SeedUser(mockserver.UserSpec{Email: "erin@example.com", DisplayName: "Erin Old", GivenName: "Erin", FamilyName: "Old"})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("erin@example.com"),
+			Steps: []resource.TestStep{{
+				// Harness's POST answers 201 with the existing user: one
+				// request, no duplicate, the existing id is adopted.
+				PreConfig: m.reset,
+				Config:    m.config(scimUserConfig("erin@example.com", "Erin New", "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("id"), knownvalue.StringExact(seeded.ID)),
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("display_name"), knownvalue.StringExact("Erin New")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpCreateUser: 1}),
+					func(*terraform.State) error {
+						if n := len(m.Users()); n != 2 { // the admin and erin
+							return fmt.Errorf("mock has %d account users, want 2 (admin + erin)", n)
+						}
+						return nil
+					},
+				),
+			}},
+		})
+	})
+}
+
+func TestAccSCIMUser_namesAndExternalID(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		names := func(given string) string {
+			return m.config(scimUserConfig("frank@example.com", "Frank Miller", fmt.Sprintf(`  given_name  = %q
+  family_name = "Miller"`, given)))
+		}
+		// NextGen cannot change names after creation, so a change replaces
+		// the user; FirstGen's PUT updates them in place.
+		action := plancheck.ResourceActionUpdate
+		if p.Generation == mockserver.NextGen {
+			action = plancheck.ResourceActionDestroyBeforeCreate
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("frank@example.com"),
+			Steps: []resource.TestStep{
+				{
+					Config: names("Frank"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("given_name"), knownvalue.StringExact("Frank")),
+						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("family_name"), knownvalue.StringExact("Miller")),
+					},
+				},
+				{
+					Config: names("Franklin"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.test", action),
+					}},
+					Check: func(*terraform.State) error {
+						u, ok := m.UserByEmail("frank@example.com")
+						if !ok || !u.Member || u.GivenName != "Franklin" {
+							return fmt.Errorf("mock user after rename: %+v", u)
+						}
+						return nil
+					},
+				},
+			},
+		})
+	})
+}
+
+func TestAccSCIMUser_externalID(t *testing.T) {
+	t.Run("nextgen", func(t *testing.T) {
+		m := newMock(t, mockserver.MustProfile("nextgen"))
+		cfg := func(ext string) string {
+			return m.config(scimUserConfig("gina@example.com", "Gina", fmt.Sprintf("  external_id = %q", ext)))
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("gina@example.com"),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg("00u1"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("external_id"), knownvalue.StringExact("00u1")),
+					},
+				},
+				{
+					// NextGen stores externalId only on create: replace.
+					Config: cfg("00u2"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionDestroyBeforeCreate),
+					}},
+					Check: func(*terraform.State) error {
+						if u, _ := m.UserByEmail("gina@example.com"); u.ExternalID != "00u2" {
+							return fmt.Errorf("externalId in Harness is %q", u.ExternalID)
+						}
+						return nil
+					},
+				},
+				{
+					// Omitting it keeps Harness's value without a diff.
+					Config:   m.config(scimUserConfig("gina@example.com", "Gina", "")),
+					PlanOnly: true,
+				},
+			},
+		})
+	})
+	t.Run("firstgen", func(t *testing.T) {
+		m := newMock(t, mockserver.MustProfile("firstgen"))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{{
+				Config:      m.config(scimUserConfig("gina@example.com", "Gina", `  external_id = "00u1"`)),
+				ExpectError: regexp.MustCompile(`external_id is not supported by Harness FirstGen`),
+			}},
+		})
+		if n := len(m.Requests()); n != 0 {
+			t.Errorf("a plan-time error made %d Harness requests", n)
+		}
+	})
+}
+
+func TestAccSCIMUser_planTimeErrors(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		bad := func(extra string) string { return m.config(scimUserConfig("hal@example.com", "Hal", extra)) }
+		steps := []resource.TestStep{
+			{Config: m.config(scimUserConfig("not-an-email", "Hal", "")), ExpectError: regexp.MustCompile(`(?s)Invalid email address.*user_name`)},
+			{Config: m.config(scimUserConfig("Hal <hal@example.com>", "Hal", "")), ExpectError: regexp.MustCompile(`Invalid email address`)},
+			{Config: m.config(scimUserConfig("hal@example.com", "  ", "")), ExpectError: regexp.MustCompile(`display_name must not be empty`)},
+			{Config: bad(`  given_name = ""`), ExpectError: regexp.MustCompile(`given_name must not be empty`)},
+			{Config: bad(`  on_destroy = "archive"`), ExpectError: regexp.MustCompile(`(?s)on_destroy.*value must be one of`)},
+			{Config: bad(`  bogus = 1`), ExpectError: regexp.MustCompile(`Unsupported argument`)},
+		}
+		if p.Generation == mockserver.NextGen {
+			steps = append(steps, resource.TestStep{
+				Config: bad(`  active = false`), ExpectError: regexp.MustCompile(`active = false is not supported by Harness NextGen`),
+			})
+		}
+		for i := range steps {
+			steps[i].PlanOnly = true
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps:                    steps,
+		})
+		if n := len(m.Requests()); n != 0 {
+			t.Errorf("plan-time errors made %d Harness requests, want 0", n)
+		}
+	})
+}
+
+func TestAccSCIMUser_onDestroyDeactivate(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		cfg := m.config(scimUserConfig("ivan@example.com", "Ivan", `  on_destroy = "deactivate"`))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy: func(*terraform.State) error {
+				u, ok := m.UserByEmail("ivan@example.com")
+				if p.Generation == mockserver.FirstGen {
+					// FirstGen without PL_USER_DELETION_V2 keeps the user, disabled.
+					if !ok || !u.Member || !u.Disabled {
+						return fmt.Errorf("FirstGen user after deactivation: %+v (found %v), want a disabled member", u, ok)
+					}
+				} else if ok && u.Member {
+					return fmt.Errorf("NextGen user is still an account member after deactivation")
+				}
+				if n := m.Count(mockserver.OpDeleteUser); n != 0 {
+					return fmt.Errorf("destroy sent %d DELETE requests, want a PATCH", n)
+				}
+				if n := m.Count(mockserver.OpPatchUser); n != 1 {
+					return fmt.Errorf("destroy sent %d PATCH requests, want 1", n)
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{{Config: cfg}},
+		})
+	})
+}
+
+func TestAccSCIMUser_firstGenInactive(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile("firstgen"))
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkUserGone("judy@example.com"),
+		Steps: []resource.TestStep{
+			{
+				Config: m.config(scimUserConfig("judy@example.com", "Judy", "")),
+				Check:  captureAttr("harness_scim_user.test", "id", &id),
+			},
+			{
+				// Deactivated outside Terraform (an IdP sync): the plan shows
+				// active going back to true and the apply re-activates.
+				PreConfig: func() {
+					if err := m.UpdateUser(id, func(u *mockserver.User) { u.Disabled = true }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: m.config(scimUserConfig("judy@example.com", "Judy", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
+				}},
+				Check: func(*terraform.State) error {
+					if u, _ := m.User(id); u.Disabled {
+						return fmt.Errorf("user still disabled after apply")
+					}
+					return nil
+				},
+			},
+			{
+				// FirstGen can keep a user inactive, so active = false works.
+				Config: m.config(scimUserConfig("judy@example.com", "Judy", "  active = false")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("active"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					if u, _ := m.User(id); !u.Disabled {
+						return fmt.Errorf("user not disabled after apply")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSCIMUser_importBlockAndNotFound(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		seeded := m.SeedUser(mockserver.UserSpec{Email: "kate@example.com", DisplayName: "Kate"})
+		invited := m.SeedUser(mockserver.UserSpec{Email: "leo@example.com", DisplayName: "Leo", NotImported: true})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{
+				{
+					// An import {} block adopting a user provisioned elsewhere.
+					Config: m.config(`
+import {
+  to = harness_scim_user.test
+  id = "Kate@Example.com"
+}
+` + scimUserConfig("kate@example.com", "Kate", "")),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionNoop),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("id"), knownvalue.StringExact(seeded.ID)),
+					},
+				},
+				{
+					// Users invited in the UI are not found by user_name.
+					ResourceName: "harness_scim_user.other",
+					Config: m.config(scimUserConfig("kate@example.com", "Kate", "") + `resource "harness_scim_user" "other" {
+  user_name    = "leo@example.com"
+  display_name = "Leo"
+}
+`),
+					ImportState:   true,
+					ImportStateId: "leo@example.com",
+					ExpectError:   expectErr(`Harness has no SCIM user with user_name "leo@example.com"`, `import a user invited in the Harness UI by its id`),
+				},
+				{
+					// ...but by id.
+					ResourceName: "harness_scim_user.other",
+					Config: m.config(scimUserConfig("kate@example.com", "Kate", "") + `resource "harness_scim_user" "other" {
+  user_name    = "leo@example.com"
+  display_name = "Leo"
+}
+`),
+					ImportState:        true,
+					ImportStateId:      invited.ID,
+					ImportStatePersist: true,
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						for _, st := range states {
+							if st.ID == invited.ID && st.Attributes["user_name"] == "leo@example.com" {
+								return nil
+							}
+						}
+						return fmt.Errorf("user %s not imported: %+v", invited.ID, states)
+					},
+				},
+			},
+		})
+	})
+}
