@@ -86,7 +86,7 @@ func run(profileName string, keep bool) error {
 	}
 	hs := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
+	defer func() { _ = hs.Close() }()
 	base := "http://" + ln.Addr().String()
 	fmt.Printf("mock Harness at %s (profile %s: %s), account %s\n", base, prof.Name, prof.Description, mock.AccountID())
 	fmt.Println("terraform uses the freshly built provider through dev_overrides in a throw-away CLI configuration")
