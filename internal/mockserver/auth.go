@@ -24,6 +24,20 @@ type principal struct {
 	Scope    Scope  // the service account's scope
 	ReadOnly bool
 	TokenID  string // minted token document id; empty for configured tokens
+	// Token is the minted token's "<api key>/<token identifier>" at the
+	// time it authenticated.
+	Token string
+}
+
+// String names the principal in the request log.
+func (p principal) String() string {
+	switch {
+	case p.Kind == "":
+		return ""
+	case p.TokenID == "":
+		return p.Kind + ":" + p.ID
+	}
+	return p.Kind + ":" + p.ID + "/" + p.Token
 }
 
 // authenticate resolves the account and credential of a request and writes
@@ -192,7 +206,7 @@ func (s *Server) mintedToken(value, account string) (principal, bool) {
 	if now.Before(t.ValidFrom) || !now.Before(t.ExpiresAt()) {
 		return principal{}, false
 	}
-	return principal{Kind: t.Type, ID: t.Parent, Scope: t.Scope, TokenID: t.ID}, true
+	return principal{Kind: t.Type, ID: t.Parent, Scope: t.Scope, TokenID: t.ID, Token: t.APIKey + "/" + t.Identifier}, true
 }
 
 // tokenPrefix is "pat" for USER keys and "sat" for SERVICE_ACCOUNT keys.

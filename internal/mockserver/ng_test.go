@@ -330,6 +330,9 @@ func TestNGTokens(t *testing.T) {
 	if h.scim(value) != 200 {
 		t.Fatal("token does not authenticate SCIM")
 	}
+	if log := h.srv.Requests(); log[len(log)-1].Principal != "SERVICE_ACCOUNT:sa1/k1/t1" || log[0].Principal != "USER:"+AdminUserID {
+		t.Fatalf("request log principals: %q, %q", log[0].Principal, log[len(log)-1].Principal)
+	}
 	h.as(value).expect(h.as(value).call("GET", "/ng/api/serviceaccount/aggregate/sa1", nil, nil), 200, "", "")
 
 	h.expect(h.call("POST", "/ng/api/token", nil, tokenBody("T1", "k1", KindServiceAccount, "sa1")), 400, "DUPLICATE_FIELD",

@@ -494,3 +494,4 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 		},
 	})
 }
+

@@ -189,10 +189,25 @@ func (e *apiKeyTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Description: m.Description.ValueString(),
 		ValidTo: validTo.UnixMilli(),
 	}
-	tok.SetKey(client.APIKeyRef{
+	key := client.APIKeyRef{
 		Scope: scopeOf(m.OrgID, m.ProjectID), Type: client.APIKeyType(m.APIKeyType.ValueString()),
 		Parent: m.ParentID.ValueString(), Identifier: m.APIKeyID.ValueString(),
-	})
+	}
+	tok.SetKey(key)
+	// Terraform opens ephemeral resources while planning, before a key
+	// created in the same configuration exists (depends_on does not delay
+	// it), and Harness would then quietly create a "<id>_auto" key for the
+	// token (harness-api.md 4). Check the key first; while it is missing the
+	// value is unknown, which defers whatever uses it to the apply.
+	if _, err := c.GetAPIKey(ctx, key); client.IsNotFound(err) {
+		tflog.Info(ctx, "API key does not exist yet; the short-lived token's value stays unknown", map[string]any{"api_key": key.String()})
+		m.ValidTo, m.Value = types.StringUnknown(), types.StringUnknown()
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+		return
+	} else if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "API key", key.String(), err)
+		return
+	}
 	secret, err := c.CreateToken(ctx, &tok)
 	if err != nil {
 		addNGError(&resp.Diagnostics, "opening", "short-lived token", fmt.Sprintf("%q of API key %s", tok.Identifier, tok.KeyRef()), err)
