@@ -494,4 +494,3 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 		},
 	})
 }
-

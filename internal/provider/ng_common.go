@@ -40,7 +40,9 @@ func (identifierValidator) Description(context.Context) string {
 	return "must start with a letter or _, contain only letters, digits, _ and $, be at most 128 characters, and not be a reserved word"
 }
 
-func (v identifierValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v identifierValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (identifierValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -107,7 +107,9 @@ func timestampFromMillis(ms int64) timestampValue {
 
 func timestampNull() timestampValue { return timestampValue{StringValue: basetypes.NewStringNull()} }
 
-func timestampUnknown() timestampValue { return timestampValue{StringValue: basetypes.NewStringUnknown()} }
+func timestampUnknown() timestampValue {
+	return timestampValue{StringValue: basetypes.NewStringUnknown()}
+}
 
 // timestampValidator checks RFC 3339 syntax.
 type timestampValidator struct{}
@@ -116,7 +118,9 @@ func (timestampValidator) Description(context.Context) string {
 	return `must be an RFC 3339 time such as "2030-01-31T00:00:00Z"`
 }
 
-func (v timestampValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v timestampValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (timestampValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
