@@ -52,7 +52,7 @@ func TestValidateIdentifier(t *testing.T) {
 	for id, ok := range map[string]bool{
 		"entra": true, "_x": true, "a$b": true, "A1": true, "x": true,
 		"1a": false, "$a": false, "a-b": false, "": false, "true": false, "account": false, "org": false,
-		
+
 		strings.Repeat("a", 128): true, strings.Repeat("a", 129): false,
 	} {
 		if err := validateIdentifier(id); (err == nil) != ok {
