@@ -109,7 +109,7 @@ func TestAccAPIKeyToken_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
 						to, err := time.Parse(time.RFC3339, v)
-						if err != nil || to.Sub(time.Now()) < 29*24*time.Hour {
+						if err != nil || time.Until(to) < 29*24*time.Hour {
 							return fmt.Errorf("valid_to %q is not the key's 30-day default", v)
 						}
 						return nil

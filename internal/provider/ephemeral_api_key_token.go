@@ -75,7 +75,8 @@ func (e *apiKeyTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 			"run, and deletes it when the run ends. Its `value` can be passed to other providers (for example as another " +
 			"provider block's `api_key`) without ever being written to the plan or the state. Needs Terraform 1.10 or newer.\n\n" +
 			"Each Terraform command that needs the value (plan, apply) opens its own token, so the key needs a free token " +
-			"slot (Harness allows 5 per key).",
+			"slot (Harness allows 5 per key). When the API key is created in the same configuration, the value is unknown " +
+			"while planning and the token is opened during apply, after the key exists.",
 		Attributes: map[string]schema.Attribute{
 			"apikey_id": schema.StringAttribute{
 				Required:            true,
