@@ -202,6 +202,13 @@ type request struct {
 	secretResponse bool
 	// apiKey overrides the configured credential (ephemeral checks).
 	apiKey string
+	// confirmGone, when set, is a read that answers ErrNotFound when the
+	// object this request targets does not exist. Harness answers a PUT,
+	// DELETE or rotate of a missing NextGen key or token with a 500
+	// (harness-api.md 3.2, 4), which would otherwise be retried for
+	// minutes; on the first 500 do() calls confirmGone once and, when the
+	// object is gone, stops with an ErrNotFound error.
+	confirmGone func(ctx context.Context) error
 }
 
 // response is a successful answer.
@@ -231,7 +238,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 	if req.query != nil {
 		target.RawQuery = req.query.Encode()
 	}
-	uncertain := false
+	uncertain, confirmed := false, false
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, req, &target, payload, attempt)
 		if err == nil && resp.status < 300 {
@@ -259,6 +266,14 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			retryable = resp.status == http.StatusTooManyRequests ||
 				(resp.status >= 500 && resp.status != http.StatusNotImplemented)
 			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), time.Now())
+		}
+		if apiErr != nil && apiErr.StatusCode == http.StatusInternalServerError && req.confirmGone != nil && !confirmed {
+			confirmed = true
+			if gerr := req.confirmGone(ctx); IsNotFound(gerr) {
+				apiErr.Kind = KindNotFound
+				apiErr.Message += " (a follow-up read found that the object does not exist)"
+				return nil, apiErr
+			}
 		}
 		if !retryable || attempt > c.cfg.MaxRetries {
 			if apiErr != nil {

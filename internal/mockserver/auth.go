@@ -1,8 +1,11 @@
 package mockserver
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,6 +24,20 @@ type principal struct {
 	Scope    Scope  // the service account's scope
 	ReadOnly bool
 	TokenID  string // minted token document id; empty for configured tokens
+	// Token is the minted token's "<api key>/<token identifier>" at the
+	// time it authenticated.
+	Token string
+}
+
+// String names the principal in the request log.
+func (p principal) String() string {
+	switch {
+	case p.Kind == "":
+		return ""
+	case p.TokenID == "":
+		return p.Kind + ":" + p.ID
+	}
+	return p.Kind + ":" + p.ID + "/" + p.Token
 }
 
 // authenticate resolves the account and credential of a request and writes
@@ -62,6 +79,10 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, fam family
 
 // ngAccount resolves the account in Harness's order: header
 // Harness-Account, query account, query accountIdentifier, path (6.1).
+// Failing those, it takes the JSON body's accountIdentifier: the official
+// provider updates API keys with PUT /ng/api/apikey/<accountId> and no query
+// (harness-api.md 3.1), and how the gateway resolves that account is not
+// known (guessed).
 func ngAccount(r *http.Request) string {
 	if v := r.Header.Get("Harness-Account"); v != "" {
 		return v
@@ -72,7 +93,30 @@ func ngAccount(r *http.Request) string {
 			return v
 		}
 	}
-	return r.PathValue("accountIdentifier")
+	if v := r.PathValue("accountIdentifier"); v != "" {
+		return v
+	}
+	return bodyAccount(r)
+}
+
+// bodyAccount reads accountIdentifier from a JSON body and puts the body
+// back for the handler.
+func bodyAccount(r *http.Request) string {
+	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodDelete {
+		return ""
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return ""
+	}
+	var body struct {
+		AccountIdentifier string `json:"accountIdentifier"`
+	}
+	if json.Unmarshal(data, &body) != nil {
+		return ""
+	}
+	return body.AccountIdentifier
 }
 
 func (s *Server) authFirstGenSCIM(w http.ResponseWriter, r *http.Request, c *call) bool {
@@ -162,7 +206,7 @@ func (s *Server) mintedToken(value, account string) (principal, bool) {
 	if now.Before(t.ValidFrom) || !now.Before(t.ExpiresAt()) {
 		return principal{}, false
 	}
-	return principal{Kind: t.Type, ID: t.Parent, Scope: t.Scope, TokenID: t.ID}, true
+	return principal{Kind: t.Type, ID: t.Parent, Scope: t.Scope, TokenID: t.ID, Token: t.APIKey + "/" + t.Identifier}, true
 }
 
 // tokenPrefix is "pat" for USER keys and "sat" for SERVICE_ACCOUNT keys.

@@ -21,12 +21,16 @@ type Request struct {
 	Query    string
 	Status   int
 	Duration time.Duration
+	// Principal is who the request authenticated as: "USER:<id>" for a
+	// configured token, "<key type>:<parent>/<api key>/<token>" for a
+	// minted one; empty when authentication failed.
+	Principal string
 }
 
-func (s *Server) record(r *http.Request, op, pattern string, status int, start time.Time) {
+func (s *Server) record(r *http.Request, op, pattern string, status int, start time.Time, who principal) {
 	req := Request{
 		Time: start, Op: op, Pattern: pattern, Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, Status: status, Duration: time.Since(start),
+		Query: r.URL.RawQuery, Status: status, Duration: time.Since(start), Principal: who.String(),
 	}
 	s.mu.Lock()
 	s.log = append(s.log, req)

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 		s.handle("GET "+base+"/ResourceTypes", OpResourceTypes, familySCIM, s.static(resourceTypes))
 		s.handle("GET "+base+"/Schemas", OpSchemas, familySCIM, s.static(schemas))
 	}
+	s.ngRoutes()
 }
 
 func (s *Server) static(body string) handlerFunc {

@@ -136,13 +136,14 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(http.StatusNotFound)
 	_, _ = io.WriteString(w, "<html><body><h1>404 Not Found</h1></body></html>\n")
-	s.record(r, "", "", http.StatusNotFound, start)
+	s.record(r, "", "", http.StatusNotFound, start, principal{})
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op string, fam family, h handlerFunc) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	defer func() { s.record(r, op, pattern, rec.status, start) }()
+	c := &call{op: op}
+	defer func() { s.record(r, op, pattern, rec.status, start, c.principal) }()
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {
@@ -167,7 +168,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		return
 	}
 
-	c := &call{op: op}
 	if !s.authenticate(rec, r, fam, c) {
 		return
 	}

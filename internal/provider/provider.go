@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,7 +35,10 @@ const (
 	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
 )
 
-var _ provider.Provider = (*harnessProvider)(nil)
+var (
+	_ provider.Provider                       = (*harnessProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*harnessProvider)(nil)
+)
 
 // harnessProvider is the provider implementation.
 type harnessProvider struct {
@@ -234,6 +238,9 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *harnessProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMUserResource,
+		NewServiceAccountResource,
+		NewAPIKeyResource,
+		NewAPIKeyTokenResource,
 	}
 }
 
@@ -241,5 +248,12 @@ func (p *harnessProvider) DataSources(context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
+		NewSCIMTenantURLDataSource,
+	}
+}
+
+func (p *harnessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAPIKeyTokenEphemeralResource,
 	}
 }

@@ -1,0 +1,4 @@
+import {
+  to = harness_api_key.scim
+  id = "entra_scim/entra/SERVICE_ACCOUNT"
+}

@@ -1,0 +1,4 @@
+import {
+  to = harness_service_account.scim
+  id = "entra_scim"
+}

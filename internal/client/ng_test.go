@@ -1,0 +1,351 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
+)
+
+// recordingLogger keeps every logged line, for secret-leak checks.
+type recordingLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
+}
+
+func (l *recordingLogger) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+type ngFixture struct {
+	mock  *mockserver.Server
+	c     *Client
+	log   *recordingLogger
+	url   string
+	sleep *[]time.Duration
+}
+
+func newNGFixture(t *testing.T) *ngFixture {
+	t.Helper()
+	mock := mockserver.New(mockserver.Options{})
+	hs := httptest.NewServer(mock)
+	t.Cleanup(hs.Close)
+	log := &recordingLogger{}
+	c, err := New(Config{Endpoint: hs.URL, AccountID: mock.AccountID(), APIKey: mock.Token(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Record the waits instead of sleeping: tests assert there were none
+	// where Harness's 500 means "missing".
+	var mu sync.Mutex
+	sleeps := &[]time.Duration{}
+	c.sleepFn = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		*sleeps = append(*sleeps, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return &ngFixture{mock: mock, c: c, log: log, url: hs.URL, sleep: sleeps}
+}
+
+func (f *ngFixture) counts(t *testing.T, want map[string]int) {
+	t.Helper()
+	if got := mockserver.CountsString(f.mock.Counts()); got != mockserver.CountsString(want) {
+		t.Fatalf("requests: got %s, want %s", got, mockserver.CountsString(want))
+	}
+	f.mock.ResetRequests()
+}
+
+var saKeyRef = APIKeyRef{Type: APIKeyTypeServiceAccount, Parent: "sa1", Identifier: "k1"}
+
+func (f *ngFixture) seedKey(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA 1", Email: "sa1@service.harness.io"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k1", Name: "k1", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "sa1"}); err != nil {
+		t.Fatal(err)
+	}
+	f.mock.ResetRequests()
+}
+
+var secretRE = regexp.MustCompile(`^sat\.` + mockserver.DefaultAccountID + `\.[0-9a-f]{24}\.[A-Za-z0-9]{20}$`)
+
+func TestServiceAccountCRUD(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	ctx := context.Background()
+	sc := Scope{Org: "org1"}
+	sa, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA", Email: "sa1@service.harness.io", OrgIdentifier: "org1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.OrgIdentifier != "org1" || sa.Tags == nil {
+		t.Fatalf("created %+v", sa)
+	}
+	sa.Name, sa.Tags = "Renamed", map[string]string{"team": "idp"}
+	if _, err := f.c.UpdateServiceAccount(ctx, sa); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.c.GetServiceAccount(ctx, sc, "sa1")
+	if err != nil || got.Name != "Renamed" || got.Tags["team"] != "idp" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	if _, err := f.c.GetServiceAccount(ctx, Scope{}, "sa1"); !IsNotFound(err) {
+		t.Fatalf("a service account in another scope: %v", err)
+	}
+	if err := f.c.DeleteServiceAccount(ctx, sc, "sa1"); err != nil {
+		t.Fatal(err)
+	}
+	f.mock.ResetRequests()
+	if _, err := f.c.UpdateServiceAccount(ctx, sa); !IsNotFound(err) {
+		t.Fatalf("update of a deleted account: %v", err)
+	}
+	if err := f.c.DeleteServiceAccount(ctx, sc, "sa1"); !IsNotFound(err) {
+		t.Fatalf("delete of a deleted account: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpUpdateServiceAccount: 1, mockserver.OpDeleteServiceAccount: 1})
+}
+
+// A PUT or DELETE of a missing key is Harness's 500: one read confirms it
+// is gone, and nothing is retried or waited for.
+func TestAPIKeyMissingIsNotFoundWithoutRetries(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	ctx := context.Background()
+	f.mock.RemoveAPIKey(mockserver.APIKeyRef{Type: mockserver.KindServiceAccount, Parent: "sa1", Identifier: "k1"})
+
+	if _, err := f.c.GetAPIKey(ctx, saKeyRef); !IsNotFound(err) {
+		t.Fatalf("get: %v", err)
+	}
+	_, err := f.c.UpdateAPIKey(ctx, &APIKey{Identifier: "k1", Name: "x", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "sa1"})
+	if !IsNotFound(err) {
+		t.Fatalf("update: %v", err)
+	}
+	if err := f.c.DeleteAPIKey(ctx, saKeyRef); !IsNotFound(err) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("delete: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpGetAPIKey: 3, mockserver.OpUpdateAPIKey: 1, mockserver.OpDeleteAPIKey: 1})
+	if len(*f.sleep) != 0 {
+		t.Fatalf("waited %v before giving up on a missing key", *f.sleep)
+	}
+}
+
+// A real 500 on an existing key is still retried after the check.
+func TestAPIKeyServerErrorStillRetried(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpUpdateAPIKey, Status: 500, Body: `{"status":"ERROR","code":"UNKNOWN_ERROR","message":"Oops"}`})
+	k, err := f.c.UpdateAPIKey(context.Background(), &APIKey{Identifier: "k1", Name: "renamed", APIKeyType: APIKeyTypeServiceAccount,
+		ParentIdentifier: "sa1", DefaultTimeToExpireToken: 3600000})
+	if err != nil || k.Name != "renamed" || k.DefaultTimeToExpireToken != 3600000 {
+		t.Fatalf("update: %+v %v", k, err)
+	}
+	f.counts(t, map[string]int{mockserver.OpUpdateAPIKey: 2, mockserver.OpGetAPIKey: 1})
+	if len(*f.sleep) != 1 {
+		t.Fatalf("waits: %v", *f.sleep)
+	}
+}
+
+func TestAPIKeyUserRuleErrors(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	ctx := context.Background()
+	_, err := f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k", Name: "k", APIKeyType: APIKeyTypeUser, ParentIdentifier: "someoneElse"})
+	if !errors.Is(err, ErrForbidden) {
+		t.Fatalf("another user's key: %v", err)
+	}
+	_, err = f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k", Name: "k", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "nosuchsa"})
+	if !IsNotFound(err) || !strings.Contains(err.Error(), "RESOURCE_NOT_FOUND_EXCEPTION") {
+		t.Fatalf("missing parent: %v", err)
+	}
+	for i := range 5 {
+		if _, err := f.c.CreateAPIKey(ctx, &APIKey{Identifier: fmt.Sprintf("k%d", i), Name: "k", APIKeyType: APIKeyTypeUser,
+			ParentIdentifier: mockserver.AdminUserID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k9", Name: "k", APIKeyType: APIKeyTypeUser, ParentIdentifier: mockserver.AdminUserID})
+	if !IsLimitReached(err) || IsNotFound(err) {
+		t.Fatalf("sixth key: %v", err)
+	}
+}
+
+func TestTokenLifecycle(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	ctx := context.Background()
+	tok := &Token{Identifier: "t1", Name: "t1", Tags: map[string]string{"a": "b"}}
+	tok.SetKey(saKeyRef)
+	secret, err := f.c.CreateToken(ctx, tok)
+	if err != nil || !secretRE.MatchString(secret) {
+		t.Fatalf("create: %q %v", secret, err)
+	}
+	got, err := f.c.GetToken(ctx, saKeyRef, "t1")
+	if err != nil || got.Token.Tags["a"] != "b" || got.Token.ValidTo-got.Token.ValidFrom != DefaultTimeToExpireToken {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	v, err := f.c.ValidateToken(ctx, secret)
+	if err != nil || v.Identifier != "t1" {
+		t.Fatalf("validate: %+v %v", v, err)
+	}
+
+	upd := got.Token
+	upd.Name, upd.ValidTo = "renamed", upd.ValidTo-1000
+	if _, err := f.c.UpdateToken(ctx, &upd); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := f.c.RotateToken(ctx, saKeyRef, "t1", f.mock.Now().Add(time.Hour))
+	if err != nil || rotated == secret || !secretRE.MatchString(rotated) {
+		t.Fatalf("rotate: %v", err)
+	}
+	rows, err := f.c.ListTokens(ctx, saKeyRef)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("list after rotation: %+v %v", rows, err)
+	}
+	if v, err := f.c.ValidateToken(ctx, secret); err != nil || !strings.HasPrefix(v.Identifier, "rotated_") {
+		t.Fatalf("the old secret should belong to the rotated token: %+v %v", v, err)
+	}
+
+	if err := f.c.DeleteToken(ctx, saKeyRef, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	f.mock.ResetRequests()
+	if _, err := f.c.GetToken(ctx, saKeyRef, "t1"); !IsNotFound(err) {
+		t.Fatalf("get after delete: %v", err)
+	}
+	if err := f.c.DeleteToken(ctx, saKeyRef, "t1"); !IsNotFound(err) {
+		t.Fatalf("delete after delete: %v", err)
+	}
+	if _, err := f.c.RotateToken(ctx, saKeyRef, "t1", time.Now()); !IsNotFound(err) {
+		t.Fatalf("rotate after delete: %v", err)
+	}
+	if _, err := f.c.UpdateToken(ctx, &upd); !IsNotFound(err) {
+		t.Fatalf("update after delete: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpListTokens: 4, mockserver.OpDeleteToken: 1, mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1})
+	if len(*f.sleep) != 0 {
+		t.Fatalf("waited %v", *f.sleep)
+	}
+	if _, err := f.c.ValidateToken(ctx, rotated); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("validate a deleted token: %v", err)
+	}
+
+	if logs := f.log.all(); strings.Contains(logs, secret) || strings.Contains(logs, rotated) ||
+		strings.Contains(logs, f.mock.Token()) || !strings.Contains(logs, "redacted") {
+		t.Fatalf("a secret reached the log:\n%s", logs)
+	}
+}
+
+// The connection drops after Harness created the token: the retry is a
+// DUPLICATE_FIELD and the secret is lost. The client deletes the token it
+// cannot use and creates it again, returning a working secret.
+func TestCreateTokenRecoversFromDropAfterCommit(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	fault := f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateToken, DropAfterCommit: true})
+	tok := &Token{Identifier: "t1", Name: "t1", Description: "for Entra"}
+	tok.SetKey(saKeyRef)
+	secret, err := f.c.CreateToken(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fault.Fired() != 1 {
+		t.Fatal("the fault did not fire")
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 3, mockserver.OpListTokens: 1, mockserver.OpDeleteToken: 1})
+	tokens := f.mock.Tokens()
+	if len(tokens) != 1 || f.mock.TokenValue(tokens[0]) != secret {
+		t.Fatalf("want exactly the returned token in Harness, got %d tokens", len(tokens))
+	}
+	if _, err := f.c.ValidateToken(context.Background(), secret); err != nil {
+		t.Fatalf("the returned secret does not work: %v", err)
+	}
+}
+
+// An uncertain failure followed by a DUPLICATE_FIELD for a token that is
+// not the requested one (someone else's) leaves that token alone.
+func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	ctx := context.Background()
+	other := &Token{Identifier: "t1", Name: "someone else's"}
+	other.SetKey(saKeyRef)
+	if _, err := f.c.CreateToken(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	f.mock.ResetRequests()
+	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateToken, Status: http.StatusBadGateway})
+	tok := &Token{Identifier: "t1", Name: "mine"}
+	tok.SetKey(saKeyRef)
+	_, err := f.c.CreateToken(ctx, tok)
+	if !IsConflict(err) {
+		t.Fatalf("want the duplicate error, got %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1})
+	if toks := f.mock.Tokens(); len(toks) != 1 || toks[0].Name != "someone else's" {
+		t.Fatalf("the other token was touched: %+v", toks)
+	}
+}
+
+func TestCreateServiceAccountAndKeyAdoptAfterDrop(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	ctx := context.Background()
+	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateServiceAccount, DropAfterCommit: true})
+	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateAPIKey, DropAfterCommit: true})
+	sa, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA", Email: "sa1@service.harness.io"})
+	if err != nil || sa.Identifier != "sa1" {
+		t.Fatalf("service account: %+v %v", sa, err)
+	}
+	k, err := f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k1", Name: "k1", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "sa1"})
+	if err != nil || k.Identifier != "k1" {
+		t.Fatalf("key: %+v %v", k, err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateServiceAccount: 2, mockserver.OpGetServiceAccount: 1,
+		mockserver.OpCreateAPIKey: 2, mockserver.OpGetAPIKey: 1})
+}
+
+func TestListTokensDropsOtherScopes(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	ctx := context.Background()
+	// The same parent, key and token identifiers in two scopes: Harness's
+	// account-scope list returns both.
+	for _, org := range []string{"", "org1"} {
+		if _, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA", Email: "sa1@service.harness.io", OrgIdentifier: org}); err != nil {
+			t.Fatal(err)
+		}
+		tok := &Token{Identifier: "t1", Name: "t1 " + org}
+		tok.SetKey(APIKeyRef{Scope: Scope{Org: org}, Type: APIKeyTypeServiceAccount, Parent: "sa1", Identifier: "k1"})
+		if _, err := f.c.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.c.GetToken(ctx, saKeyRef, "t1")
+	if err != nil || got.Token.Name != "t1 " {
+		t.Fatalf("account-scope token: %+v %v", got, err)
+	}
+}

@@ -1,0 +1,233 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Token is a NextGen token under an API key (harness-api.md 4). Times are
+// epoch milliseconds.
+type Token struct {
+	Identifier string `json:"identifier"`
+	Name       string `json:"name"`
+	// ValidFrom and ValidTo are sent only when non-zero on create; Harness
+	// then uses now and now plus the key's default lifetime.
+	ValidFrom int64 `json:"validFrom,omitempty"`
+	ValidTo   int64 `json:"validTo,omitempty"`
+	// ScheduledExpireTime is set on a token replaced by a rotation.
+	ScheduledExpireTime *int64            `json:"scheduledExpireTime,omitempty"`
+	Valid               bool              `json:"valid,omitempty"`
+	AccountIdentifier   string            `json:"accountIdentifier"`
+	OrgIdentifier       string            `json:"orgIdentifier,omitempty"`
+	ProjectIdentifier   string            `json:"projectIdentifier,omitempty"`
+	APIKeyIdentifier    string            `json:"apiKeyIdentifier"`
+	ParentIdentifier    string            `json:"parentIdentifier"`
+	APIKeyType          APIKeyType        `json:"apiKeyType"`
+	Description         string            `json:"description"`
+	Tags                map[string]string `json:"tags"`
+	// Email and Username are filled by ValidateToken for personal tokens.
+	Email    string `json:"email,omitempty"`
+	Username string `json:"username,omitempty"`
+}
+
+// KeyRef is the token's API key.
+func (t *Token) KeyRef() APIKeyRef {
+	return APIKeyRef{
+		Scope: Scope{Org: t.OrgIdentifier, Project: t.ProjectIdentifier},
+		Type:  t.APIKeyType, Parent: t.ParentIdentifier, Identifier: t.APIKeyIdentifier,
+	}
+}
+
+// ExpiresAt is when the token stops working: its scheduled expiry after a
+// rotation, otherwise validTo.
+func (t *Token) ExpiresAt() time.Time {
+	if t.ScheduledExpireTime != nil {
+		return Millis(*t.ScheduledExpireTime)
+	}
+	return Millis(t.ValidTo)
+}
+
+// SetKey copies a key reference into the token.
+func (t *Token) SetKey(r APIKeyRef) {
+	t.OrgIdentifier, t.ProjectIdentifier = r.Scope.Org, r.Scope.Project
+	t.APIKeyType, t.ParentIdentifier, t.APIKeyIdentifier = r.Type, r.Parent, r.Identifier
+}
+
+// TokenAggregate is one row of the token list.
+type TokenAggregate struct {
+	Token          Token `json:"token"`
+	ExpiryAt       int64 `json:"expiryAt"`
+	CreatedAt      int64 `json:"createdAt"`
+	LastModifiedAt int64 `json:"lastModifiedAt"`
+}
+
+const tokenPath = "/ng/api/token"
+
+func (c *Client) tokenBody(t *Token) *Token {
+	body := *t
+	body.AccountIdentifier = c.cfg.AccountID
+	body.Tags = tagsOrEmpty(t.Tags)
+	body.ScheduledExpireTime, body.Valid, body.Email, body.Username = nil, false, "", ""
+	return &body
+}
+
+// tokenQuery names a token's key with the six query parameters of the
+// delete and rotate routes.
+func (c *Client) tokenQuery(r APIKeyRef) url.Values {
+	q := c.keyQuery(r)
+	q.Set("apiKeyIdentifier", r.Identifier)
+	return q
+}
+
+// CreateToken creates a token and returns its secret, which Harness shows
+// only here and on rotation. The response is never logged.
+//
+// Harness creates a missing API key on the fly (harness-api.md 4, quirk),
+// so callers should make sure the key exists.
+//
+// When an earlier attempt of this call may have been applied (the
+// connection dropped after Harness committed, or a 5xx) and the retry is
+// refused as a duplicate or over the limit, the secret of the token that
+// attempt created is lost. If that token is exactly the one requested
+// (same identifier, name, description, tags and validity), it is deleted
+// and created once more, so the caller gets a working secret and nothing is
+// left behind that nobody can use. A different token under the same
+// identifier is never touched: the error is returned.
+func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
+	secret, err := c.createToken(ctx, t)
+	if err == nil || !uncertainConflict(err) {
+		return secret, err
+	}
+	got, gerr := c.GetToken(ctx, t.KeyRef(), t.Identifier)
+	if gerr != nil || !sameRequestedToken(t, &got.Token) {
+		return "", err
+	}
+	c.log.Debug(ctx, "token create was retried after an uncertain failure and its secret is lost; deleting the token the first attempt created and creating it again",
+		map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	if derr := c.DeleteToken(ctx, t.KeyRef(), t.Identifier); derr != nil && !IsNotFound(derr) {
+		return "", fmt.Errorf("%w; deleting the token created by the earlier attempt, whose secret was lost, also failed: %w", err, derr)
+	}
+	return c.createToken(ctx, t)
+}
+
+func (c *Client) createToken(ctx context.Context, t *Token) (string, error) {
+	req := c.ng(http.MethodPost, tokenPath, c.ngQuery(Scope{}), c.tokenBody(t))
+	req.secretResponse = true
+	secret, err := ngCall[string](ctx, c, req)
+	if err != nil {
+		return "", err
+	}
+	if secret == "" {
+		return "", fmt.Errorf("POST %s: Harness answered without a token value", tokenPath)
+	}
+	return secret, nil
+}
+
+// sameRequestedToken reports whether got is what a create request for want
+// makes, so it can only be the token an earlier attempt created.
+func sameRequestedToken(want, got *Token) bool {
+	return got.ScheduledExpireTime == nil && got.Identifier == want.Identifier && got.Name == want.Name &&
+		got.Description == want.Description && sameTags(tagsOrEmpty(got.Tags), tagsOrEmpty(want.Tags)) &&
+		(want.ValidFrom == 0 || want.ValidFrom == got.ValidFrom) && (want.ValidTo == 0 || want.ValidTo == got.ValidTo)
+}
+
+// ListTokens lists the tokens of a key, rotated ones included. With
+// identifiers, only those. Harness ignores an empty org or project in this
+// filter, so rows from other scopes are dropped here.
+func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...string) ([]TokenAggregate, error) {
+	q := c.tokenQuery(key)
+	for _, id := range identifiers {
+		q.Add("identifiers", id)
+	}
+	rows, err := ngList[TokenAggregate](ctx, c, tokenPath+"/aggregate", q)
+	if err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if r.Token.KeyRef() == key {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// GetToken reads one token. Harness has no single-token GET, so this lists
+// with an identifier filter; no match is an ErrNotFound error (a token that
+// expired is purged by Harness and is not found either).
+func (c *Client) GetToken(ctx context.Context, key APIKeyRef, identifier string) (*TokenAggregate, error) {
+	rows, err := c.ListTokens(ctx, key, identifier)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if rows[i].Token.Identifier == identifier {
+			return &rows[i], nil
+		}
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: tokenPath + "/aggregate", StatusCode: http.StatusOK,
+		Message: fmt.Sprintf("no token %q under API key %s", identifier, key), Kind: KindNotFound}
+}
+
+// UpdateToken changes a token's name, description, tags and validity;
+// Harness requires both validFrom and validTo. A missing token (Harness's
+// 500, confirmed with one read) is an ErrNotFound error.
+func (c *Client) UpdateToken(ctx context.Context, t *Token) (*Token, error) {
+	if t.ValidFrom == 0 || t.ValidTo == 0 {
+		return nil, fmt.Errorf("updating token %q: validFrom and validTo are required", t.Identifier)
+	}
+	req := c.ng(http.MethodPut, tokenPath+"/"+url.PathEscape(t.Identifier), c.ngQuery(Scope{}), c.tokenBody(t))
+	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, t.KeyRef(), t.Identifier); return err }
+	out, err := ngCall[Token](ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteToken deletes a token. A missing token (Harness's 500, confirmed
+// with one read) is an ErrNotFound error.
+func (c *Client) DeleteToken(ctx context.Context, key APIKeyRef, identifier string) error {
+	req := c.ng(http.MethodDelete, tokenPath+"/"+url.PathEscape(identifier), c.tokenQuery(key), nil)
+	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, key, identifier); return err }
+	_, err := ngCall[bool](ctx, c, req)
+	return err
+}
+
+// RotateToken replaces a token's secret and returns the new one (never
+// logged). The identifier stays; the new token is valid from now until the
+// old validTo, and the old secret keeps working until oldExpiresAt
+// (harness-api.md 4). A missing token is an ErrNotFound error.
+//
+// A rotation retried after an uncertain failure rotates twice: the
+// intermediate secret, never seen by anyone, expires at oldExpiresAt like
+// the original one.
+func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier string, oldExpiresAt time.Time) (string, error) {
+	q := c.tokenQuery(key)
+	q.Set("rotateTimestamp", strconv.FormatInt(oldExpiresAt.UnixMilli(), 10))
+	req := c.ng(http.MethodPost, tokenPath+"/rotate/"+url.PathEscape(identifier), q, nil)
+	req.secretResponse = true
+	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, key, identifier); return err }
+	secret, err := ngCall[string](ctx, c, req)
+	if err != nil {
+		return "", err
+	}
+	if secret == "" {
+		return "", fmt.Errorf("POST %s/rotate: Harness answered without a token value", tokenPath)
+	}
+	return secret, nil
+}
+
+// ValidateToken asks Harness which token a secret belongs to. It fails with
+// ErrUnauthorized when the secret is unknown, expired or deleted.
+func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, error) {
+	out, err := ngCall[Token](ctx, c, c.ng(http.MethodPost, tokenPath+"/validate", c.ngQuery(Scope{}), secret))
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

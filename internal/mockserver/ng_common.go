@@ -1,0 +1,225 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits Harness applies per parent and per key (harness-api.md 3.2, 4).
+const (
+	// APIKeyLimit is apiKeyLimit: API keys per parent (user or service account).
+	APIKeyLimit = 5
+	// TokenLimit is tokenLimit: tokens per API key.
+	TokenLimit = 5
+	// DefaultTimeToExpireToken is the API-key default token lifetime in ms
+	// (30 days), used when a key omits defaultTimeToExpireToken (3.1).
+	DefaultTimeToExpireToken int64 = 2592000000
+	msgMaxLimit                    = "Invalid request: Maximum limit has reached"
+)
+
+// identifierPattern and reservedIdentifiers are EntityIdentifierValidator's
+// rules (harness-api.md 3.1).
+var identifierPattern = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
+
+var reservedIdentifiers = []string{
+	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
+	"return", "account", "org",
+}
+
+const msgIdentifierPattern = "can be 128 characters long and can only contain alphanumeric, underscore and $ characters, " +
+	"and not start with a number or $"
+
+// identifierProblem returns the bean-validation message for a bad
+// identifier, or "" when it is valid.
+func identifierProblem(id string) string {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return "cannot be empty"
+	case !identifierPattern.MatchString(id):
+		return msgIdentifierPattern
+	case slices.Contains(reservedIdentifiers, id):
+		// The validator concatenates without a space [code:
+		// EntityIdentifierValidator].
+		return id + "is a keyword, so cannot be used"
+	}
+	return ""
+}
+
+// fieldProblem is one failed bean-validation constraint.
+type fieldProblem struct{ field, msg string }
+
+// writeValidation answers a FailureDTO for the first problem, as Jersey's
+// bean validation does (harness-api.md 6.2); it reports whether there was one.
+func writeValidation(w http.ResponseWriter, problems ...fieldProblem) bool {
+	for _, p := range problems {
+		if p.msg != "" {
+			writeNGFailure(w, http.StatusBadRequest, "INVALID_REQUEST", p.field+": "+p.msg,
+				fieldError{FieldID: p.field, Error: p.msg})
+			return true
+		}
+	}
+	return false
+}
+
+// nameProblem checks an NGEntityName (guessed: only emptiness and length).
+func nameProblem(name string) string {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "cannot be empty"
+	case len(name) > 128:
+		return "size must be between 1 and 128"
+	}
+	return ""
+}
+
+func descriptionProblem(d string) string {
+	if len(d) > 1024 {
+		return "size must be between 0 and 1024"
+	}
+	return ""
+}
+
+// emailProblem is javax @Email plus @NotNull on service-account emails.
+func emailProblem(e string) string {
+	if strings.TrimSpace(e) == "" {
+		return "cannot be empty"
+	}
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e, "@") {
+		return "must be a well-formed email address"
+	}
+	return ""
+}
+
+// queryScope reads orgIdentifier and projectIdentifier from the query.
+func queryScope(r *http.Request) Scope {
+	q := r.URL.Query()
+	return Scope{Org: q.Get("orgIdentifier"), Project: q.Get("projectIdentifier")}
+}
+
+// checkScopeExists is AccountOrgProjectValidator.isPresent. The mock has no
+// organizations or projects, so every org and project exists; only a
+// project without an org is refused (guessed).
+func checkScopeExists(w http.ResponseWriter, account string, sc Scope) bool {
+	if sc.Project != "" && sc.Org == "" {
+		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf(
+			"Invalid argument(s): Project [%s] in Org [%s] and Account [%s] does not exist", sc.Project, sc.Org, account))
+		return false
+	}
+	return true
+}
+
+// checkBodyScope refuses a body whose scope differs from the query's
+// (harness-api.md 5; the wording is guessed).
+func checkBodyScope(w http.ResponseWriter, account, bodyAccount string, query, body Scope) bool {
+	if bodyAccount != "" && bodyAccount != account {
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST",
+			fmt.Sprintf("Invalid request: accountIdentifier [%s] in the request body does not match [%s] in the request", bodyAccount, account))
+		return false
+	}
+	if query != body {
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", fmt.Sprintf(
+			"Invalid request: scope of the request body (org [%s], project [%s]) does not match the query parameters (org [%s], project [%s])",
+			body.Org, body.Project, query.Org, query.Project))
+		return false
+	}
+	return true
+}
+
+// nullable renders "" as JSON null, as Harness does for account-scope
+// orgIdentifier and projectIdentifier.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v) }
+
+// tagsOut renders tags as Harness does: an empty object, never null.
+func tagsOut(tags map[string]string) map[string]string {
+	if tags == nil {
+		return map[string]string{}
+	}
+	return tags
+}
+
+func cloneTags(tags map[string]string) map[string]string {
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}
+
+// pageResponse is NextGen's PageResponse (harness-api.md 3.1).
+type pageResponse struct {
+	TotalPages    int     `json:"totalPages"`
+	TotalItems    int     `json:"totalItems"`
+	PageItemCount int     `json:"pageItemCount"`
+	PageSize      int     `json:"pageSize"`
+	Content       []any   `json:"content"`
+	PageIndex     int     `json:"pageIndex"`
+	Empty         bool    `json:"empty"`
+	PageToken     *string `json:"pageToken"`
+}
+
+// pageOf slices rows by pageIndex (default 0) and pageSize (default 50).
+func pageOf(rows []any, r *http.Request) pageResponse {
+	q := r.URL.Query()
+	index, _ := strconv.Atoi(q.Get("pageIndex"))
+	size := 50
+	if v, err := strconv.Atoi(q.Get("pageSize")); err == nil && v > 0 {
+		size = v
+	}
+	index = max(index, 0)
+	total := len(rows)
+	start := min(index*size, total)
+	end := min(start+size, total)
+	content := append([]any{}, rows[start:end]...)
+	return pageResponse{
+		TotalPages: (total + size - 1) / size, TotalItems: total, PageItemCount: len(content), PageSize: size,
+		Content: content, PageIndex: index, Empty: len(content) == 0,
+	}
+}
+
+// checkUserParent is validateParentIdentifier for USER keys and tokens
+// (harness-api.md 3.2): only a user may touch their own personal keys.
+func checkUserParent(w http.ResponseWriter, c *call, keyType, parent string) bool {
+	if keyType != KindUser {
+		return true
+	}
+	if c.principal.Kind != KindUser {
+		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid argument(s): No user identifier present in context")
+		return false
+	}
+	if c.principal.ID != parent {
+		writeNGError(w, http.StatusForbidden, "NG_ACCESS_DENIED",
+			fmt.Sprintf("User [%s] not authenticated to create api key for user [%s]", c.principal.ID, parent))
+		return false
+	}
+	return true
+}
+
+// validKeyType reports whether t is an ApiKeyType.
+func validKeyType(t string) bool { return t == KindUser || t == KindServiceAccount }
+
+// keyTypeProblem is the answer to a missing or unknown apiKeyType query
+// parameter (guessed: Jersey's @NotNull bean validation).
+func keyTypeProblem(t string) string {
+	switch {
+	case t == "":
+		return "must not be null"
+	case !validKeyType(t):
+		return "must be one of USER, SERVICE_ACCOUNT"
+	}
+	return ""
+}

@@ -1,0 +1,507 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ resource.Resource                   = (*apiKeyTokenResource)(nil)
+	_ resource.ResourceWithConfigure      = (*apiKeyTokenResource)(nil)
+	_ resource.ResourceWithImportState    = (*apiKeyTokenResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*apiKeyTokenResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*apiKeyTokenResource)(nil)
+)
+
+// defaultRotationGracePeriod is how long a rotated-out value keeps working.
+const defaultRotationGracePeriod = "1h"
+
+// privateValueStale marks, in private state, a token whose stored value no
+// longer belongs to it because it was rotated outside Terraform.
+const privateValueStale = "value_stale"
+
+// NewAPIKeyTokenResource returns the harness_api_key_token resource.
+func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} }
+
+// apiKeyTokenResource manages a NextGen token: the secret an identity
+// provider uses (harness-api.md 4).
+type apiKeyTokenResource struct {
+	data *providerData
+}
+
+type apiKeyTokenResourceModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	Identifier          types.String   `tfsdk:"identifier"`
+	Name                types.String   `tfsdk:"name"`
+	Description         types.String   `tfsdk:"description"`
+	Tags                types.Map      `tfsdk:"tags"`
+	APIKeyID            types.String   `tfsdk:"apikey_id"`
+	APIKeyType          types.String   `tfsdk:"apikey_type"`
+	ParentID            types.String   `tfsdk:"parent_id"`
+	OrgID               types.String   `tfsdk:"org_id"`
+	ProjectID           types.String   `tfsdk:"project_id"`
+	ValidFrom           timestampValue `tfsdk:"valid_from"`
+	ValidTo             timestampValue `tfsdk:"valid_to"`
+	Lifetime            types.String   `tfsdk:"lifetime"`
+	RotationTriggers    types.Map      `tfsdk:"rotation_triggers"`
+	RotateBeforeExpiry  types.String   `tfsdk:"rotate_before_expiry"`
+	RotationGracePeriod types.String   `tfsdk:"rotation_grace_period"`
+	Value               types.String   `tfsdk:"value"`
+}
+
+func (r *apiKeyTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key_token"
+}
+
+func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A token under a Harness NextGen API key: the secret (`sat.…` or `pat.…`) that automation and " +
+			"identity providers send to Harness, for example as the SCIM **Secret Token** in Microsoft Entra ID.\n\n" +
+			"Harness shows a token's value only when it is created or rotated, so `value` is recorded then and kept from " +
+			"state afterwards. Rotation happens **in place** through Harness's rotate endpoint, when `rotation_triggers` " +
+			"change or, with `lifetime` and `rotate_before_expiry`, when the value is about to expire: the identifier stays, " +
+			"the value changes, and the old value keeps working for `rotation_grace_period`.\n\n" +
+			"A token deleted or expired in Harness is planned for creation again; a token rotated outside Terraform is " +
+			"noticed and planned for rotation, because the stored value no longer works.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`<parent_id>/<apikey_id>/<apikey_type>/<identifier>`, prefixed with `<org_id>/` or " +
+					"`<org_id>/<project_id>/` in an organization or project: the official provider's import format.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"identifier":  identifierAttribute("token"),
+			"name":        nameAttribute("token"),
+			"description": descriptionAttribute("token"),
+			"tags":        tagsAttribute("token"),
+			"apikey_id": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Identifier of the API key the token belongs to (`harness_api_key.<name>.identifier`). " +
+					"Changing it replaces the token. Note that Harness silently creates a missing key, named `<apikey_id>_auto`, " +
+					"so reference a managed key rather than typing its identifier.",
+				Validators:    []validator.String{identifierValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"apikey_type": apiKeyTypeAttribute("token"),
+			"parent_id":   parentIDAttribute("token"),
+			"org_id":      orgIDAttribute("token"),
+			"project_id":  projectIDAttribute("token"),
+			"valid_from": schema.StringAttribute{
+				Optional:   true,
+				Computed:   true,
+				CustomType: timestampType{},
+				MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to when Harness " +
+					"issues the value; a rotation issues a value valid from the rotation time unless this is set.",
+				Validators:    []validator.String{timestampValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"valid_to": schema.StringAttribute{
+				Optional:   true,
+				Computed:   true,
+				CustomType: timestampType{},
+				MarkdownDescription: "When the current value stops working, as an RFC 3339 time. Defaults to `valid_from` " +
+					"plus the key's `default_time_to_expire_token` (or `lifetime` when set). Changing it updates the token in " +
+					"place. A rotation keeps it, unless `lifetime` is set. Harness deletes a token once it has expired, and " +
+					"Terraform then plans to create it again.",
+				Validators:    []validator.String{timestampValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"lifetime": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How long each value stays valid, as a Go duration such as `\"720h\"` (30 days). At " +
+					"creation and at every rotation `valid_to` becomes the issue time plus `lifetime`; changing it moves " +
+					"`valid_to` of the current value to `valid_from` plus the new lifetime. Conflicts with `valid_from` and `valid_to`.",
+				Validators: []validator.String{
+					durationValidator{},
+					stringvalidator.ConflictsWith(path.MatchRoot("valid_from"), path.MatchRoot("valid_to")),
+				},
+			},
+			"rotation_triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
+					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id.",
+			},
+			"rotate_before_expiry": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Rotate the token in place when a plan finds less than this much validity left, as a " +
+					"Go duration such as `\"168h\"` (7 days). Needs `lifetime` (so the new value gets a new expiry) and must be " +
+					"shorter than it. The check runs at plan time, so run Terraform at least that often.",
+				Validators: []validator.String{
+					durationValidator{},
+					stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
+				},
+			},
+			"rotation_grace_period": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(defaultRotationGracePeriod),
+				MarkdownDescription: "After a rotation, how long the previous value keeps working (Harness's " +
+					"`rotateTimestamp`), as a Go duration; never longer than the previous value's own `valid_to`. Defaults to `\"" +
+					defaultRotationGracePeriod + "\"`, enough for consumers updated in the same apply; `\"0s\"` revokes the old " +
+					"value at once.",
+				Validators: []validator.String{nonNegativeDurationValidator{}},
+			},
+			"value": schema.StringAttribute{
+				Computed:  true,
+				Sensitive: true,
+				MarkdownDescription: "The token value, `<sat|pat>.<account>.<token id>.<secret>`. Harness shows it only when " +
+					"the token is created or rotated, so it is kept from state; after `terraform import` it is null (Harness " +
+					"cannot return it) until the token is rotated, for example by setting `rotation_triggers`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *apiKeyTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *apiKeyTokenResourceModel) keyRef() client.APIKeyRef {
+	return client.APIKeyRef{
+		Scope: scopeOf(m.OrgID, m.ProjectID), Type: client.APIKeyType(m.APIKeyType.ValueString()),
+		Parent: m.ParentID.ValueString(), Identifier: m.APIKeyID.ValueString(),
+	}
+}
+
+func tokenID(ref client.APIKeyRef, identifier string) string {
+	return joinID(apiKeyID(ref), identifier)
+}
+
+// ValidateConfig checks what can be checked without Harness.
+func (r *apiKeyTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validatePersonalKeyScope(&resp.Diagnostics, cfg.APIKeyType, cfg.OrgID)
+	if lifetime, ok := knownDuration(cfg.Lifetime); ok {
+		if before, ok := knownDuration(cfg.RotateBeforeExpiry); ok && before >= lifetime {
+			resp.Diagnostics.AddAttributeError(path.Root("rotate_before_expiry"), "rotate_before_expiry must be shorter than lifetime",
+				fmt.Sprintf("rotate_before_expiry (%s) is not shorter than lifetime (%s), so every plan would rotate the token. "+
+					"Use a shorter rotate_before_expiry, for example a quarter of the lifetime.", before, lifetime))
+		}
+	}
+	from, to := cfg.ValidFrom.Millis(), cfg.ValidTo.Millis()
+	if from != 0 && to != 0 && from > to {
+		resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is before valid_from",
+			fmt.Sprintf("valid_to (%s) must not be before valid_from (%s).", cfg.ValidTo.ValueString(), cfg.ValidFrom.ValueString()))
+	}
+}
+
+// ModifyPlan decides rotations: a change of rotation_triggers, a value
+// about to expire (rotate_before_expiry), or a value rotated outside
+// Terraform plan an in-place rotation by marking value unknown. Update
+// rotates exactly when the planned value is unknown, so the decision is
+// made once, here, with the plan's clock.
+func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		// Creation: refuse an expiry in the past now rather than at apply.
+		if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(time.Now()) {
+			resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past",
+				fmt.Sprintf("valid_to is %s, which has passed; Harness refuses tokens that are already expired.", config.ValidTo.ValueString()))
+		}
+		return
+	}
+	var state apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	reason := ""
+	switch {
+	case plan.RotationTriggers.IsUnknown():
+		reason = "rotation_triggers will change"
+	case !sameTriggers(plan.RotationTriggers, state.RotationTriggers):
+		reason = "rotation_triggers changed"
+	}
+	if stale, diags := req.Private.GetKey(ctx, privateValueStale); reason == "" && len(stale) > 0 && !diags.HasError() {
+		reason = "the token was rotated outside Terraform, so the stored value no longer works"
+		resp.Diagnostics.AddWarning("Token was rotated outside Terraform",
+			fmt.Sprintf("Harness token %s has a different value than the one in Terraform state (it was rotated in Harness or "+
+				"by another tool). Terraform plans to rotate it again so that value holds a working token.", state.ID.ValueString()))
+	}
+	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok {
+		if to, err := state.ValidTo.Time(); !state.ValidTo.IsNull() && err == nil && time.Until(to) < before {
+			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, state.ValidTo.ValueString())
+		}
+	}
+
+	if reason != "" {
+		tflog.Info(ctx, "planning an in-place token rotation", map[string]any{"token": state.ID.ValueString(), "reason": reason})
+		plan.Value = types.StringUnknown()
+		if config.ValidFrom.IsNull() {
+			plan.ValidFrom = timestampUnknown()
+		}
+		if !plan.Lifetime.IsNull() {
+			plan.ValidTo = timestampUnknown()
+		}
+	} else if lifetime, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
+		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
+			plan.ValidTo = newTimestamp(from.Add(lifetime))
+		} else {
+			plan.ValidTo = timestampUnknown()
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// sameTriggers treats a null map and an empty map alike.
+func sameTriggers(a, b types.Map) bool {
+	if len(a.Elements()) == 0 && len(b.Elements()) == 0 {
+		return true
+	}
+	return a.Equal(b)
+}
+
+// tokenFromModel builds the token fields Terraform controls.
+func (m *apiKeyTokenResourceModel) tokenFromModel(ctx context.Context, diags *diag.Diagnostics) client.Token {
+	t := client.Token{
+		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Description: m.Description.ValueString(),
+		Tags: tagsFromModel(ctx, m.Tags, diags),
+	}
+	t.SetKey(m.keyRef())
+	return t
+}
+
+func (m *apiKeyTokenResourceModel) applyToken(t *client.Token) {
+	m.Name = types.StringValue(t.Name)
+	m.Description = types.StringValue(t.Description)
+	m.Tags = tagsToModel(t.Tags)
+	m.ValidFrom = timestampFromMillis(t.ValidFrom)
+	m.ValidTo = timestampFromMillis(t.ValidTo)
+}
+
+func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	body := plan.tokenFromModel(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
+	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
+		body.ValidTo = time.Now().Add(lifetime).UnixMilli()
+	}
+	ref := body.KeyRef()
+	secret, err := c.CreateToken(ctx, &body)
+	if err != nil {
+		addNGError(&resp.Diagnostics, "creating", "token", fmt.Sprintf("%q of API key %s", body.Identifier, ref), err)
+		return
+	}
+	state := plan
+	state.Value = types.StringValue(secret)
+	state.ID = types.StringValue(tokenID(ref, body.Identifier))
+	state.ValidTo = timestampFromMillis(body.ValidTo)
+	if body.ValidFrom != 0 && body.ValidTo != 0 {
+		state.ValidFrom = timestampFromMillis(body.ValidFrom)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	// Save the value before the follow-up read, so a failure there cannot
+	// lose the only copy of the secret.
+	state.ValidFrom = timestampFromMillis(body.ValidFrom)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	agg, err := c.GetToken(ctx, ref, body.Identifier)
+	if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q after creating it", body.Identifier), err)
+		return
+	}
+	state.applyToken(&agg.Token)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Read refreshes everything but value, which Harness never shows again. A
+// token that moved its validFrom may have been rotated outside Terraform:
+// one validate call then tells whether the stored value still belongs to it.
+func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ref, identifier := state.keyRef(), state.Identifier.ValueString()
+	agg, err := c.GetToken(ctx, ref, identifier)
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
+			map[string]any{"token": identifier, "api_key": ref.String()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+		return
+	}
+	if from := state.ValidFrom.Millis(); from != 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() && state.Value.ValueString() != "" {
+		v, verr := c.ValidateToken(ctx, state.Value.ValueString())
+		switch {
+		case errors.Is(verr, client.ErrUnauthorized), verr == nil && (v.Identifier != identifier || v.APIKeyIdentifier != ref.Identifier):
+			tflog.Warn(ctx, "the token's stored value no longer belongs to it; it was rotated outside Terraform", map[string]any{"token": identifier})
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateValueStale, []byte("true"))...)
+		case verr != nil:
+			tflog.Warn(ctx, "could not check whether the stored token value still works", map[string]any{"error": verr.Error()})
+		}
+	}
+	state.applyToken(&agg.Token)
+	state.ID = types.StringValue(tokenID(ref, identifier))
+	if state.RotationGracePeriod.IsNull() {
+		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	want := plan.tokenFromModel(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ref, identifier := plan.keyRef(), plan.Identifier.ValueString()
+	name := fmt.Sprintf("%q of API key %s", identifier, ref)
+	newState := plan
+	newState.Value = state.Value
+
+	// cur is the token as Harness has it now.
+	cur := state.tokenFromModel(ctx, &resp.Diagnostics)
+	cur.ValidFrom, cur.ValidTo = state.ValidFrom.Millis(), state.ValidTo.Millis()
+	rotating := plan.Value.IsUnknown()
+	if rotating {
+		grace, _ := knownDuration(plan.RotationGracePeriod)
+		oldExpiry := time.Now().Add(grace)
+		if to, err := state.ValidTo.Time(); err == nil && to.Before(oldExpiry) {
+			oldExpiry = to
+		}
+		secret, err := c.RotateToken(ctx, ref, identifier, oldExpiry)
+		if client.IsNotFound(err) {
+			addGoneError(&resp.Diagnostics, "Token", name)
+			return
+		}
+		if err != nil {
+			addNGError(&resp.Diagnostics, "rotating", "token", name, err)
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateValueStale, nil)...)
+		// Keep the new value even if a follow-up call below fails.
+		saved := state
+		saved.Value = types.StringValue(secret)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
+		newState.Value = types.StringValue(secret)
+		cur.ValidFrom = 0 // Harness moved it; read it below.
+	}
+	if cur.ValidFrom == 0 || cur.ValidTo == 0 {
+		agg, err := c.GetToken(ctx, ref, identifier)
+		if err != nil {
+			addNGError(&resp.Diagnostics, "reading", "token", name, err)
+			return
+		}
+		cur = agg.Token
+	}
+
+	want.ValidFrom, want.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
+	if want.ValidFrom == 0 {
+		want.ValidFrom = cur.ValidFrom
+	}
+	if want.ValidTo == 0 {
+		want.ValidTo = cur.ValidTo
+		if lifetime, ok := knownDuration(plan.Lifetime); ok && rotating {
+			want.ValidTo = client.Millis(cur.ValidFrom).Add(lifetime).UnixMilli()
+		}
+	}
+	if want.Name != cur.Name || want.Description != cur.Description || !sameTagMaps(want.Tags, cur.Tags) ||
+		want.ValidFrom != cur.ValidFrom || want.ValidTo != cur.ValidTo {
+		got, err := c.UpdateToken(ctx, &want)
+		if client.IsNotFound(err) {
+			addGoneError(&resp.Diagnostics, "Token", name)
+			return
+		}
+		if err != nil {
+			addNGError(&resp.Diagnostics, "updating", "token", name, err)
+			return
+		}
+		cur = *got
+	}
+	newState.applyToken(&cur)
+	newState.ID = types.StringValue(tokenID(ref, identifier))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+func sameTagMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiKeyTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ref, identifier := state.keyRef(), state.Identifier.ValueString()
+	err := c.DeleteToken(ctx, ref, identifier)
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "token was already gone from Harness", map[string]any{"token": identifier})
+		return
+	}
+	if err != nil {
+		addNGError(&resp.Diagnostics, "deleting", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+	}
+}
+
+// ImportState takes the official provider's token formats:
+// `<parent_id>/<apikey_id>/<apikey_type>/<token_id>` with an optional
+// `<org_id>/` or `<org_id>/<project_id>/` prefix. Harness cannot return
+// the value, so it stays null until the token is rotated.
+func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ref, rest, err := parseKeyImportID(req.ID, 1)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a harness_api_key_token as <parent_id>/<apikey_id>/<apikey_type>/<token_id>, with an optional "+
+				"<org_id>/ or <org_id>/<project_id>/ prefix (the official Harness provider's formats); %q: %s.", req.ID, err))
+		return
+	}
+	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
+}

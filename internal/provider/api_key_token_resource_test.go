@@ -1,0 +1,496 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
+)
+
+const tokenAddr = "harness_api_key_token.t"
+
+// tokenConfig is a service account, key "entra" and token "entra_token".
+func tokenConfig(extra string) string {
+	return apiKeyConfig("entra", "Entra ID", "") + fmt.Sprintf(`
+resource "harness_api_key_token" "t" {
+  identifier  = "entra_token"
+  name        = "Entra ID SCIM"
+  apikey_id   = harness_api_key.key.identifier
+  apikey_type = harness_api_key.key.apikey_type
+  parent_id   = harness_api_key.key.parent_id
+%s
+}
+`, extra)
+}
+
+var satValueRE = regexp.MustCompile(`^sat\.` + mockserver.DefaultAccountID + `\.[0-9a-f]{24}\.[A-Za-z0-9]{20}$`)
+
+// scimStatus calls the mock's NextGen SCIM Users route with token and
+// returns the HTTP status: 200 when the token is a working credential.
+func (m *testMock) scimStatus(token string) int {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		m.URL+"/ng/api/scim/account/"+m.AccountID()+"/Users", nil)
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// expectWorks checks whether each captured value authenticates.
+func (m *testMock) expectWorks(want map[*string]bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for v, ok := range want {
+			if got := m.scimStatus(*v) == http.StatusOK; got != ok {
+				return fmt.Errorf("token value %.12s…: works=%v, want %v", *v, got, ok)
+			}
+		}
+		return nil
+	}
+}
+
+// expectStoredValue checks that the state's value is the mock's token.
+func (m *testMock) expectStoredValue(identifier string, value *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		tok, ok := m.LookupToken(saKey("entra"), identifier)
+		if !ok {
+			return fmt.Errorf("token %s not in the mock", identifier)
+		}
+		if got := m.TokenValue(tok); got != *value {
+			return fmt.Errorf("state value %.12s… is not the mock's token %.12s…", *value, got)
+		}
+		return nil
+	}
+}
+
+func TestAccAPIKeyToken_lifecycle(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	var first, second string
+	sameValue := statecheck.CompareValue(compare.ValuesSame())
+	refresh := map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}
+	plus := func(extra map[string]int) map[string]int {
+		out := map[string]int{}
+		for k, v := range refresh {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] += v
+		}
+		return out
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig("")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact("scim_sa/entra/SERVICE_ACCOUNT/entra_token")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.StringRegexp(satValueRE)),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+						to, err := time.Parse(time.RFC3339, v)
+						if err != nil || time.Until(to) < 29*24*time.Hour {
+							return fmt.Errorf("valid_to %q is not the key's 30-day default", v)
+						}
+						return nil
+					})),
+					sameValue.AddStateValue(tokenAddr, tfjsonpath.New("value")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Create is one POST and one list to learn the validity.
+					m.expectCounts(map[string]int{mockserver.OpCreateServiceAccount: 1, mockserver.OpCreateAPIKey: 1,
+						mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1}),
+					captureAttr(tokenAddr, "value", &first),
+					m.expectStoredValue("entra_token", &first),
+					m.expectWorks(map[*string]bool{&first: true}),
+				),
+			},
+			{
+				PreConfig:    m.reset,
+				RefreshState: true,
+				Check:        m.expectCounts(refresh),
+			},
+			{
+				// An in-place update keeps the value.
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(`description = "used by Entra ID"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameValue.AddStateValue(tokenAddr, tfjsonpath.New("value"))},
+				Check:             m.expectCounts(plus(map[string]int{mockserver.OpUpdateToken: 1})),
+			},
+			{
+				// rotation_triggers rotate in place: same identifier, new value,
+				// and the old value keeps working for the grace period.
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(`description = "used by Entra ID"` + "\n  rotation_triggers = { rotated = \"2030-01\" }")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("identifier"), knownvalue.StringExact("entra_token")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.StringRegexp(satValueRE)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Rotate, then one list to learn the new validFrom.
+					m.expectCounts(plus(map[string]int{mockserver.OpRotateToken: 1, mockserver.OpListTokens: 1})),
+					captureAttr(tokenAddr, "value", &second),
+					func(*terraform.State) error {
+						if second == first {
+							return fmt.Errorf("rotation kept the value")
+						}
+						return nil
+					},
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&first: true, &second: true}),
+				),
+			},
+			{
+				// Past the grace period only the new value works; nothing to do.
+				PreConfig: func() { m.AdvanceTime(time.Hour + time.Minute); m.reset() },
+				Config:    m.config(tokenConfig(`description = "used by Entra ID"` + "\n  rotation_triggers = { rotated = \"2030-01\" }")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(refresh),
+					m.expectWorks(map[*string]bool{&first: false, &second: true}),
+				),
+			},
+			{
+				ResourceName:            tokenAddr,
+				ImportState:             true,
+				ImportStateId:           "scim_sa/entra/SERVICE_ACCOUNT/entra_token",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value", "rotation_triggers", "rotation_triggers.%", "rotation_triggers.rotated"},
+			},
+			{
+				// Deleted in Harness: noticed and created again.
+				PreConfig: func() { m.RemoveToken(saKey("entra"), "entra_token"); m.reset() },
+				Config:    m.config(tokenConfig(`description = "used by Entra ID"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(plus(map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})),
+					captureAttr(tokenAddr, "value", &first),
+					m.expectStoredValue("entra_token", &first),
+				),
+			},
+			{
+				// The key deleted in Harness takes its tokens along: both are
+				// created again.
+				PreConfig: func() { m.RemoveAPIKey(saKey("entra")); m.reset() },
+				Config:    m.config(tokenConfig(`description = "used by Entra ID"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("harness_api_key.key", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+						mockserver.OpCreateAPIKey: 1, mockserver.OpCreateToken: 1}),
+					m.expectWorks(map[*string]bool{&first: false}),
+				),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check:     m.expectCounts(plus(map[string]int{mockserver.OpDeleteToken: 1})),
+			},
+		},
+	})
+}
+
+// rotate_before_expiry rotates a value that is about to expire, and
+// lifetime gives the new value a fresh expiry.
+func TestAccAPIKeyToken_rotateBeforeExpiry(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(`lifetime = "720h"
+  rotate_before_expiry = "168h"
+  rotation_grace_period = "0s"`))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      m.config(tokenConfig(`lifetime = "24h"` + "\n  rotate_before_expiry = \"48h\"")),
+				ExpectError: regexp.MustCompile(`rotate_before_expiry must be shorter than lifetime`),
+			},
+			{
+				Config:      m.config(tokenConfig(`rotate_before_expiry = "48h"`)),
+				ExpectError: regexp.MustCompile(`(?s)lifetime`),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+						to, err := time.Parse(time.RFC3339, v)
+						if left := time.Until(to); err != nil || left > 720*time.Hour || left < 719*time.Hour {
+							return fmt.Errorf("valid_to %q is not about 720h away", v)
+						}
+						return nil
+					})),
+				},
+				Check: captureAttr(tokenAddr, "value", &first),
+			},
+			{
+				// Someone shortened the token to 100h: that is under 168h, so
+				// the plan rotates it in place.
+				PreConfig: func() {
+					_ = m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) { tok.ValidTo = time.Now().Add(100 * time.Hour) })
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("valid_to")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Rotate, list, and one PUT for the new valid_to.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+						mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					// Grace period 0s: the old value stopped at once.
+					m.expectWorks(map[*string]bool{&first: false, &second: true}),
+					func(*terraform.State) error {
+						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+						if left := time.Until(tok.ValidTo); left < 719*time.Hour {
+							return fmt.Errorf("the rotated token expires in %s, want about 720h", left)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Changing the lifetime moves valid_to in place, keeping the value.
+				Config: m.config(tokenConfig(`lifetime = "360h"
+  rotate_before_expiry = "168h"
+  rotation_grace_period = "0s"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+				}},
+				Check: func(*terraform.State) error {
+					tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+					if got := tok.ValidTo.Sub(tok.ValidFrom); got != 360*time.Hour {
+						return fmt.Errorf("validity is %s, want 360h", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A rotation done in Harness leaves Terraform with a dead value: the
+// refresh notices and the plan rotates again.
+func TestAccAPIKeyToken_rotatedOutsideTerraform(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(`rotation_grace_period = "0s"`))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				PreConfig: func() {
+					c, err := client.New(client.Config{Endpoint: m.URL, AccountID: m.AccountID(), APIKey: m.Token()})
+					if err == nil {
+						time.Sleep(5 * time.Millisecond) // a different validFrom millisecond
+						_, err = c.RotateToken(context.Background(), client.APIKeyRef{Type: client.APIKeyTypeServiceAccount,
+							Parent: "scim_sa", Identifier: "entra"}, "entra_token", time.Now())
+					}
+					if err != nil {
+						t.Errorf("rotating outside Terraform: %v", err)
+					}
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The plan's refresh validates the stale value once; the
+					// apply rotates and lists once.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+						mockserver.OpValidateToken: 1, mockserver.OpRotateToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&first: false, &second: true}),
+				),
+			},
+		},
+	})
+}
+
+// Import with each of the official provider's formats, and the plan after
+// an import block is empty although the value cannot be recovered.
+func TestAccAPIKeyToken_importFormats(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	scoped := func(org, project string) string {
+		p := ""
+		if project != "" {
+			p = fmt.Sprintf("project_id = %q", project)
+		}
+		name := "sa_" + org + project
+		return fmt.Sprintf(`
+resource "harness_service_account" "%[1]s" {
+  identifier = %[1]q
+  name       = %[1]q
+  email      = "%[1]s@service.harness.io"
+  org_id     = %[2]q
+  %[3]s
+}
+resource "harness_api_key" "%[1]s" {
+  identifier  = "key"
+  name        = "key"
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.%[1]s.identifier
+  org_id      = %[2]q
+  %[3]s
+}
+resource "harness_api_key_token" "%[1]s" {
+  identifier  = "tok"
+  name        = "tok"
+  apikey_id   = harness_api_key.%[1]s.identifier
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.%[1]s.identifier
+  org_id      = %[2]q
+  %[3]s
+}
+`, name, org, p)
+	}
+	cfg := m.config(tokenConfig("") + scoped("org1", "") + scoped("org1", "proj1"))
+	verify := func(addr, id string) resource.TestStep {
+		return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"value"}}
+	}
+	noop := func(addr, id string) resource.TestStep {
+		return resource.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id,
+			ImportStateKind: resource.ImportBlockWithID}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			verify(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
+			verify("harness_api_key_token.sa_org1", "org1/sa_org1/key/SERVICE_ACCOUNT/tok"),
+			verify("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
+			verify("harness_api_key.sa_org1", "org1/sa_org1/key/SERVICE_ACCOUNT"),
+			verify("harness_api_key.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT"),
+			noop(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
+			noop("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
+			noop("harness_api_key.key", "scim_sa/entra/SERVICE_ACCOUNT"),
+			{
+				ResourceName: tokenAddr, ImportState: true, ImportStateId: "scim_sa/entra/ADMIN/entra_token",
+				ExpectError: regexp.MustCompile(`not\s+USER\s+or\s+SERVICE_ACCOUNT`),
+			},
+			{
+				ResourceName: tokenAddr, ImportState: true, ImportStateId: "entra_token",
+				ExpectError: regexp.MustCompile(`<parent_id>/<apikey_id>/<apikey_type>/<token_id>`),
+			},
+		},
+	})
+}
+
+func TestAccAPIKeyToken_limitAndValidation(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      m.config(tokenConfig(`valid_to = "2001-01-01T00:00:00Z"`)),
+				ExpectError: regexp.MustCompile(`valid_to is in the past`),
+			},
+			{
+				Config:      m.config(tokenConfig(`valid_to = "2030-01-01T00:00:00Z"` + "\n  lifetime = \"1h\"")),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config: m.config(apiKeyConfig("entra", "Entra ID", "") + `
+resource "harness_api_key_token" "many" {
+  count       = 6
+  identifier  = "tok${count.index}"
+  name        = "tok ${count.index}"
+  apikey_id   = harness_api_key.key.identifier
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.sa.identifier
+}
+`),
+				ExpectError: regexp.MustCompile(`(?s)Maximum\s+limit\s+has\s+reached.*5\s+tokens\s+per\s+API\s+key`),
+			},
+		},
+	})
+}
+
+// The configured valid_from and valid_to are sent as given, written in any
+// time zone, without a diff.
+func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	from := time.Now().Add(-time.Hour).Truncate(time.Second)
+	to := from.Add(48 * time.Hour)
+	window := fmt.Sprintf("valid_from = %q\n  valid_to = %q", from.In(time.FixedZone("CEST", 2*3600)).Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(window)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Both ends known: no list after the create.
+					m.expectCounts(map[string]int{mockserver.OpCreateServiceAccount: 1, mockserver.OpCreateAPIKey: 1, mockserver.OpCreateToken: 1}),
+					func(*terraform.State) error {
+						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+						if !tok.ValidFrom.Equal(from) || !tok.ValidTo.Equal(to) {
+							return fmt.Errorf("mock window %s..%s, want %s..%s", tok.ValidFrom, tok.ValidTo, from, to)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A rotation keeps the configured window: valid_from is put back.
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(window + "\n  rotation_triggers = { n = \"1\" }")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+						mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
+					func(*terraform.State) error {
+						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+						if !tok.ValidFrom.Equal(from) || !tok.ValidTo.Equal(to) {
+							return fmt.Errorf("after rotation the window is %s..%s", tok.ValidFrom, tok.ValidTo)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

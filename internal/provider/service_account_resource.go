@@ -1,0 +1,221 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*serviceAccountResource)(nil)
+	_ resource.ResourceWithConfigure   = (*serviceAccountResource)(nil)
+	_ resource.ResourceWithImportState = (*serviceAccountResource)(nil)
+)
+
+// NewServiceAccountResource returns the harness_service_account resource.
+func NewServiceAccountResource() resource.Resource { return &serviceAccountResource{} }
+
+// serviceAccountResource manages a NextGen service account (harness-api.md 5).
+type serviceAccountResource struct {
+	data *providerData
+}
+
+type serviceAccountResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Identifier  types.String `tfsdk:"identifier"`
+	Name        types.String `tfsdk:"name"`
+	Email       types.String `tfsdk:"email"`
+	Description types.String `tfsdk:"description"`
+	Tags        types.Map    `tfsdk:"tags"`
+	OrgID       types.String `tfsdk:"org_id"`
+	ProjectID   types.String `tfsdk:"project_id"`
+}
+
+func (r *serviceAccountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_service_account"
+}
+
+func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Harness NextGen service account: a non-human identity that owns `SERVICE_ACCOUNT` API " +
+			"keys, whose tokens (`sat.`) are what an identity provider such as Microsoft Entra ID uses as its SCIM secret.\n\n" +
+			"Give the service account the Harness roles SCIM needs (manage users and user groups) in the Harness UI or with " +
+			"the official Harness provider; this resource manages only the account itself.\n\n" +
+			"~> **Note:** Deleting a service account deletes its API keys and tokens in Harness.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`<identifier>`, `<org_id>/<identifier>` or `<org_id>/<project_id>/<identifier>`, the " +
+					"formats `terraform import` takes.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"identifier": identifierAttribute("service account"),
+			"name":       nameAttribute("service account"),
+			"email": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Email address of the service account, for example `scim@service.harness.io`. Harness " +
+					"cannot change it, so changing it replaces the service account (and deletes its keys and tokens).",
+				Validators:    []validator.String{emailValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"description": descriptionAttribute("service account"),
+			"tags":        tagsAttribute("service account"),
+			"org_id":      orgIDAttribute("service account"),
+			"project_id":  projectIDAttribute("service account"),
+		},
+	}
+}
+
+func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *serviceAccountResourceModel) scope() client.Scope { return scopeOf(m.OrgID, m.ProjectID) }
+
+func (m *serviceAccountResourceModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *client.ServiceAccount {
+	sc := m.scope()
+	return &client.ServiceAccount{
+		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Email: m.Email.ValueString(),
+		Description: m.Description.ValueString(), Tags: tagsFromModel(ctx, m.Tags, diags),
+		OrgIdentifier: sc.Org, ProjectIdentifier: sc.Project,
+	}
+}
+
+// applyAPI copies what Harness reported into the model.
+func (m *serviceAccountResourceModel) applyAPI(sa *client.ServiceAccount) {
+	m.Identifier = types.StringValue(sa.Identifier)
+	m.Name = types.StringValue(sa.Name)
+	m.Email = types.StringValue(sa.Email)
+	m.Description = types.StringValue(sa.Description)
+	m.Tags = tagsToModel(sa.Tags)
+	m.OrgID = stringOrNull(sa.OrgIdentifier)
+	m.ProjectID = stringOrNull(sa.ProjectIdentifier)
+	m.ID = types.StringValue(joinID(sa.OrgIdentifier, sa.ProjectIdentifier, sa.Identifier))
+}
+
+func (r *serviceAccountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan serviceAccountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	body := plan.toAPI(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sa, err := c.CreateServiceAccount(ctx, body)
+	if err != nil {
+		addNGError(&resp.Diagnostics, "creating", "service account", body.Identifier, err)
+		return
+	}
+	plan.applyAPI(sa)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state serviceAccountResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.Identifier.ValueString()
+	sa, err := c.GetServiceAccount(ctx, state.scope(), id)
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "service account no longer exists in Harness; removing it from state", map[string]any{"identifier": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "service account", id, err)
+		return
+	}
+	state.applyAPI(sa)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *serviceAccountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan serviceAccountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	body := plan.toAPI(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sa, err := c.UpdateServiceAccount(ctx, body)
+	if client.IsNotFound(err) {
+		addGoneError(&resp.Diagnostics, "Service account", body.Identifier)
+		return
+	}
+	if err != nil {
+		addNGError(&resp.Diagnostics, "updating", "service account", body.Identifier, err)
+		return
+	}
+	plan.applyAPI(sa)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *serviceAccountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state serviceAccountResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.Identifier.ValueString()
+	err := c.DeleteServiceAccount(ctx, state.scope(), id)
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "service account was already gone from Harness", map[string]any{"identifier": id})
+		return
+	}
+	if err != nil {
+		addNGError(&resp.Diagnostics, "deleting", "service account", id, err)
+	}
+}
+
+// ImportState takes the official provider's formats: `<identifier>`,
+// `<org_id>/<identifier>` and `<org_id>/<project_id>/<identifier>`.
+func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.Split(strings.TrimSpace(req.ID), "/")
+	var org, project string
+	switch len(parts) {
+	case 1:
+	case 2:
+		org = parts[0]
+	case 3:
+		org, project = parts[0], parts[1]
+	default:
+		parts = nil
+	}
+	if parts == nil || slicesHasEmpty(parts) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a harness_service_account as <identifier>, <org_id>/<identifier> or "+
+				"<org_id>/<project_id>/<identifier>; got %q.", req.ID))
+		return
+	}
+	identifier := parts[len(parts)-1]
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), identifier)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), stringOrNull(org))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), stringOrNull(project))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), joinID(org, project, identifier))...)
+}
+
+// slicesHasEmpty reports whether any part of a split import ID is blank.
+func slicesHasEmpty(parts []string) bool {
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
+)
+
+func serviceAccountConfig(identifier, name, email, extra string) string {
+	return fmt.Sprintf(`
+resource "harness_service_account" "sa" {
+  identifier = %[1]q
+  name       = %[2]q
+  email      = %[3]q
+%[4]s
+}
+`, identifier, name, email, extra)
+}
+
+// checkServiceAccountGone is a CheckDestroy that asks the mock store.
+func (m *testMock) checkServiceAccountGone(sc mockserver.Scope, identifier string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if _, ok := m.ServiceAccount(sc, identifier); ok {
+			return fmt.Errorf("service account %s still exists after destroy", identifier)
+		}
+		return nil
+	}
+}
+
+func TestAccServiceAccount_lifecycle(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	const addr = "harness_service_account.sa"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkServiceAccountGone(mockserver.Scope{}, "scim_sa"),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.reset,
+				Config:    m.config(serviceAccountConfig("scim_sa", "SCIM", "scim@service.harness.io", "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("scim_sa")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("org_id"), knownvalue.Null()),
+				},
+				Check: m.expectCounts(map[string]int{mockserver.OpCreateServiceAccount: 1}),
+			},
+			{
+				PreConfig:    m.reset,
+				RefreshState: true,
+				Check:        m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1}),
+			},
+			{
+				PreConfig: m.reset,
+				Config: m.config(serviceAccountConfig("scim_sa", "SCIM provisioning", "scim@service.harness.io",
+					`description = "Entra ID provisioning"
+  tags = { team = "identity", managed = "" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpUpdateServiceAccount: 1}),
+					func(*terraform.State) error {
+						sa, _ := m.ServiceAccount(mockserver.Scope{}, "scim_sa")
+						if sa.Name != "SCIM provisioning" || sa.Tags["team"] != "identity" || sa.Description != "Entra ID provisioning" {
+							return fmt.Errorf("mock has %+v", sa)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Drift: a rename in the Harness UI is put back.
+				PreConfig: func() {
+					_ = m.UpdateServiceAccount(mockserver.Scope{}, "scim_sa", func(sa *mockserver.ServiceAccount) { sa.Name = "renamed in UI" })
+				},
+				Config: m.config(serviceAccountConfig("scim_sa", "SCIM provisioning", "scim@service.harness.io",
+					`description = "Entra ID provisioning"
+  tags = { team = "identity", managed = "" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				// Harness cannot change the email: replace.
+				PreConfig: m.reset,
+				Config:    m.config(serviceAccountConfig("scim_sa", "SCIM", "scim2@service.harness.io", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpDeleteServiceAccount: 1,
+					mockserver.OpCreateServiceAccount: 1}),
+			},
+			{
+				// Deleted in Harness: planned for creation.
+				PreConfig: func() { m.RemoveServiceAccount(mockserver.Scope{}, "scim_sa"); m.reset() },
+				Config:    m.config(serviceAccountConfig("scim_sa", "SCIM", "scim2@service.harness.io", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpCreateServiceAccount: 1}),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.providerConfig(),
+				Check:     m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpDeleteServiceAccount: 1}),
+			},
+		},
+	})
+}
+
+func TestAccServiceAccount_scopesAndImport(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.config(`
+resource "harness_service_account" "org" {
+  identifier = "sa_org"
+  name       = "org"
+  email      = "org@service.harness.io"
+  org_id     = "org1"
+}
+resource "harness_service_account" "project" {
+  identifier = "sa_project"
+  name       = "project"
+  email      = "project@service.harness.io"
+  org_id     = "org1"
+  project_id = "proj1"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_service_account.org", tfjsonpath.New("id"), knownvalue.StringExact("org1/sa_org")),
+					statecheck.ExpectKnownValue("harness_service_account.project", tfjsonpath.New("id"), knownvalue.StringExact("org1/proj1/sa_project")),
+				},
+				Check: func(*terraform.State) error {
+					if _, ok := m.ServiceAccount(mockserver.Scope{Org: "org1", Project: "proj1"}, "sa_project"); !ok {
+						return fmt.Errorf("project-scoped service account not in the mock")
+					}
+					return nil
+				},
+			},
+			{ResourceName: "harness_service_account.org", ImportState: true, ImportStateVerify: true, ImportStateId: "org1/sa_org"},
+			{ResourceName: "harness_service_account.project", ImportState: true, ImportStateVerify: true, ImportStateId: "org1/proj1/sa_project"},
+			{
+				ResourceName: "harness_service_account.org", ImportState: true, ImportStateId: "a/b/c/d",
+				ExpectError: regexp.MustCompile(`<org_id>/<project_id>/<identifier>`),
+			},
+			{
+				ResourceName: "harness_service_account.org", ImportState: true, ImportStateId: "nope",
+				ExpectError: regexp.MustCompile(`(?s)Service account \[nope\] doesn't exist in scope|Cannot import non-existent`),
+			},
+		},
+	})
+}
+
+func TestAccServiceAccount_planTimeValidation(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      m.config(serviceAccountConfig("1sa", "x", "x@service.harness.io", "")),
+				ExpectError: regexp.MustCompile(`Invalid Harness identifier`),
+			},
+			{
+				Config:      m.config(serviceAccountConfig("account", "x", "x@service.harness.io", "")),
+				ExpectError: regexp.MustCompile(`a word Harness reserves`),
+			},
+			{
+				Config:      m.config(serviceAccountConfig("sa", "x", "not an email", "")),
+				ExpectError: regexp.MustCompile(`Invalid email address`),
+			},
+			{
+				Config:      m.config(serviceAccountConfig("sa", "x", "x@service.harness.io", `project_id = "p"`)),
+				ExpectError: regexp.MustCompile(`(?s)org_id`),
+			},
+		},
+	})
+	if n := len(m.Requests()); n != 0 {
+		t.Fatalf("plan-time refusals called Harness %d times", n)
+	}
+}
