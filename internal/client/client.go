@@ -256,6 +256,9 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		} else {
 			apiErr = decodeError(req.method, req.path, resp.status, resp.header, resp.body)
 			apiErr.Attempts, apiErr.Uncertain = attempt, uncertain
+			if apiErr.routeMissing {
+				apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
+			}
 			retryable = resp.status == http.StatusTooManyRequests ||
 				(resp.status >= 500 && resp.status != http.StatusNotImplemented)
 			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), time.Now())
@@ -377,6 +380,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// routeMissingHint explains a 404 that did not come from Harness.
+func routeMissingHint(scim bool) string {
+	if scim {
+		return "the endpoint has no such Harness SCIM API (HTTP 404 that is not a Harness error): check the provider's " +
+			"endpoint and scim_generation (NextGen SCIM lives under /ng/api/scim, FirstGen SCIM under /api/scim)."
+	}
+	return "the endpoint has no such Harness API (HTTP 404 that is not a Harness error): check the provider's endpoint."
 }
 
 func retryReason(err error, apiErr *APIError) string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Every *APIError matches exactly one of them with errors.Is,
@@ -78,6 +79,9 @@ type APIError struct {
 	// Uncertain is true when an earlier attempt failed in a way that leaves
 	// open whether Harness applied it (connection dropped, 5xx).
 	Uncertain bool
+	// routeMissing marks a 404 that came from something other than Harness
+	// (no such route at this endpoint).
+	routeMissing bool
 }
 
 func (e *APIError) Error() string {
@@ -147,8 +151,10 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 			body = []byte(h)
 		}
 	}
+	recognized := false
 	var eb errorBody
 	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+		recognized = true
 		switch {
 		case eb.Detail != nil || isSCIMError(eb.Schemas):
 			if eb.Detail != nil {
@@ -169,20 +175,48 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 				}
 			}
 			e.Code, e.Message = m.Code, m.Message
+		default:
+			recognized = false
 		}
-	} else if len(body) > 0 {
-		// A proxy or gateway page: keep a short, single-line excerpt.
-		text := strings.Join(strings.Fields(string(body)), " ")
-		if len(text) > 200 {
-			text = text[:200] + "..."
-		}
-		e.Message = "unexpected non-JSON response: " + text
+	}
+	if !recognized && len(body) > 0 {
+		// A proxy or gateway page (or JSON in no Harness shape): keep a
+		// short, single-line excerpt.
+		e.Message = "unexpected non-Harness response: " + excerpt(body, 200)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}
 	e.Kind = classify(status, e.Code)
+	if !recognized && len(body) > 0 && status == http.StatusNotFound {
+		// Harness answers a missing object with a JSON error or an empty
+		// body; any other 404 page means the route itself does not exist at
+		// this endpoint. Calling that "not found" would make Terraform drop
+		// every object from state and re-create it.
+		e.Kind = KindUnknown
+		e.routeMissing = true
+	}
 	return e
+}
+
+// excerpt renders b as one line of valid UTF-8 of at most n bytes.
+func excerpt(b []byte, n int) string {
+	text := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "\uFFFD")), " ")
+	if len(text) > n {
+		text = truncateUTF8(text, n) + "..."
+	}
+	return text
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func isSCIMError(schemas []string) bool {
