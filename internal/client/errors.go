@@ -187,7 +187,7 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}
-	e.Kind = classify(status, e.Code)
+	e.Kind = classify(status, e.Code, e.Message)
 	if !recognized && len(body) > 0 && status == http.StatusNotFound {
 		// Harness answers a missing object with a JSON error or an empty
 		// body; any other 404 page means the route itself does not exist at
@@ -239,7 +239,7 @@ func scimStatus(raw json.RawMessage) int {
 // classify maps an HTTP status and Harness code to an ErrorKind. Codes win
 // over statuses because Harness answers 400 for duplicates and for missing
 // objects in the NextGen API-key family (harness-api.md 3.2).
-func classify(status int, code string) ErrorKind {
+func classify(status int, code, message string) ErrorKind {
 	switch code {
 	case "DUPLICATE_FIELD":
 		return KindConflict
@@ -249,6 +249,21 @@ func classify(status int, code string) ErrorKind {
 		return KindUnauthorized
 	case "NG_ACCESS_DENIED", "ACCESS_DENIED":
 		return KindForbidden
+	}
+	if status == http.StatusBadRequest && (code == "INVALID_ARGUMENT" || code == "INVALID_REQUEST") {
+		lower := strings.ToLower(message)
+		switch {
+		case strings.Contains(lower, "doesn't exist") || strings.Contains(lower, "does not exist"):
+			// "Api key [x] doesn't exist in scope", "Service account
+			// with identifier: x doesn't exist" (3.2, 5) and SCIM PATCH's
+			// "User does not exist" (1.7) are Harness's 400 for a missing
+			// object.
+			return KindNotFound
+		case strings.Contains(lower, "user not authorized"):
+			// FirstGen answers a bad or under-privileged key with 400
+			// "Invalid request: User not authorized" (6.2).
+			return KindUnauthorized
+		}
 	}
 	switch {
 	case status == http.StatusUnauthorized:

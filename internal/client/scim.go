@@ -234,14 +234,10 @@ func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*
 
 // PatchSCIMUser applies ops. Harness answers 204 when the ops deactivate the
 // user; the result is then nil. NextGen reports an unknown id as a 400
-// "User does not exist", which is returned as ErrNotFound.
+// "User does not exist", which decodeError classifies as ErrNotFound.
 func (c *Client) PatchSCIMUser(ctx context.Context, id string, ops ...SCIMPatchOp) (*SCIMUser, error) {
 	var out SCIMUser
-	_, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(ops...), "Users", id), &out)
-	if err != nil {
-		if apiErr, ok := AsAPIError(err); ok && strings.Contains(apiErr.Message, "does not exist") {
-			apiErr.Kind = KindNotFound
-		}
+	if _, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(ops...), "Users", id), &out); err != nil {
 		return nil, err
 	}
 	if out.ID == "" {
