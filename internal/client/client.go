@@ -256,6 +256,9 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		} else {
 			apiErr = decodeError(req.method, req.path, resp.status, resp.header, resp.body)
 			apiErr.Attempts, apiErr.Uncertain = attempt, uncertain
+			// Harness messages can echo what was sent; keep secrets out of
+			// diagnostics.
+			apiErr.Message = c.masker.mask(apiErr.Message)
 			if apiErr.routeMissing {
 				apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
 			}
@@ -275,7 +278,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		wait := c.backoff(attempt, retryAfter)
 		c.log.Debug(ctx, "retrying Harness API request", map[string]any{
 			"method": req.method, "path": req.path, "attempt": attempt,
-			"wait": wait.String(), "reason": retryReason(err, apiErr),
+			"wait": wait.String(), "reason": c.masker.mask(retryReason(err, apiErr)),
 		})
 		if err := c.sleepFn(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)

@@ -2,7 +2,9 @@ package client
 
 import (
 	"context"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -35,8 +37,15 @@ type masker struct {
 func newMasker(secrets ...string) *masker {
 	m := &masker{}
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			m.literals = append(m.literals, s)
+		if len(s) < 4 {
+			continue
+		}
+		// FirstGen keys are base64 and may hold "+", "/" and "=", which
+		// look different once escaped into a URL.
+		for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			if !slices.Contains(m.literals, v) {
+				m.literals = append(m.literals, v)
+			}
 		}
 	}
 	return m
@@ -54,7 +63,7 @@ func (m *masker) mask(s string) string {
 func (m *masker) body(b []byte) string {
 	s := secretJSONField.ReplaceAllString(m.mask(string(b)), `$1"***"`)
 	if len(s) > maxLoggedBody {
-		s = s[:maxLoggedBody] + "...(truncated)"
+		s = truncateUTF8(s, maxLoggedBody) + "...(truncated)"
 	}
 	return s
 }
