@@ -226,14 +226,18 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			return nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
 		}
 	}
-	target := *c.base
-	target.Path = c.base.Path + req.path
+	// req.path is already escaped (scimPath escapes each segment), so it is
+	// parsed rather than assigned to URL.Path, which would escape it twice.
+	target, err := url.Parse(c.base.String() + req.path)
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s request: %w", req.method, req.path, err)
+	}
 	if req.query != nil {
 		target.RawQuery = req.query.Encode()
 	}
 	uncertain := false
 	for attempt := 1; ; attempt++ {
-		resp, err := c.attempt(ctx, req, &target, payload, attempt)
+		resp, err := c.attempt(ctx, req, target, payload, attempt)
 		if err == nil && resp.status < 300 {
 			resp.attempts, resp.uncertain = attempt, uncertain
 			if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
@@ -299,11 +303,11 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	if err != nil {
 		return nil, err
 	}
-	ctype := "application/json"
+	ctype, accept := "application/json", "application/json"
 	if req.scim {
-		ctype = "application/scim+json"
+		ctype, accept = "application/scim+json", "application/scim+json, application/json"
 	}
-	hreq.Header.Set("Accept", ctype+", application/json")
+	hreq.Header.Set("Accept", accept)
 	if payload != nil {
 		hreq.Header.Set("Content-Type", ctype)
 	}
