@@ -360,9 +360,11 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return min(retryAfter, c.cfg.RetryWaitMax)
 	}
-	window := c.cfg.RetryWaitMin << min(attempt-1, 20)
-	if window <= 0 || window > c.cfg.RetryWaitMax {
-		window = c.cfg.RetryWaitMax
+	// Double RetryWaitMin per attempt, capped without ever shifting past
+	// RetryWaitMax (a plain shift overflows for large waits or attempts).
+	window := c.cfg.RetryWaitMax
+	if shift := attempt - 1; shift < 62 && c.cfg.RetryWaitMin <= c.cfg.RetryWaitMax>>shift {
+		window = c.cfg.RetryWaitMin << shift
 	}
 	// Keep at least half the window so retries still spread out.
 	half := window / 2
