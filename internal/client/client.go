@@ -156,6 +156,11 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("endpoint %q must not carry a query or fragment", raw)
 	}
+	if u.User != nil {
+		// Credentials in the URL would be logged with every request URL;
+		// Harness reads the key only from the api_key headers.
+		return nil, fmt.Errorf("endpoint %q must not carry credentials; set api_key instead", u.Redacted())
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":
