@@ -129,6 +129,40 @@ type scimList[T any] struct {
 // hidden, at a short page.
 func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
 	var all []T
+	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+		all = append(all, page...)
+		return limit > 0 && len(all) >= limit
+	})
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}
+
+// scimFind returns the first listed resource that match accepts, reading
+// no more pages than needed: a filtered search that Harness understood
+// costs one request even in NextGen, which otherwise pages until an empty
+// page. It returns nil when nothing matched.
+func scimFind[T any](ctx context.Context, c *Client, resource, filter string, match func(*T) bool) (*T, error) {
+	var found *T
+	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+		for i := range page {
+			if match(&page[i]) {
+				found = &page[i]
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+// scimPages feeds each page of a SCIM list to visit until visit returns
+// true or the last page was read.
+func scimPages[T any](ctx context.Context, c *Client, resource, filter string, visit func([]T) bool) error {
 	for start := 1; ; start += SCIMPageSize {
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
 		if filter != "" {
@@ -138,26 +172,33 @@ func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, 
 		req.query = q
 		var page scimList[T]
 		if _, err := c.do(ctx, req, &page); err != nil {
-			return nil, err
+			return err
 		}
-		all = append(all, page.Resources...)
-		if limit > 0 && len(all) >= limit {
-			return all[:limit], nil
+		if visit(page.Resources) {
+			return nil
 		}
 		if len(page.Resources) == 0 || (c.cfg.Generation == FirstGen && len(page.Resources) < SCIMPageSize) {
-			return all, nil
+			return nil
 		}
 	}
 }
 
+// filterEscaper encodes only the two characters that Harness's
+// second URL-decoding of the filter would change.
+var filterEscaper = strings.NewReplacer("%", "%25", "+", "%2B")
+
 // eqFilter builds `attr eq "value"`. Harness ignores the attribute name and
 // strips the first and last character of the right-hand side, so the value
-// is sent without escaping; values holding a double quote cannot be matched.
+// is not quoted Go-style (that would double backslashes); values holding a
+// double quote cannot be matched. Harness URL-decodes the filter once more
+// after the query string was decoded (harness-api.md 1.6), which would turn
+// the "+" of alice+tag@example.com into a space, so "%" and "+" are
+// percent-encoded for that second decoding.
 func eqFilter(attr, value string) (string, error) {
-	if strings.ContainsAny(value, "\"\n") {
+	if strings.ContainsAny(value, "\"\r\n") {
 		return "", fmt.Errorf("%q cannot be searched for: Harness SCIM filters cannot hold double quotes or newlines", value)
 	}
-	return fmt.Sprintf("%s eq %q", attr, value), nil
+	return attr + ` eq "` + filterEscaper.Replace(value) + `"`, nil
 }
 
 // CreateSCIMUser POSTs a user. Harness answers 201 with the existing user
@@ -197,15 +238,13 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 	if err != nil {
 		return nil, err
 	}
-	users, err := scimSearch[SCIMUser](ctx, c, "Users", filter, 0)
+	// A filter Harness cannot parse returns every user, so check the match.
+	u, err := scimFind(ctx, c, "Users", filter, func(u *SCIMUser) bool { return strings.EqualFold(u.UserName, want) })
 	if err != nil {
 		return nil, err
 	}
-	// A filter Harness cannot parse returns every user, so check the match.
-	for i := range users {
-		if strings.EqualFold(users[i].UserName, want) {
-			return &users[i], nil
-		}
+	if u != nil {
+		return u, nil
 	}
 	return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Users"), StatusCode: http.StatusOK,
 		Message: fmt.Sprintf("no SCIM user with userName %q", want), Kind: KindNotFound}
