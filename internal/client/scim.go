@@ -256,11 +256,17 @@ func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
 }
 
 // ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when
-// the PUT deactivates the user; the result is then nil.
+// the PUT deactivates the user; the result is then nil. A missing active is
+// sent as true (what IsActive reads it as): NextGen with PL_USER_DELETION_V2
+// answers a PUT without active with a misleading 404 (harness-api.md 1.8).
 func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*SCIMUser, error) {
 	body := *u
 	body.Schemas = []string{SchemaUser}
 	body.ID = id
+	if body.Active == nil {
+		active := true
+		body.Active = &active
+	}
 	var out SCIMUser
 	if _, err := c.do(ctx, c.scim(http.MethodPut, &body, "Users", id), &out); err != nil {
 		return nil, err
