@@ -566,8 +566,14 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+msgInvalidToken)
 		return
 	case id == AdminUserID:
-		// InvalidUserRemoveRequestException (guessed wording).
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Cannot remove the last Account Admin from the account")
+		// InvalidUserRemoveRequestException (guessed wording), in the
+		// generation's own error shape.
+		msg := "Invalid request: Cannot remove the last Account Admin from the account"
+		if fg {
+			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		} else {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		}
 		return
 	}
 	now := s.now()
