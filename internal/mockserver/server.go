@@ -39,7 +39,7 @@ type Options struct {
 	// ReadOnlyTokens may only call GET routes; writes get Harness's 403.
 	ReadOnlyTokens []string
 	Profile        Profile
-	// LogWriter, when set, gets one line per request.
+	// LogWriter, when set, gets one line per request, one Write at a time.
 	LogWriter io.Writer
 	// OnChange is called, without the lock held, after a request changed
 	// the store (the standalone command persists state there).
@@ -56,6 +56,8 @@ type Server struct {
 	log        []Request
 	faults     []*Fault
 	timeOffset time.Duration
+
+	logMu sync.Mutex // serialises LogWriter writes
 }
 
 // New returns a Server with an empty store.
