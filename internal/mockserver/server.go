@@ -148,6 +148,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {
+		// net/http notices a client hanging up only once the request body
+		// was read, so read it first; otherwise an abandoned request sits
+		// out the whole latency and is then handled anyway.
+		data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		if err != nil {
+			rec.status = 499
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(data))
 		select {
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
