@@ -441,29 +441,41 @@ var validPatchOps = map[string]bool{"Add": true, "Remove": true, "Replace": true
 
 // readPatch decodes a PatchOp body and checks op spellings and the
 // required path/value of the capitalised (Azure) forms, answering 400 as
-// Harness's JSON mapper would.
+// Harness's JSON mapper would. Jackson matches property names exactly, so
+// "operations" is not "Operations" (1.7); Go's decoder would accept it, so
+// the key is checked by hand (the 400 for a missing key is guessed).
 func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool) {
-	var in patchIn
-	if !readJSON(w, r, &in, fg) {
+	var raw map[string]json.RawMessage
+	if !readJSON(w, r, &raw, fg) {
 		return nil, false
 	}
+	var in patchIn
+	bad := ""
+	if ops, ok := raw["Operations"]; !ok || string(ops) == "null" {
+		bad = "Missing required creator property 'Operations' of PatchRequest"
+	} else if err := json.Unmarshal(ops, &in.Operations); err != nil {
+		bad = firstLine(err.Error())
+	}
+	_ = json.Unmarshal(raw["schemas"], &in.Schemas)
 	for _, op := range in.Operations {
-		bad := ""
+		if bad != "" {
+			break
+		}
 		switch {
 		case !validPatchOps[op.Op]:
 			bad = "Could not resolve type id '" + op.Op + "' as a subtype of PatchOperation"
 		case op.Op[0] >= 'A' && op.Op[0] <= 'Z' && (op.Path == nil || len(op.Value) == 0):
 			bad = "Missing required creator property for " + op.Op + "Operation"
 		}
-		if bad != "" {
-			msg := "Unable to process JSON " + bad
-			if fg {
-				writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-			} else {
-				writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-			}
-			return nil, false
+	}
+	if bad != "" {
+		msg := "Unable to process JSON " + bad
+		if fg {
+			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		} else {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
 		}
+		return nil, false
 	}
 	return &in, true
 }
