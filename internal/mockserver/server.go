@@ -144,7 +144,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op string, fam family, h handlerFunc) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	defer func() { s.record(r, op, pattern, rec.status, start) }()
+	recorded := false
+	defer func() {
+		if !recorded {
+			s.record(r, op, pattern, rec.status, start)
+		}
+	}()
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {
@@ -189,6 +194,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		h(buf, r, c)
 		s.changed(c)
 		rec.status = buf.status
+		// Log before hanging up: the client retries at once, and request
+		// counts must already include this attempt when the retry is
+		// answered.
+		s.record(r, op, pattern, rec.status, start)
+		recorded = true
 		hangUp(w)
 		return
 	}

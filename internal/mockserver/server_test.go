@@ -414,6 +414,8 @@ func TestFaults(t *testing.T) {
 			if f.Fired() != 1 || changes.Load() != 1 {
 				t.Errorf("fired %d, OnChange %d", f.Fired(), changes.Load())
 			}
+			// Logged before the hang-up, so it is there once the client
+			// has seen the connection drop.
 			if r := s.Requests(); len(r) != 1 || r[0].Status != 201 || r[0].Op != OpCreateUser {
 				t.Errorf("log %+v", r)
 			}
