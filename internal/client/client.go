@@ -329,9 +329,12 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		hreq.Header.Set("Harness-Account", c.cfg.AccountID)
 	}
 
+	// Masking a large body costs more than sending it; skip the bodies
+	// when no Logger was configured.
+	_, quiet := c.log.(nopLogger)
 	start := time.Now()
 	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
-	if payload != nil {
+	if payload != nil && !quiet {
 		fields["request_body"] = c.masker.body(payload)
 	}
 	hresp, err := c.http.Do(hreq)
@@ -351,7 +354,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	fields["status"] = hresp.StatusCode
 	if req.secretResponse && hresp.StatusCode < 300 {
 		fields["response_body"] = "(redacted: the response holds a secret)"
-	} else if len(data) > 0 {
+	} else if len(data) > 0 && !quiet {
 		fields["response_body"] = c.masker.body(data)
 	}
 	c.log.Debug(ctx, "Harness API request", fields)
