@@ -169,6 +169,13 @@ type rawWriter struct{ buf bytes.Buffer }
 
 func (w *rawWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
 
+// logged reads what s wrote to w, holding the lock s writes under.
+func (w *rawWriter) logged(s *testServer) string {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return w.buf.String()
+}
+
 func TestProfiles(t *testing.T) {
 	if got := strings.Join(ProfileNames(), ","); got != "firstgen,nextgen,nextgen-legacy" {
 		t.Errorf("ProfileNames = %s", got)
@@ -260,9 +267,10 @@ func TestRequestLog(t *testing.T) {
 		t.Error("Requests exposes the log itself")
 	}
 
-	logLines := strings.Split(strings.TrimSpace(lines.buf.String()), "\n")
+	logged := lines.logged(s)
+	logLines := strings.Split(strings.TrimSpace(logged), "\n")
 	if len(logLines) != 5 {
-		t.Fatalf("%d log lines:\n%s", len(logLines), lines.buf.String())
+		t.Fatalf("%d log lines:\n%s", len(logLines), logged)
 	}
 	lineRE := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (\S+) (\S+) (\d{3}) \S+ (\S+)$`)
 	for i, want := range []string{
@@ -608,7 +616,7 @@ func TestConcurrency(t *testing.T) {
 	if int(changes.Load()) != workers*perWorker {
 		t.Errorf("OnChange ran %d times", changes.Load())
 	}
-	if n := strings.Count(lines.buf.String(), "\n"); n != 3*workers*perWorker {
+	if n := strings.Count(lines.logged(s), "\n"); n != 3*workers*perWorker {
 		t.Errorf("%d log lines, want %d", n, 3*workers*perWorker)
 	}
 }
