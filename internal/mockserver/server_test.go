@@ -145,24 +145,6 @@ func forEachProfile(t *testing.T, f func(t *testing.T, profile string)) {
 	}
 }
 
-// syncBuffer is an io.Writer safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // rawWriter is a plain bytes.Buffer wrapper without locking: with -race it
 // proves the server serialises LogWriter writes itself.
 type rawWriter struct{ buf bytes.Buffer }
@@ -391,7 +373,11 @@ func TestFaults(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 		}()
-		if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.Canceled) {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v", err)
 		}
 		waitFor(t, func() bool { return len(s.Requests()) == 1 })

@@ -61,7 +61,7 @@ func start(t *testing.T, args ...string) *running {
 		t.Fatalf("no base URL on stdout (%v); run returned %v; stderr:\n%s", err, <-r.done, r.stderr.String())
 	}
 	r.base = strings.TrimSpace(line)
-	t.Cleanup(func() { r.stop(t) })
+	t.Cleanup(func() { _ = r.stop(t) })
 	return r
 }
 
