@@ -454,3 +454,31 @@ func TestWrongGeneration(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkListSCIMUsers lists 2,100 users (three pages) from the mock.
+func BenchmarkListSCIMUsers(b *testing.B) {
+	for _, logged := range []bool{false, true} {
+		b.Run(fmt.Sprintf("logger=%v", logged), func(b *testing.B) {
+			srv := mockserver.New(mockserver.Options{Profile: mockserver.MustProfile("firstgen")})
+			hs := httptest.NewServer(srv)
+			defer hs.Close()
+			for i := range 2100 {
+				srv.SeedUser(mockserver.UserSpec{Email: fmt.Sprintf("user%04d@example.com", i), DisplayName: "U"})
+			}
+			cfg := Config{Endpoint: hs.URL, AccountID: srv.AccountID(), APIKey: srv.Token(), Generation: FirstGen}
+			if logged {
+				cfg.Logger = &recLogger{}
+			}
+			c, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if users, err := c.ListSCIMUsers(b.Context()); err != nil || len(users) != 2100 {
+					b.Fatalf("%d users, %v", len(users), err)
+				}
+			}
+		})
+	}
+}
