@@ -336,21 +336,35 @@ func listOut(rows []any, r *http.Request) scimListOut {
 	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
 }
 
+// searchUsers is GET /Users (1.6). The search is FirstGen's, over the
+// SCIM-imported users of the account; NextGen runs it and then drops the
+// users that are no longer NextGen members from the page, so a NextGen
+// page can be short while later pages still hold users (derived from
+// "NG additionally drops users who are not members in NG").
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	value, filtered := parseSCIMFilter(r.URL.Query().Get("filter"))
+	ng := s.opts.Profile.Generation == NextGen
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []any
 	for _, u := range s.store.sortedUsers() {
-		if !u.Imported || !u.Member {
+		if !u.Imported || (!u.Member && !ng) {
 			continue
 		}
 		if filtered && u.Email != value {
 			continue
 		}
-		rows = append(rows, s.userOut(u, true))
+		rows = append(rows, u)
 	}
-	s.writeSCIM(w, r, http.StatusOK, listOut(rows, r))
+	out := listOut(rows, r)
+	page := []any{}
+	for _, row := range out.Resources {
+		if u, ok := row.(*User); ok && u.Member {
+			page = append(page, s.userOut(u, true))
+		}
+	}
+	out.Resources, out.TotalResults = page, len(page)
+	s.writeSCIM(w, r, http.StatusOK, out)
 }
 
 // replaceUser is PUT /Users/{id} (1.8): only displayName (or given+family),
