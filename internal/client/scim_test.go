@@ -482,3 +482,40 @@ func BenchmarkListSCIMUsers(b *testing.B) {
 		})
 	}
 }
+
+// TestListSCIMUsersNextGenShortPages: NextGen drops users who left the
+// account from each page after paging, so a short page is not the last
+// one; stopping there (as FirstGen may) would lose users.
+func TestListSCIMUsersNextGenShortPages(t *testing.T) {
+	for _, profile := range []string{"nextgen", "nextgen-legacy"} {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			srv, c, _ := mockClient(t, profile, nil)
+			want := map[string]bool{}
+			for i := range 1500 {
+				u := srv.SeedUser(mockserver.UserSpec{Email: fmt.Sprintf("user%04d@example.com", i)})
+				if i < 1000 && i%2 == 0 {
+					srv.RemoveUser(u.ID) // leaves the NextGen account; Harness keeps the person
+				} else {
+					want[u.ID] = true
+				}
+			}
+			users, err := c.ListSCIMUsers(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, u := range users {
+				if seen[u.ID] || !want[u.ID] {
+					t.Fatalf("user %s listed twice or not a member", u.ID)
+				}
+				seen[u.ID] = true
+			}
+			if len(seen) != len(want) {
+				t.Errorf("listed %d users, want %d", len(seen), len(want))
+			}
+			// 500 users, then 500, then an empty page.
+			expectCounts(t, srv, "list", map[string]int{opSearch: 3})
+		})
+	}
+}

@@ -525,3 +525,47 @@ func TestErrorBodies(t *testing.T) {
 		t.Errorf("X-Harness-Error = %q", h)
 	}
 }
+
+// TestSearchShortPages: NextGen pages the FirstGen search and then drops
+// users who left the NextGen account, so a page can be short with more
+// users after it; FirstGen deleted such users, so its pages stay full.
+func TestSearchShortPages(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		var ids []string
+		for i := range 10 {
+			ids = append(ids, s.SeedUser(UserSpec{Email: fmt.Sprintf("u%02d@example.com", i)}).ID)
+		}
+		s.call("DELETE", s.base()+"/Users/"+ids[1], "")
+		s.call("PATCH", s.base()+"/Users/"+ids[3], patch(`{"op":"replace","path":"active","value":false}`))
+		page := func(q string) (got []string, total int) {
+			a := s.call("GET", s.base()+"/Users?"+q, "")
+			var list struct {
+				TotalResults int
+				Resources    []struct{ ID string }
+			}
+			if a.status != 200 || json.Unmarshal([]byte(a.body), &list) != nil {
+				t.Fatalf("%s: %d %s", q, a.status, a.body)
+			}
+			for _, r := range list.Resources {
+				got = append(got, r.ID)
+			}
+			return got, list.TotalResults
+		}
+		first, total := page("startIndex=1&count=5")
+		second, _ := page("startIndex=6&count=5")
+		var want1, want2 []string
+		switch {
+		case s.fg():
+			// FirstGen: ids[1] deleted, ids[3] disabled but listed.
+			want1 = []string{ids[0], ids[2], ids[3], ids[4], ids[5]}
+			want2 = []string{ids[6], ids[7], ids[8], ids[9]}
+		default:
+			want1 = []string{ids[0], ids[2], ids[4]}
+			want2 = ids[5:10]
+		}
+		if fmt.Sprint(first) != fmt.Sprint(want1) || total != len(want1) || fmt.Sprint(second) != fmt.Sprint(want2) {
+			t.Errorf("pages %v (totalResults %d) and %v, want %v and %v", first, total, second, want1, want2)
+		}
+	})
+}
