@@ -156,6 +156,11 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("endpoint %q must not carry a query or fragment", raw)
 	}
+	if u.User != nil {
+		// Credentials in the URL would be logged with every request URL;
+		// Harness reads the key only from the api_key headers.
+		return nil, fmt.Errorf("endpoint %q must not carry credentials; set api_key instead", u.Redacted())
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":
@@ -233,14 +238,18 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			return nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
 		}
 	}
-	target := *c.base
-	target.Path = c.base.Path + req.path
+	// req.path is already escaped (scimPath escapes each segment), so it is
+	// parsed rather than assigned to URL.Path, which would escape it twice.
+	target, err := url.Parse(c.base.String() + req.path)
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s request: %w", req.method, req.path, err)
+	}
 	if req.query != nil {
 		target.RawQuery = req.query.Encode()
 	}
 	uncertain, confirmed := false, false
 	for attempt := 1; ; attempt++ {
-		resp, err := c.attempt(ctx, req, &target, payload, attempt)
+		resp, err := c.attempt(ctx, req, target, payload, attempt)
 		if err == nil && resp.status < 300 {
 			resp.attempts, resp.uncertain = attempt, uncertain
 			if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
@@ -263,6 +272,12 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		} else {
 			apiErr = decodeError(req.method, req.path, resp.status, resp.header, resp.body)
 			apiErr.Attempts, apiErr.Uncertain = attempt, uncertain
+			// Harness messages can echo what was sent; keep secrets out of
+			// diagnostics.
+			apiErr.Message = c.masker.mask(apiErr.Message)
+			if apiErr.routeMissing {
+				apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
+			}
 			retryable = resp.status == http.StatusTooManyRequests ||
 				(resp.status >= 500 && resp.status != http.StatusNotImplemented)
 			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), time.Now())
@@ -287,7 +302,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		wait := c.backoff(attempt, retryAfter)
 		c.log.Debug(ctx, "retrying Harness API request", map[string]any{
 			"method": req.method, "path": req.path, "attempt": attempt,
-			"wait": wait.String(), "reason": retryReason(err, apiErr),
+			"wait": wait.String(), "reason": c.masker.mask(retryReason(err, apiErr)),
 		})
 		if err := c.sleepFn(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
@@ -308,11 +323,11 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	if err != nil {
 		return nil, err
 	}
-	ctype := "application/json"
+	ctype, accept := "application/json", "application/json"
 	if req.scim {
-		ctype = "application/scim+json"
+		ctype, accept = "application/scim+json", "application/scim+json, application/json"
 	}
-	hreq.Header.Set("Accept", ctype+", application/json")
+	hreq.Header.Set("Accept", accept)
 	if payload != nil {
 		hreq.Header.Set("Content-Type", ctype)
 	}
@@ -329,9 +344,12 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		hreq.Header.Set("Harness-Account", c.cfg.AccountID)
 	}
 
+	// Masking a large body costs more than sending it; skip the bodies
+	// when no Logger was configured.
+	_, quiet := c.log.(nopLogger)
 	start := time.Now()
 	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
-	if payload != nil {
+	if payload != nil && !quiet {
 		fields["request_body"] = c.masker.body(payload)
 	}
 	hresp, err := c.http.Do(hreq)
@@ -351,7 +369,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	fields["status"] = hresp.StatusCode
 	if req.secretResponse && hresp.StatusCode < 300 {
 		fields["response_body"] = "(redacted: the response holds a secret)"
-	} else if len(data) > 0 {
+	} else if len(data) > 0 && !quiet {
 		fields["response_body"] = c.masker.body(data)
 	}
 	c.log.Debug(ctx, "Harness API request", fields)
@@ -365,9 +383,11 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return min(retryAfter, c.cfg.RetryWaitMax)
 	}
-	window := c.cfg.RetryWaitMin << min(attempt-1, 20)
-	if window <= 0 || window > c.cfg.RetryWaitMax {
-		window = c.cfg.RetryWaitMax
+	// Double RetryWaitMin per attempt, capped without ever shifting past
+	// RetryWaitMax (a plain shift overflows for large waits or attempts).
+	window := c.cfg.RetryWaitMax
+	if shift := attempt - 1; shift < 62 && c.cfg.RetryWaitMin <= c.cfg.RetryWaitMax>>shift {
+		window = c.cfg.RetryWaitMin << shift
 	}
 	// Keep at least half the window so retries still spread out.
 	half := window / 2
@@ -392,6 +412,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// routeMissingHint explains a 404 that did not come from Harness.
+func routeMissingHint(scim bool) string {
+	if scim {
+		return "the endpoint has no such Harness SCIM API (HTTP 404 that is not a Harness error): check the provider's " +
+			"endpoint and scim_generation (NextGen SCIM lives under /ng/api/scim, FirstGen SCIM under /api/scim)."
+	}
+	return "the endpoint has no such Harness API (HTTP 404 that is not a Harness error): check the provider's endpoint."
 }
 
 func retryReason(err error, apiErr *APIError) string {

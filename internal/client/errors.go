@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Every *APIError matches exactly one of them with errors.Is,
@@ -78,6 +79,9 @@ type APIError struct {
 	// Uncertain is true when an earlier attempt failed in a way that leaves
 	// open whether Harness applied it (connection dropped, 5xx).
 	Uncertain bool
+	// routeMissing marks a 404 that came from something other than Harness
+	// (no such route at this endpoint).
+	routeMissing bool
 }
 
 func (e *APIError) Error() string {
@@ -147,8 +151,10 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 			body = []byte(h)
 		}
 	}
+	recognized := false
 	var eb errorBody
 	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+		recognized = true
 		switch {
 		case eb.Detail != nil || isSCIMError(eb.Schemas):
 			if eb.Detail != nil {
@@ -169,20 +175,48 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 				}
 			}
 			e.Code, e.Message = m.Code, m.Message
+		default:
+			recognized = false
 		}
-	} else if len(body) > 0 {
-		// A proxy or gateway page: keep a short, single-line excerpt.
-		text := strings.Join(strings.Fields(string(body)), " ")
-		if len(text) > 200 {
-			text = text[:200] + "..."
-		}
-		e.Message = "unexpected non-JSON response: " + text
+	}
+	if !recognized && len(body) > 0 {
+		// A proxy or gateway page (or JSON in no Harness shape): keep a
+		// short, single-line excerpt.
+		e.Message = "unexpected non-Harness response: " + excerpt(body, 200)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}
-	e.Kind = classify(status, e.Code)
+	e.Kind = classify(status, e.Code, e.Message)
+	if !recognized && len(body) > 0 && status == http.StatusNotFound {
+		// Harness answers a missing object with a JSON error or an empty
+		// body; any other 404 page means the route itself does not exist at
+		// this endpoint. Calling that "not found" would make Terraform drop
+		// every object from state and re-create it.
+		e.Kind = KindUnknown
+		e.routeMissing = true
+	}
 	return e
+}
+
+// excerpt renders b as one line of valid UTF-8 of at most n bytes.
+func excerpt(b []byte, n int) string {
+	text := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "\uFFFD")), " ")
+	if len(text) > n {
+		text = truncateUTF8(text, n) + "..."
+	}
+	return text
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func isSCIMError(schemas []string) bool {
@@ -205,7 +239,7 @@ func scimStatus(raw json.RawMessage) int {
 // classify maps an HTTP status and Harness code to an ErrorKind. Codes win
 // over statuses because Harness answers 400 for duplicates and for missing
 // objects in the NextGen API-key family (harness-api.md 3.2).
-func classify(status int, code string) ErrorKind {
+func classify(status int, code, message string) ErrorKind {
 	switch code {
 	case "DUPLICATE_FIELD":
 		return KindConflict
@@ -215,6 +249,21 @@ func classify(status int, code string) ErrorKind {
 		return KindUnauthorized
 	case "NG_ACCESS_DENIED", "ACCESS_DENIED":
 		return KindForbidden
+	}
+	if status == http.StatusBadRequest && (code == "INVALID_ARGUMENT" || code == "INVALID_REQUEST") {
+		lower := strings.ToLower(message)
+		switch {
+		case strings.Contains(lower, "doesn't exist") || strings.Contains(lower, "does not exist"):
+			// "Api key [x] doesn't exist in scope", "Service account
+			// with identifier: x doesn't exist" (3.2, 5) and SCIM PATCH's
+			// "User does not exist" (1.7) are Harness's 400 for a missing
+			// object.
+			return KindNotFound
+		case strings.Contains(lower, "user not authorized"):
+			// FirstGen answers a bad or under-privileged key with 400
+			// "Invalid request: User not authorized" (6.2).
+			return KindUnauthorized
+		}
 	}
 	switch {
 	case status == http.StatusUnauthorized:

@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Logger receives one structured debug line per HTTP attempt. The provider
@@ -35,8 +38,15 @@ type masker struct {
 func newMasker(secrets ...string) *masker {
 	m := &masker{}
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			m.literals = append(m.literals, s)
+		if len(s) < 4 {
+			continue
+		}
+		// FirstGen keys are base64 and may hold "+", "/" and "=", which
+		// look different once escaped into a URL.
+		for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			if !slices.Contains(m.literals, v) {
+				m.literals = append(m.literals, v)
+			}
 		}
 	}
 	return m
@@ -47,14 +57,43 @@ func (m *masker) mask(s string) string {
 	for _, lit := range m.literals {
 		s = strings.ReplaceAll(s, lit, "***")
 	}
+	// The regexp is slow on large bodies; it cannot match without one of
+	// these (it is case-sensitive).
+	if !strings.Contains(s, "pat.") && !strings.Contains(s, "sat.") {
+		return s
+	}
 	return SecretPattern.ReplaceAllString(s, "***")
 }
 
 // body masks and truncates a JSON body for logging.
 func (m *masker) body(b []byte) string {
-	s := secretJSONField.ReplaceAllString(m.mask(string(b)), `$1"***"`)
+	s := m.mask(string(b))
+	if mayHoldSecretField(s) {
+		s = secretJSONField.ReplaceAllString(s, `$1"***"`)
+	}
 	if len(s) > maxLoggedBody {
-		s = s[:maxLoggedBody] + "...(truncated)"
+		s = truncateUTF8(s, maxLoggedBody) + "...(truncated)"
 	}
 	return s
+}
+
+// secretFieldWords are what every name secretJSONField matches contains.
+var secretFieldWords = []string{"password", "secret", "token", "apikey", "api_key", "decryptedkey"}
+
+// mayHoldSecretField is a cheap pre-check for secretJSONField. It is exact
+// for ASCII text; other text always goes to the regexp, whose (?i) also
+// folds characters such as U+017F (long s) to ASCII letters.
+func mayHoldSecretField(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	lower := strings.ToLower(s)
+	for _, w := range secretFieldWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }

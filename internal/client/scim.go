@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -127,10 +126,43 @@ type scimList[T any] struct {
 // scimSearch pages through a SCIM list endpoint. Harness skips startIndex-1
 // raw rows and NextGen may then drop rows it hides, so pages advance by the
 // requested count and stop at an empty page or, when nothing can have been
-// hidden, at a short page. done, when set, ends the search early once a
-// page holds what the caller looks for.
-func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, done func(page []T) bool) ([]T, error) {
+// hidden, at a short page.
+func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
 	var all []T
+	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+		all = append(all, page...)
+		return limit > 0 && len(all) >= limit
+	})
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}
+
+// scimFind returns the first listed resource that match accepts, reading
+// no more pages than needed: a filtered search that Harness understood
+// costs one request even in NextGen, which otherwise pages until an empty
+// page. It returns nil when nothing matched.
+func scimFind[T any](ctx context.Context, c *Client, resource, filter string, match func(*T) bool) (*T, error) {
+	var found *T
+	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+		for i := range page {
+			if match(&page[i]) {
+				found = &page[i]
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+// scimPages feeds each page of a SCIM list to visit until visit returns
+// true or the last page was read.
+func scimPages[T any](ctx context.Context, c *Client, resource, filter string, visit func([]T) bool) error {
 	for start := 1; ; start += SCIMPageSize {
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
 		if filter != "" {
@@ -140,26 +172,33 @@ func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, 
 		req.query = q
 		var page scimList[T]
 		if _, err := c.do(ctx, req, &page); err != nil {
-			return nil, err
+			return err
 		}
-		all = append(all, page.Resources...)
-		if done != nil && done(page.Resources) {
-			return all, nil
+		if visit(page.Resources) {
+			return nil
 		}
 		if len(page.Resources) == 0 || (c.cfg.Generation == FirstGen && len(page.Resources) < SCIMPageSize) {
-			return all, nil
+			return nil
 		}
 	}
 }
 
+// filterEscaper encodes only the two characters that Harness's
+// second URL-decoding of the filter would change.
+var filterEscaper = strings.NewReplacer("%", "%25", "+", "%2B")
+
 // eqFilter builds `attr eq "value"`. Harness ignores the attribute name and
 // strips the first and last character of the right-hand side, so the value
-// is sent without escaping; values holding a double quote cannot be matched.
+// is not quoted Go-style (that would double backslashes); values holding a
+// double quote cannot be matched. Harness URL-decodes the filter once more
+// after the query string was decoded (harness-api.md 1.6), which would turn
+// the "+" of alice+tag@example.com into a space, so "%" and "+" are
+// percent-encoded for that second decoding.
 func eqFilter(attr, value string) (string, error) {
-	if strings.ContainsAny(value, "\"\n") {
+	if strings.ContainsAny(value, "\"\r\n") {
 		return "", fmt.Errorf("%q cannot be searched for: Harness SCIM filters cannot hold double quotes or newlines", value)
 	}
-	return fmt.Sprintf("%s eq %q", attr, value), nil
+	return attr + ` eq "` + filterEscaper.Replace(value) + `"`, nil
 }
 
 // CreateSCIMUser POSTs a user. Harness answers 201 with the existing user
@@ -200,17 +239,12 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 		return nil, err
 	}
 	// A filter Harness cannot parse returns every user, so check the match.
-	match := func(u *SCIMUser) bool { return strings.EqualFold(u.UserName, want) }
-	users, err := scimSearch(ctx, c, "Users", filter, func(page []SCIMUser) bool {
-		return slices.ContainsFunc(page, func(u SCIMUser) bool { return match(&u) })
-	})
+	u, err := scimFind(ctx, c, "Users", filter, func(u *SCIMUser) bool { return strings.EqualFold(u.UserName, want) })
 	if err != nil {
 		return nil, err
 	}
-	for i := range users {
-		if match(&users[i]) {
-			return &users[i], nil
-		}
+	if u != nil {
+		return u, nil
 	}
 	return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Users"), StatusCode: http.StatusOK,
 		Message: fmt.Sprintf("no SCIM user with userName %q", want), Kind: KindNotFound}
@@ -218,15 +252,21 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 
 // ListSCIMUsers returns every SCIM-managed user of the account.
 func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
-	return scimSearch[SCIMUser](ctx, c, "Users", "", nil)
+	return scimSearch[SCIMUser](ctx, c, "Users", "", 0)
 }
 
 // ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when
-// the PUT deactivates the user; the result is then nil.
+// the PUT deactivates the user; the result is then nil. A missing active is
+// sent as true (what IsActive reads it as): NextGen with PL_USER_DELETION_V2
+// answers a PUT without active with a misleading 404 (harness-api.md 1.8).
 func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*SCIMUser, error) {
 	body := *u
 	body.Schemas = []string{SchemaUser}
 	body.ID = id
+	if body.Active == nil {
+		active := true
+		body.Active = &active
+	}
 	var out SCIMUser
 	if _, err := c.do(ctx, c.scim(http.MethodPut, &body, "Users", id), &out); err != nil {
 		return nil, err
@@ -239,14 +279,10 @@ func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*
 
 // PatchSCIMUser applies ops. Harness answers 204 when the ops deactivate the
 // user; the result is then nil. NextGen reports an unknown id as a 400
-// "User does not exist", which is returned as ErrNotFound.
+// "User does not exist", which decodeError classifies as ErrNotFound.
 func (c *Client) PatchSCIMUser(ctx context.Context, id string, ops ...SCIMPatchOp) (*SCIMUser, error) {
 	var out SCIMUser
-	_, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(ops...), "Users", id), &out)
-	if err != nil {
-		if apiErr, ok := AsAPIError(err); ok && strings.Contains(apiErr.Message, "does not exist") {
-			apiErr.Kind = KindNotFound
-		}
+	if _, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(ops...), "Users", id), &out); err != nil {
 		return nil, err
 	}
 	if out.ID == "" {

@@ -37,26 +37,26 @@ func (h *ngHarness) as(key string) *ngHarness {
 	return &cp
 }
 
-type answer struct {
+type ngAnswer struct {
 	status int
 	body   map[string]any
 	raw    string
 }
 
-func (a answer) str(key string) string {
+func (a ngAnswer) str(key string) string {
 	v, _ := a.body[key].(string)
 	return v
 }
 
 // data returns the envelope's data as an object.
-func (a answer) data() map[string]any {
+func (a ngAnswer) data() map[string]any {
 	m, _ := a.body["data"].(map[string]any)
 	return m
 }
 
 // call sends a request. accountIdentifier is added to the query unless the
 // query already has it or noAccount is set.
-func (h *ngHarness) call(method, path string, q url.Values, body any) answer {
+func (h *ngHarness) call(method, path string, q url.Values, body any) ngAnswer {
 	h.t.Helper()
 	if q == nil {
 		q = url.Values{}
@@ -67,7 +67,7 @@ func (h *ngHarness) call(method, path string, q url.Values, body any) answer {
 	return h.send(method, path+"?"+q.Encode(), body, http.Header{})
 }
 
-func (h *ngHarness) send(method, pathAndQuery string, body any, hdr http.Header) answer {
+func (h *ngHarness) send(method, pathAndQuery string, body any, hdr http.Header) ngAnswer {
 	h.t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -94,7 +94,7 @@ func (h *ngHarness) send(method, pathAndQuery string, body any, hdr http.Header)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	a := answer{status: resp.StatusCode, raw: string(raw)}
+	a := ngAnswer{status: resp.StatusCode, raw: string(raw)}
 	_ = json.Unmarshal(raw, &a.body)
 	return a
 }
@@ -112,7 +112,7 @@ func (h *ngHarness) scim(token string) int {
 	return resp.StatusCode
 }
 
-func (h *ngHarness) expect(a answer, status int, code, msgPart string) {
+func (h *ngHarness) expect(a ngAnswer, status int, code, msgPart string) {
 	h.t.Helper()
 	if a.status != status {
 		h.t.Fatalf("status %d, want %d: %s", a.status, status, a.raw)

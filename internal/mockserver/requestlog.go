@@ -36,6 +36,10 @@ func (s *Server) record(r *http.Request, op, pattern string, status int, start t
 	s.log = append(s.log, req)
 	s.mu.Unlock()
 	if w := s.opts.LogWriter; w != nil {
+		// Requests finish concurrently; one writer at a time keeps lines
+		// whole and lets tests pass a plain bytes.Buffer.
+		s.logMu.Lock()
+		defer s.logMu.Unlock()
 		name := op
 		if name == "" {
 			name = "-"

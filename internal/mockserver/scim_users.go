@@ -336,21 +336,35 @@ func listOut(rows []any, r *http.Request) scimListOut {
 	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
 }
 
+// searchUsers is GET /Users (1.6). The search is FirstGen's, over the
+// SCIM-imported users of the account; NextGen runs it and then drops the
+// users that are no longer NextGen members from the page, so a NextGen
+// page can be short while later pages still hold users (derived from
+// "NG additionally drops users who are not members in NG").
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	value, filtered := parseSCIMFilter(r.URL.Query().Get("filter"))
+	ng := s.opts.Profile.Generation == NextGen
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []any
 	for _, u := range s.store.sortedUsers() {
-		if !u.Imported || !u.Member {
+		if !u.Imported || (!u.Member && !ng) {
 			continue
 		}
 		if filtered && u.Email != value {
 			continue
 		}
-		rows = append(rows, s.userOut(u, true))
+		rows = append(rows, u)
 	}
-	s.writeSCIM(w, r, http.StatusOK, listOut(rows, r))
+	out := listOut(rows, r)
+	page := []any{}
+	for _, row := range out.Resources {
+		if u, ok := row.(*User); ok && u.Member {
+			page = append(page, s.userOut(u, true))
+		}
+	}
+	out.Resources, out.TotalResults = page, len(page)
+	s.writeSCIM(w, r, http.StatusOK, out)
 }
 
 // replaceUser is PUT /Users/{id} (1.8): only displayName (or given+family),
@@ -441,29 +455,41 @@ var validPatchOps = map[string]bool{"Add": true, "Remove": true, "Replace": true
 
 // readPatch decodes a PatchOp body and checks op spellings and the
 // required path/value of the capitalised (Azure) forms, answering 400 as
-// Harness's JSON mapper would.
+// Harness's JSON mapper would. Jackson matches property names exactly, so
+// "operations" is not "Operations" (1.7); Go's decoder would accept it, so
+// the key is checked by hand (the 400 for a missing key is guessed).
 func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool) {
-	var in patchIn
-	if !readJSON(w, r, &in, fg) {
+	var raw map[string]json.RawMessage
+	if !readJSON(w, r, &raw, fg) {
 		return nil, false
 	}
+	var in patchIn
+	bad := ""
+	if ops, ok := raw["Operations"]; !ok || string(ops) == "null" {
+		bad = "Missing required creator property 'Operations' of PatchRequest"
+	} else if err := json.Unmarshal(ops, &in.Operations); err != nil {
+		bad = firstLine(err.Error())
+	}
+	_ = json.Unmarshal(raw["schemas"], &in.Schemas)
 	for _, op := range in.Operations {
-		bad := ""
+		if bad != "" {
+			break
+		}
 		switch {
 		case !validPatchOps[op.Op]:
 			bad = "Could not resolve type id '" + op.Op + "' as a subtype of PatchOperation"
 		case op.Op[0] >= 'A' && op.Op[0] <= 'Z' && (op.Path == nil || len(op.Value) == 0):
 			bad = "Missing required creator property for " + op.Op + "Operation"
 		}
-		if bad != "" {
-			msg := "Unable to process JSON " + bad
-			if fg {
-				writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-			} else {
-				writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-			}
-			return nil, false
+	}
+	if bad != "" {
+		msg := "Unable to process JSON " + bad
+		if fg {
+			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		} else {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
 		}
+		return nil, false
 	}
 	return &in, true
 }
@@ -566,8 +592,14 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+msgInvalidToken)
 		return
 	case id == AdminUserID:
-		// InvalidUserRemoveRequestException (guessed wording).
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Cannot remove the last Account Admin from the account")
+		// InvalidUserRemoveRequestException (guessed wording), in the
+		// generation's own error shape.
+		msg := "Invalid request: Cannot remove the last Account Admin from the account"
+		if fg {
+			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		} else {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		}
 		return
 	}
 	now := s.now()

@@ -39,7 +39,7 @@ type Options struct {
 	// ReadOnlyTokens may only call GET routes; writes get Harness's 403.
 	ReadOnlyTokens []string
 	Profile        Profile
-	// LogWriter, when set, gets one line per request.
+	// LogWriter, when set, gets one line per request, one Write at a time.
 	LogWriter io.Writer
 	// OnChange is called, without the lock held, after a request changed
 	// the store (the standalone command persists state there).
@@ -56,6 +56,8 @@ type Server struct {
 	log        []Request
 	faults     []*Fault
 	timeOffset time.Duration
+
+	logMu sync.Mutex // serialises LogWriter writes
 }
 
 // New returns a Server with an empty store.
@@ -143,10 +145,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	c := &call{op: op}
-	defer func() { s.record(r, op, pattern, rec.status, start, c.principal) }()
+	recorded := false
+	defer func() {
+		if !recorded {
+			s.record(r, op, pattern, rec.status, start, c.principal)
+		}
+	}()
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {
+		// net/http notices a client hanging up only once the request body
+		// was read, so read it first; otherwise an abandoned request sits
+		// out the whole latency and is then handled anyway.
+		data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		if err != nil {
+			rec.status = 499
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(data))
 		select {
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
@@ -178,6 +194,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		h(buf, r, c)
 		s.changed(c)
 		rec.status = buf.status
+		// Log before hanging up: the client retries at once, and request
+		// counts must already include this attempt when the retry is
+		// answered.
+		s.record(r, op, pattern, rec.status, start, c.principal)
+		recorded = true
 		hangUp(w)
 		return
 	}

@@ -1,0 +1,146 @@
+package mockserver
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+const readOnlyToken = "pat." + DefaultAccountID + ".111111111111111111111111.ReadOnlyToken0000000"
+
+// TestNextGenSCIMAuth walks the NextGen SCIM auth failures of
+// harness-api.md 6.1/6.2.
+func TestNextGenSCIMAuth(t *testing.T) {
+	for _, profile := range []string{"nextgen", "nextgen-legacy"} {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t, profile, nil)
+			users := s.base() + "/Users"
+			invalid := ngError("INVALID_TOKEN", "Token is not valid.")
+			for _, tc := range []struct {
+				name   string
+				path   string
+				header string
+				status int
+				body   string
+			}{
+				// No Authorization at all: Harness dereferences null, a 500.
+				{"no-authorization", users, "Authorization:", 500, ngError("UNKNOWN_ERROR", msgUnknownError)},
+				// The REST header does not count on SCIM routes.
+				{"x-api-key-only", users, "Authorization:", 500, ngError("UNKNOWN_ERROR", msgUnknownError)},
+				{"no-bearer-prefix", users, "Authorization: " + s.Token(), 401, invalid},
+				{"token-scheme", users, "Authorization: Token " + s.Token(), 401, invalid},
+				{"lower-case-bearer", users, "Authorization: bearer " + s.Token(), 401, invalid},
+				{"wrong-token", users, "Authorization: Bearer pat." + s.AccountID() + ".000000000000000000000000.Wrong0000000000000000", 401, invalid},
+				{"not-a-token", users, "Authorization: Bearer nonsense", 401, invalid},
+				{"token-of-another-account", users, "Authorization: Bearer pat.otheraccount000000000.000000000000000000000000.MockAdminToken000000", 401, invalid},
+				{"valid-token-other-account-path", "/ng/api/scim/account/otheraccount000000000/Users", "", 401, invalid},
+			} {
+				headers := []string{tc.header}
+				if tc.name == "x-api-key-only" {
+					headers = append(headers, "x-api-key: "+s.Token())
+				}
+				a := s.call("GET", tc.path, "", headers...)
+				if a.status != tc.status || a.normalized() != tc.body {
+					t.Errorf("%s: %d %s\nwant %d %s", tc.name, a.status, a.body, tc.status, tc.body)
+				}
+			}
+			if st := s.call("GET", users, "").status; st != 200 {
+				t.Errorf("valid token: %d", st)
+			}
+		})
+	}
+}
+
+// TestFirstGenSCIMAuth: FirstGen answers every auth failure with a 400
+// RestResponse, also in X-Harness-Error (6.2).
+func TestFirstGenSCIMAuth(t *testing.T) {
+	s := newTestServer(t, "firstgen", func(o *Options) { o.ReadOnlyTokens = []string{readOnlyToken} })
+	want := restError("INVALID_REQUEST", "Invalid request: User not authorized")
+	users := s.base() + "/Users"
+	for name, tc := range map[string]struct{ path, header string }{
+		"no-authorization": {users, "Authorization:"},
+		"no-bearer":        {users, "Authorization: " + s.Token()},
+		"wrong-key":        {users, "Authorization: Bearer wrong"},
+		"other-account":    {"/api/scim/account/otheraccount000000000/Users", ""},
+	} {
+		a := s.call("GET", tc.path, "", tc.header)
+		a.expect(t, name, 400, want)
+		if a.header.Get("X-Harness-Error") != want {
+			t.Errorf("%s: X-Harness-Error %q", name, a.header.Get("X-Harness-Error"))
+		}
+	}
+	ro := "Authorization: Bearer " + readOnlyToken
+	if st := s.call("GET", users, "", ro).status; st != 200 {
+		t.Errorf("read-only GET: %d", st)
+	}
+	s.call("POST", users, `{"userName":"a@example.com"}`, ro).expect(t, "read-only POST", 400, want)
+	if len(s.Users()) != 1 {
+		t.Error("a refused write created a user")
+	}
+}
+
+// TestReadOnlyToken: NextGen answers writes by a token without
+// core_user_manage with 403 NG_ACCESS_DENIED (1.9) and changes nothing.
+func TestReadOnlyToken(t *testing.T) {
+	s := newTestServer(t, "nextgen", func(o *Options) {
+		o.ReadOnlyTokens = []string{readOnlyToken}
+		o.Tokens = []string{DefaultToken, "pat." + DefaultAccountID + ".222222222222222222222222.SecondAdmin000000000"}
+	})
+	id := s.create(`{"userName":"a@example.com","displayName":"A"}`)
+	ro := "Authorization: Bearer " + readOnlyToken
+	path := s.base() + "/Users/" + id
+	if st := s.call("GET", path, "", ro).status; st != 200 {
+		t.Errorf("read-only GET: %d", st)
+	}
+	if st := s.call("GET", s.base()+"/Users", "", ro).status; st != 200 {
+		t.Errorf("read-only search: %d", st)
+	}
+	denied := ngError("NG_ACCESS_DENIED", fmt.Sprintf(`"User not Authorized: Token needs to have core_user_manage permission on account: %s to perform SCIM user action"`, s.AccountID()))
+	for _, w := range []struct{ method, path, body string }{
+		{"POST", s.base() + "/Users", `{"userName":"b@example.com"}`},
+		{"PUT", path, `{"userName":"a@example.com","displayName":"X","active":true}`},
+		{"PATCH", path, patch(`{"op":"replace","path":"displayName","value":"X"}`)},
+		{"DELETE", path, ""},
+	} {
+		a := s.call(w.method, w.path, w.body, ro)
+		if a.status != 403 || a.normalized() != denied {
+			t.Errorf("read-only %s: %d %s\nwant %s", w.method, a.status, a.body, denied)
+		}
+	}
+	if u, _ := s.User(id); u.DisplayName != "A" || !u.Member || len(s.Users()) != 2 {
+		t.Errorf("refused writes changed the store: %+v", u)
+	}
+	// Every configured admin token works.
+	second := "Authorization: Bearer pat." + DefaultAccountID + ".222222222222222222222222.SecondAdmin000000000"
+	if st := s.call("PATCH", path, patch(`{"op":"replace","path":"displayName","value":"Y"}`), second).status; st != 200 {
+		t.Errorf("second admin token: %d", st)
+	}
+	// Auth runs before the handler: a bad token never reaches the store.
+	s.call("POST", s.base()+"/Users", `{"userName":"c@example.com"}`, "Authorization: Bearer bad")
+	if _, ok := s.UserByEmail("c@example.com"); ok {
+		t.Error("an unauthenticated POST created a user")
+	}
+	if reqs := s.Requests(); reqs[len(reqs)-1].Op != OpCreateUser || reqs[len(reqs)-1].Status != 401 {
+		t.Errorf("the refused POST is logged as %+v", reqs[len(reqs)-1])
+	}
+}
+
+// TestAccessDeniedMessages: the permission named in NG_ACCESS_DENIED
+// follows the operation.
+func TestAccessDeniedMessages(t *testing.T) {
+	s := New(Options{})
+	for op, perm := range map[string]string{
+		OpCreateUser:           "core_user_manage permission on account: acct to perform SCIM user action",
+		"CreateGroup":          "core_usergroup_manage permission on account: acct to perform SCIM group action",
+		"CreateToken":          "core_serviceaccount_manageapikey permission on account: acct to perform API key action",
+		"UpdateServiceAccount": "core_serviceaccount_edit permission on account: acct to perform service account action",
+	} {
+		w := &bufferWriter{header: map[string][]string{}}
+		s.writeAccessDenied(w, &call{op: op, account: "acct"})
+		if w.status != 403 || !strings.Contains(w.body.String(), `"code":"NG_ACCESS_DENIED"`) ||
+			!strings.Contains(w.body.String(), `"message":"\"User not Authorized: Token needs to have `+perm+`\""`) {
+			t.Errorf("%s: %d %s", op, w.status, w.body.String())
+		}
+	}
+}
