@@ -347,6 +347,9 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.data.refreshDeferred(&resp.Diagnostics, "harness_api_key_token "+state.ID.ValueString()) {
+		return
+	}
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

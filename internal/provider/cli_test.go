@@ -284,3 +284,45 @@ func TestAccCLI_noSecretsInTraceLog(t *testing.T) {
 		}
 	}
 }
+
+// Rotating a token that another provider block uses works in one apply:
+// during the plan that block's api_key is unknown, so its resources keep
+// their state (with a warning) instead of failing, and the apply uses the
+// new value.
+func TestAccCLI_rotateTokenUsedByAnotherProviderBlock(t *testing.T) {
+	cli := newTFCLI(t)
+	m := newMock(t, mockserver.MustProfile("nextgen"))
+	body := tokenConfig("") + secondProviderBlocks
+	cli.config(m, body)
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	before, _ := m.UserByEmail("alice@example.com")
+
+	// Rotate and rename alice in the same apply.
+	rotated := strings.Replace(body, `parent_id   = harness_api_key.key.parent_id`,
+		"parent_id   = harness_api_key.key.parent_id\n  rotation_triggers = { n = \"1\" }", 1)
+	rotated = strings.Replace(rotated, `display_name = "Alice Doe"`, `display_name = "Alice Rotated"`, 1)
+	cli.config(m, rotated)
+	m.ResetRequests()
+	out := cli.mustRun("apply", "-auto-approve", "-input=false")
+	for _, want := range []string{"Harness object not refreshed", "harness_scim_user alice@example.com was not read", "0 added, 2 changed"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Fatalf("apply output lacks %q:\n%s", want, out)
+		}
+	}
+	if m.Count(mockserver.OpRotateToken) != 1 {
+		t.Fatalf("RotateToken requests = %d, want 1", m.Count(mockserver.OpRotateToken))
+	}
+	// The update went out with the rotated value.
+	for _, r := range m.Requests() {
+		if r.Op == mockserver.OpReplaceUser && r.Status != 200 {
+			t.Fatalf("ReplaceUser answered %d", r.Status)
+		}
+	}
+	if u, _ := m.UserByEmail("alice@example.com"); u.DisplayName != "Alice Rotated" || u.ID != before.ID {
+		t.Fatalf("alice after the rotating apply: %+v", u)
+	}
+	if out := cli.mustRun("plan", "-detailed-exitcode", "-input=false"); !strings.Contains(out, "No changes") {
+		t.Fatalf("the plan after the rotation is not empty:\n%s", out)
+	}
+	cli.mustRun("destroy", "-auto-approve", "-input=false")
+}

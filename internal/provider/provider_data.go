@@ -45,6 +45,21 @@ func (d *providerData) apiClient(diags *diag.Diagnostics) *client.Client {
 	return d.client
 }
 
+// refreshDeferred reports whether a resource's Read must keep its prior
+// state because the provider cannot call Harness in this plan: part of its
+// configuration (typically api_key, from a token rotated in the same plan)
+// is only known after apply. Failing instead would make rotating a token
+// that another provider block uses impossible in one apply.
+func (d *providerData) refreshDeferred(diags *diag.Diagnostics, object string) bool {
+	if d == nil || d.client != nil || len(d.unknown) == 0 {
+		return false
+	}
+	diags.AddWarning("Harness object not refreshed",
+		fmt.Sprintf("%s was not read from Harness because the provider attribute(s) %s are only known after apply. "+
+			"Terraform kept its last known state; the next plan refreshes it.", object, strings.Join(d.unknown, ", ")))
+	return true
+}
+
 // tfLogger adapts client.Logger to tflog, masking secrets again as a second
 // line of defence.
 type tfLogger struct {

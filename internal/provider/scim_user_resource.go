@@ -301,6 +301,9 @@ func (r *scimUserResource) saveCreated(ctx context.Context, resp *resource.Creat
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_user "+state.UserName.ValueString()) {
+		return
+	}
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -125,6 +125,9 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state serviceAccountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.data.refreshDeferred(&resp.Diagnostics, "harness_service_account "+state.ID.ValueString()) {
+		return
+	}
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
