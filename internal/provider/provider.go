@@ -234,6 +234,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *harnessProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMUserResource,
+		NewSCIMGroupResource,
+		NewSCIMGroupMemberResource,
 	}
 }
 
@@ -241,5 +243,7 @@ func (p *harnessProvider) DataSources(context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
+		NewSCIMGroupDataSource,
+		NewSCIMGroupsDataSource,
 	}
 }
