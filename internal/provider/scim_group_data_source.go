@@ -25,7 +25,7 @@ var (
 type scimGroupDataModel struct {
 	ID           types.String `tfsdk:"id"`
 	DisplayName  types.String `tfsdk:"display_name"`
-	Members      types.Set    `tfsdk:"members"`
+	Members      types.List   `tfsdk:"members"`
 	MemberEmails types.Map    `tfsdk:"member_emails"`
 }
 
@@ -37,14 +37,14 @@ func scimGroupDataFromAPI(g *client.SCIMGroup) scimGroupDataModel {
 	return scimGroupDataModel{
 		ID:           types.StringValue(g.ID),
 		DisplayName:  types.StringValue(g.DisplayName),
-		Members:      membersFromAPI(g),
+		Members:      membersLike(nil, g),
 		MemberEmails: types.MapValueMust(types.StringType, emails),
 	}
 }
 
 var scimGroupDataAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "display_name": types.StringType,
-	"members": types.SetType{ElemType: types.StringType}, "member_emails": types.MapType{ElemType: types.StringType},
+	"members": types.ListType{ElemType: types.StringType}, "member_emails": types.MapType{ElemType: types.StringType},
 }
 
 // scimGroupDataAttributes are the computed group attributes shared by both
@@ -54,8 +54,8 @@ func scimGroupDataAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Harness group id."},
 		"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's name."},
-		"members": schema.SetAttribute{Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "Ids of the users in the group."},
+		"members": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Ids of the users in the group, sorted."},
 		"member_emails": schema.MapAttribute{Computed: true, ElementType: types.StringType,
 			MarkdownDescription: "Each member's email, keyed by user id (Harness reports a member's email as its SCIM `display`)."},
 	}

@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -44,7 +42,7 @@ type scimGroupResource struct {
 type scimGroupResourceModel struct {
 	ID          types.String `tfsdk:"id"`
 	DisplayName types.String `tfsdk:"display_name"`
-	Members     types.Set    `tfsdk:"members"`
+	Members     types.List   `tfsdk:"members"`
 }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -82,14 +80,18 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"`dev.team` both give `dev_team`).",
 				Validators: []validator.String{notBlankValidator{}},
 			},
-			"members": schema.SetAttribute{
+			"members": schema.ListAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
-					"Order never matters. When set, the group has exactly these members; `[]` means no members. When " +
-					"omitted, members are not managed (and not read), so another tool or `harness_scim_group_member` " +
-					"can manage them.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{})},
+					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
+					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
+					"managed (and not read), so another tool or `harness_scim_group_member` can manage them.",
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{}),
+					uniqueMembersValidator{},
+				},
+				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},
 			},
 		},
 	}
@@ -119,9 +121,11 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// membersFromAPI is the set of a group's member ids.
-func membersFromAPI(g *client.SCIMGroup) types.Set {
-	return stringSet(g.MemberIDs())
+// membersLike is a group's member ids as a list ordered like prior (the
+// order Terraform last recorded), then the members prior lacks, sorted: so
+// a refresh never reorders members, only adds and drops them.
+func membersLike(prior []string, g *client.SCIMGroup) types.List {
+	return stringList(orderLike(prior, g.MemberIDs()))
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -133,7 +137,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	name := plan.DisplayName.ValueString()
 	tracked := !plan.Members.IsNull()
-	want := setStrings(ctx, plan.Members, &resp.Diagnostics)
+	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -143,12 +147,12 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
-	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.SetNull(types.StringType)}
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.ListNull(types.StringType)}
 	if !tracked {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
-	state.Members = membersFromAPI(g)
+	state.Members = membersLike(want, g)
 	if sameMembers(want, g.MemberIDs()) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -161,7 +165,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(diags...)
 	if got != nil {
 		state.DisplayName = types.StringValue(got.DisplayName)
-		state.Members = membersFromAPI(got)
+		state.Members = membersLike(want, got)
 		if !resp.Diagnostics.HasError() {
 			state.Members = plan.Members
 		}
@@ -253,7 +257,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.ID = types.StringValue(g.ID)
 	state.DisplayName = types.StringValue(g.DisplayName)
 	if !state.Members.IsNull() || imported != nil {
-		state.Members = membersFromAPI(g)
+		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
 	}
 	if imported != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
@@ -293,8 +297,8 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 		return
 	}
-	want := setStrings(ctx, plan.Members, &resp.Diagnostics)
-	current := setStrings(ctx, state.Members, &resp.Diagnostics)
+	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	current := listStrings(ctx, state.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -327,10 +331,16 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
-	if diags.HasError() {
+	if rename != "" && got.DisplayName != rename {
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Harness did not rename the group",
+			fmt.Sprintf("Harness accepted the rename of group %s to %q but still calls it %q. Terraform recorded the "+
+				"name Harness has; run apply again, and check whether an identity provider also manages this group.",
+				id, rename, got.DisplayName))
+	}
+	if resp.Diagnostics.HasError() {
 		// Record what Harness has, so the next plan shows the difference.
 		newState.DisplayName = types.StringValue(got.DisplayName)
-		newState.Members = membersFromAPI(got)
+		newState.Members = membersLike(want, got)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
@@ -379,101 +389,4 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
-}
-
-// ---- member set helpers ----
-
-// stringSet builds a set from ids, dropping duplicates.
-func stringSet(ids []string) types.Set {
-	seen := make(map[string]bool, len(ids))
-	vals := make([]attr.Value, 0, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		vals = append(vals, types.StringValue(id))
-	}
-	return types.SetValueMust(types.StringType, vals)
-}
-
-// setStrings returns the elements of a known set; nil for a null set.
-func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	out := make([]string, 0, len(s.Elements()))
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	return out
-}
-
-// diffMembers returns the ids of want missing from have, and those of have
-// not in want, sorted.
-func diffMembers(want, have []string) (missing, extra []string) {
-	in := func(ids []string) map[string]bool {
-		m := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			m[id] = true
-		}
-		return m
-	}
-	w, h := in(want), in(have)
-	for id := range w {
-		if !h[id] {
-			missing = append(missing, id)
-		}
-	}
-	for id := range h {
-		if !w[id] {
-			extra = append(extra, id)
-		}
-	}
-	slices.Sort(missing)
-	slices.Sort(extra)
-	return missing, extra
-}
-
-func sameMembers(want, have []string) bool {
-	missing, extra := diffMembers(want, have)
-	return len(missing) == 0 && len(extra) == 0
-}
-
-// quoteList renders ids as `user id "a", "b"`.
-func quoteList(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
-	}
-	noun := "user id"
-	if len(ids) > 1 {
-		noun = "user ids"
-	}
-	return noun + " " + strings.Join(q, ", ")
-}
-
-// userIDValidator refuses values that cannot be Harness user ids, most
-// often an email put where the id belongs.
-type userIDValidator struct{}
-
-func (userIDValidator) Description(context.Context) string {
-	return "must be a Harness user id, not an email"
-}
-
-func (v userIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (userIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	v := req.ConfigValue.ValueString()
-	switch {
-	case strings.Contains(v, "@"):
-		resp.Diagnostics.AddAttributeError(req.Path, "Email instead of user id",
-			fmt.Sprintf("%q is an email, but Harness group members are user ids. Use the user's id, such as "+
-				"harness_scim_user.<name>.id or data.harness_scim_user.<name>.id.", v))
-	case strings.ContainsAny(v, " \t\n\"/"):
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user id",
-			fmt.Sprintf("%q cannot be a Harness user id: ids contain no spaces, quotes or slashes. Use the user's id, "+
-				"such as harness_scim_user.<name>.id.", v))
-	}
 }

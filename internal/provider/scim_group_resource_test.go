@@ -22,8 +22,18 @@ const groupAddr = "harness_scim_group.test"
 // unknownUserID looks like a Harness user id but is no user.
 const unknownUserID = "NoSuchUser000000000000"
 
-// groupConfig renders a harness_scim_group; members nil omits the attribute.
+// groupConfig renders a harness_scim_group with members sorted (the order
+// an import records); members nil omits the attribute.
 func groupConfig(name string, members []string) string {
+	if members != nil {
+		members = slices.Clone(members)
+		slices.Sort(members)
+	}
+	return groupConfigAsGiven(name, members)
+}
+
+// groupConfigAsGiven is groupConfig with members in the given order.
+func groupConfigAsGiven(name string, members []string) string {
 	attr := ""
 	if members != nil {
 		q := make([]string, len(members))
@@ -75,12 +85,16 @@ func (m *testMock) checkGroupGone(id *string) resource.TestCheckFunc {
 	}
 }
 
+// membersExact checks a members list: these ids, sorted (as groupConfig
+// writes them and as import and the data sources record them).
 func membersExact(ids ...string) knownvalue.Check {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
 	vals := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {
 		vals[i] = knownvalue.StringExact(id)
 	}
-	return knownvalue.SetExact(vals)
+	return knownvalue.ListExact(vals)
 }
 
 // groupErr matches terraform's word-wrapped diagnostics: the words of each
@@ -157,13 +171,19 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					),
 				},
 				{
-					// A swap (one out, one in), listed in another order.
+					// A swap: one out, one in.
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Platform Team", []string{u[4], u[3], u[2], u[0]})),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						m.expectCounts(update),
 						m.expectGroup(&id, "Platform Team", u[0], u[2], u[3], u[4]),
 					),
+				},
+				{
+					// Members are a set: listing them in another order plans
+					// nothing (PlanOnly fails on a non-empty plan).
+					Config:   m.config(groupConfigAsGiven("Platform Team", []string{u[4], u[0], u[3], u[2]})),
+					PlanOnly: true,
 				},
 				{
 					// A rename keeps the id; with no member change it is one PATCH.
@@ -202,7 +222,7 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Platform Engineering", []string{})),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.SetSizeExact(0)),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.ListSizeExact(0)),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
 						m.expectCounts(update),
@@ -474,6 +494,11 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 				Config:      m.config(groupConfig("Mail", []string{"alice@example.com"})),
 				PlanOnly:    true,
 				ExpectError: groupErr(`Email instead of user id`, `"alice@example.com" is an email`),
+			},
+			{
+				Config:      m.config(groupConfigAsGiven("Dup", []string{"AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB", "AAAAAAAAAAAAAAAAAAAAAA"})),
+				PlanOnly:    true,
+				ExpectError: groupErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`),
 			},
 			{
 				Config:      m.config(groupConfig("2024", nil)),
