@@ -129,7 +129,7 @@ type scimList[T any] struct {
 // hidden, at a short page.
 func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
 	var all []T
-	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+	err := scimPages(ctx, c, resource, filter, c.cfg.Generation == FirstGen, func(page []T) bool {
 		all = append(all, page...)
 		return limit > 0 && len(all) >= limit
 	})
@@ -148,7 +148,7 @@ func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, 
 // page. It returns nil when nothing matched.
 func scimFind[T any](ctx context.Context, c *Client, resource, filter string, match func(*T) bool) (*T, error) {
 	var found *T
-	err := scimPages(ctx, c, resource, filter, func(page []T) bool {
+	err := scimPages(ctx, c, resource, filter, c.cfg.Generation == FirstGen, func(page []T) bool {
 		for i := range page {
 			if match(&page[i]) {
 				found = &page[i]
@@ -161,8 +161,9 @@ func scimFind[T any](ctx context.Context, c *Client, resource, filter string, ma
 }
 
 // scimPages feeds each page of a SCIM list to visit until visit returns
-// true or the last page was read.
-func scimPages[T any](ctx context.Context, c *Client, resource, filter string, visit func([]T) bool) error {
+// true or the last page was read: an empty page, or a short one when
+// shortPageEnds says nothing can have been dropped from it.
+func scimPages[T any](ctx context.Context, c *Client, resource, filter string, shortPageEnds bool, visit func([]T) bool) error {
 	for start := 1; ; start += SCIMPageSize {
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
 		if filter != "" {
@@ -177,7 +178,7 @@ func scimPages[T any](ctx context.Context, c *Client, resource, filter string, v
 		if visit(page.Resources) {
 			return nil
 		}
-		if len(page.Resources) == 0 || (c.cfg.Generation == FirstGen && len(page.Resources) < SCIMPageSize) {
+		if len(page.Resources) == 0 || (shortPageEnds && len(page.Resources) < SCIMPageSize) {
 			return nil
 		}
 	}

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 		base = firstGenSCIMBase
 	}
 	s.userRoutes(base)
+	s.groupRoutes(base)
 	if s.opts.Profile.Generation == NextGen {
 		s.handle("GET "+base+"/ServiceProviderConfig", OpServiceProviderConfig, familySCIM, s.static(serviceProviderConfig))
 		s.handle("GET "+base+"/ResourceTypes", OpResourceTypes, familySCIM, s.static(resourceTypes))

@@ -238,6 +238,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *harnessProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMUserResource,
+		NewSCIMGroupResource,
+		NewSCIMGroupMemberResource,
 		NewServiceAccountResource,
 		NewAPIKeyResource,
 		NewAPIKeyTokenResource,
@@ -248,6 +250,8 @@ func (p *harnessProvider) DataSources(context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
+		NewSCIMGroupDataSource,
+		NewSCIMGroupsDataSource,
 		NewSCIMTenantURLDataSource,
 	}
 }

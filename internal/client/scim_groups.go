@@ -1,0 +1,278 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// SCIMGroupMember is one entry of a group's "members". Harness reads only
+// value (a user id); in answers display is the member's email and ref is ""
+// (NextGen) or null (FirstGen), which is not kept (harness-api.md 2.3, 2.4).
+type SCIMGroupMember struct {
+	Value   string `json:"value"`
+	Display string `json:"display,omitempty"`
+}
+
+// SCIMGroup is a SCIM group as Harness reads and writes it. In NextGen it
+// is an externally managed user group whose id is derived from the
+// displayName at creation and kept on rename (harness-api.md 2.2).
+type SCIMGroup struct {
+	Schemas     []string          `json:"schemas,omitempty"`
+	ID          string            `json:"id,omitempty"`
+	DisplayName string            `json:"displayName"`
+	Members     []SCIMGroupMember `json:"members"`
+	// HarnessScopes is NextGen's extension: "acct:org[:project]" entries,
+	// comma-separated, read on create only (harness-api.md 2.3).
+	HarnessScopes string    `json:"harnessScopes,omitempty"`
+	Meta          *SCIMMeta `json:"meta,omitempty"`
+}
+
+// MemberIDs returns the members' user ids in Harness's order.
+func (g *SCIMGroup) MemberIDs() []string {
+	ids := make([]string, 0, len(g.Members))
+	for _, m := range g.Members {
+		ids = append(ids, m.Value)
+	}
+	return ids
+}
+
+// SCIMGroupMembers builds a members list from user ids.
+func SCIMGroupMembers(ids []string) []SCIMGroupMember {
+	out := make([]SCIMGroupMember, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, SCIMGroupMember{Value: id})
+	}
+	return out
+}
+
+// GroupIdentifier is the identifier Harness NextGen derives from a group's
+// displayName (generateHarnessUIFormatIdentifier, harness-api.md 2.2): trim;
+// '.' and '-' become '_'; accents are stripped; leading digits, '-' and '$'
+// are dropped; characters outside [0-9A-Za-z_$ ] are deleted; spaces
+// become '_'. An empty result means Harness cannot create the group.
+func GroupIdentifier(displayName string) string {
+	s := strings.TrimSpace(displayName)
+	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if out, _, err := transform.String(t, s); err == nil {
+		s = out
+	}
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsDigit(r) || r == '-' || r == '$' })
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r == '_', r == '$':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteRune('_')
+		}
+	}
+	return b.String()
+}
+
+// CreateSCIMGroup POSTs a group with its members. Harness silently drops
+// member ids that are not users of the account, so callers compare the
+// answer's members with what they sent. FirstGen answers 201 with an
+// existing group of the same name (and its members) instead of creating
+// one (harness-api.md 2.2).
+func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup, error) {
+	body := *g
+	body.Schemas = []string{SchemaGroup}
+	body.ID = ""
+	if body.Members == nil {
+		body.Members = []SCIMGroupMember{}
+	}
+	var out SCIMGroup
+	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Groups"), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, fmt.Errorf("POST %s: Harness answered without a group id (with harnessScopes, every entry may have "+
+			"been skipped: entries must look like \"account:org\" or \"account:org:project\")", c.scimPath("Groups"))
+	}
+	return &out, nil
+}
+
+// GetSCIMGroup reads a group by id. NextGen finds groups made in the
+// Harness UI too, not only SCIM-managed ones (harness-api.md 2.4).
+func (c *Client) GetSCIMGroup(ctx context.Context, id string) (*SCIMGroup, error) {
+	var out SCIMGroup
+	if _, err := c.do(ctx, c.scim(http.MethodGet, nil, "Groups", id), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Groups", id), StatusCode: http.StatusOK,
+			Message: "Harness answered with an empty group", Kind: KindNotFound}
+	}
+	return &out, nil
+}
+
+// FindSCIMGroupByDisplayName finds a SCIM-managed group by its exact,
+// case-sensitive name. It returns an ErrNotFound error when there is none
+// and an ErrConflict error when several groups carry the name.
+func (c *Client) FindSCIMGroupByDisplayName(ctx context.Context, name string) (*SCIMGroup, error) {
+	filter, err := eqFilter("displayName", name)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := c.searchSCIMGroups(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	// An empty or unparsable filter lists every group, so check the match.
+	var found []SCIMGroup
+	for _, g := range groups {
+		if g.DisplayName == name {
+			found = append(found, g)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Groups"), StatusCode: http.StatusOK,
+			Message: fmt.Sprintf("no SCIM group with displayName %q", name), Kind: KindNotFound}
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, g := range found {
+		ids[i] = g.ID
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: c.scimPath("Groups"), StatusCode: http.StatusOK,
+		Message: fmt.Sprintf("%d SCIM groups have displayName %q (ids %s); use an id", len(found), name, strings.Join(ids, ", ")),
+		Kind:    KindConflict}
+}
+
+// ListSCIMGroups returns every SCIM-managed group of the account with its
+// members, in Harness's order.
+func (c *Client) ListSCIMGroups(ctx context.Context) ([]SCIMGroup, error) {
+	return c.searchSCIMGroups(ctx, "")
+}
+
+// searchSCIMGroups pages through GET /Groups. Unlike user searches, group
+// searches are one database query with no rows dropped afterwards
+// (harness-api.md 2.4), so a short page is the last one in both
+// generations. Groups Harness lists once per scope (harnessScopes) share
+// an id and are returned once.
+func (c *Client) searchSCIMGroups(ctx context.Context, filter string) ([]SCIMGroup, error) {
+	var all []SCIMGroup
+	seen := map[string]bool{}
+	err := scimPages(ctx, c, "Groups", filter, true, func(page []SCIMGroup) bool {
+		for _, g := range page {
+			if g.ID != "" && !seen[g.ID] {
+				seen[g.ID] = true
+				all = append(all, g)
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// SCIMGroupPatch is a set of group changes sent as one PATCH.
+type SCIMGroupPatch struct {
+	// DisplayName renames the group when non-empty; the id stays.
+	DisplayName string
+	// Add and Remove are user ids.
+	Add    []string
+	Remove []string
+}
+
+// IsEmpty reports whether the patch changes nothing.
+func (p SCIMGroupPatch) IsEmpty() bool {
+	return p.DisplayName == "" && len(p.Add) == 0 && len(p.Remove) == 0
+}
+
+// Operations renders the patch in the forms both Harness generations
+// accept (harness-api.md 2.5): "Replace" with path displayName and a string
+// value, and "Add"/"Remove" with path members and a value list, one
+// operation each however many members change. Ids are sorted so the body
+// is deterministic.
+func (p SCIMGroupPatch) Operations() []SCIMPatchOp {
+	var ops []SCIMPatchOp
+	if p.DisplayName != "" {
+		ops = append(ops, SCIMPatchOp{Op: "Replace", Path: "displayName", Value: p.DisplayName})
+	}
+	for _, part := range []struct {
+		op  string
+		ids []string
+	}{{"Add", p.Add}, {"Remove", p.Remove}} {
+		if len(part.ids) == 0 {
+			continue
+		}
+		ids := append([]string(nil), part.ids...)
+		sort.Strings(ids)
+		ops = append(ops, SCIMPatchOp{Op: part.op, Path: "members", Value: SCIMGroupMembers(ids)})
+	}
+	return ops
+}
+
+// PatchSCIMGroup sends p as one PATCH. Harness answers 204 with no body
+// whether or not anything changed, and silently ignores added ids that are
+// not users of the account, so callers read the group back to learn the
+// outcome. A 404 means the group does not exist or, in NextGen, is not
+// externally managed.
+func (c *Client) PatchSCIMGroup(ctx context.Context, id string, p SCIMGroupPatch) error {
+	if p.IsEmpty() {
+		return nil
+	}
+	_, err := c.do(ctx, c.scim(http.MethodPatch, NewSCIMPatch(p.Operations()...), "Groups", id), nil)
+	if apiErr, ok := AsAPIError(err); ok && apiErr.Kind == KindNotFound && c.cfg.Generation == NextGen {
+		apiErr.Message = "Harness has no SCIM-managed group with this id (NextGen also answers 404 for groups made " +
+			"in the Harness UI, which SCIM cannot change)"
+	}
+	return err
+}
+
+// ReplaceSCIMGroup PUTs a group, replacing its name and members. Harness
+// answers with the request echoed, not the stored group, so member ids it
+// dropped still appear in the answer; read the group back to learn them
+// (harness-api.md 2.1, 2.6).
+func (c *Client) ReplaceSCIMGroup(ctx context.Context, id string, g *SCIMGroup) (*SCIMGroup, error) {
+	body := *g
+	body.Schemas = []string{SchemaGroup}
+	body.ID = id
+	if body.Members == nil {
+		body.Members = []SCIMGroupMember{}
+	}
+	var out SCIMGroup
+	if _, err := c.do(ctx, c.scim(http.MethodPut, &body, "Groups", id), &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteSCIMGroup deletes a group. NextGen answers 401 "Token is not
+// valid." for a group it does not know (harness-api.md 2.1, 7.11), so on
+// such an answer the group is read: a group that is gone is reported as
+// ErrNotFound; a group that the same token can read is one NextGen refuses
+// to delete because it is not externally managed, reported as a validation
+// error saying so; otherwise the original error stands.
+func (c *Client) DeleteSCIMGroup(ctx context.Context, id string) error {
+	_, err := c.do(ctx, c.scim(http.MethodDelete, nil, "Groups", id), nil)
+	if err == nil {
+		return nil
+	}
+	readable := false
+	err = confirmGone(err, func() error {
+		_, rerr := c.GetSCIMGroup(ctx, id)
+		readable = rerr == nil
+		return rerr
+	})
+	if apiErr, ok := AsAPIError(err); ok && apiErr.Kind == KindUnauthorized && readable {
+		apiErr.Kind = KindValidation
+		apiErr.Message += " (the same token can read the group, so the credential is fine: Harness NextGen refuses to " +
+			"delete a group that is not externally managed, i.e. one not created through SCIM; delete it in the Harness UI)"
+	}
+	return err
+}

@@ -1,0 +1,202 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure = (*scimGroupDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*scimGroupsDataSource)(nil)
+)
+
+// scimGroupDataModel is one group as the data sources expose it.
+type scimGroupDataModel struct {
+	ID           types.String `tfsdk:"id"`
+	DisplayName  types.String `tfsdk:"display_name"`
+	Members      types.List   `tfsdk:"members"`
+	MemberEmails types.Map    `tfsdk:"member_emails"`
+}
+
+func scimGroupDataFromAPI(g *client.SCIMGroup) scimGroupDataModel {
+	emails := make(map[string]attr.Value, len(g.Members))
+	for _, m := range g.Members {
+		emails[m.Value] = types.StringValue(m.Display)
+	}
+	return scimGroupDataModel{
+		ID:           types.StringValue(g.ID),
+		DisplayName:  types.StringValue(g.DisplayName),
+		Members:      membersLike(nil, g),
+		MemberEmails: types.MapValueMust(types.StringType, emails),
+	}
+}
+
+var scimGroupDataAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "display_name": types.StringType,
+	"members": types.ListType{ElemType: types.StringType}, "member_emails": types.MapType{ElemType: types.StringType},
+}
+
+// scimGroupDataAttributes are the computed group attributes shared by both
+// data sources; the single-group data source makes id and display_name
+// inputs.
+func scimGroupDataAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Harness group id."},
+		"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's name."},
+		"members": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Ids of the users in the group, sorted."},
+		"member_emails": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Each member's email, keyed by user id (Harness reports a member's email as its SCIM `display`)."},
+	}
+}
+
+// NewSCIMGroupDataSource returns the harness_scim_group data source.
+func NewSCIMGroupDataSource() datasource.DataSource { return &scimGroupDataSource{} }
+
+type scimGroupDataSource struct{ data *providerData }
+
+func (d *scimGroupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := scimGroupDataAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Harness group id to look up. Exactly one of `id` and `display_name` must be set.",
+		Validators: []validator.String{
+			stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name")),
+			stringvalidator.LengthAtLeast(1),
+		},
+	}
+	attrs["display_name"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Exact, case-sensitive name to look up. Harness only finds groups created through SCIM by " +
+			"name; look up others by `id`.",
+		Validators: []validator.String{notBlankValidator{}},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one Harness SCIM group, with its members, by id or by display name. Fails when " +
+			"there is no such group, or when several SCIM groups share the name.",
+		Attributes: attrs,
+	}
+}
+
+func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg scimGroupDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	c := d.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		g    *client.SCIMGroup
+		err  error
+		what string
+	)
+	if !cfg.ID.IsNull() {
+		what = fmt.Sprintf("with id %q", cfg.ID.ValueString())
+		g, err = c.GetSCIMGroup(ctx, cfg.ID.ValueString())
+	} else {
+		what = fmt.Sprintf("with display_name %q", cfg.DisplayName.ValueString())
+		g, err = c.FindSCIMGroupByDisplayName(ctx, cfg.DisplayName.ValueString())
+	}
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("SCIM group not found",
+			fmt.Sprintf("Harness has no SCIM group %s. Names match exactly (case and spaces count), and searches by "+
+				"display_name only find groups created through SCIM.", what))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading", "SCIM group", what, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, scimGroupDataFromAPI(g))...)
+}
+
+// NewSCIMGroupsDataSource returns the harness_scim_groups data source.
+func NewSCIMGroupsDataSource() datasource.DataSource { return &scimGroupsDataSource{} }
+
+type scimGroupsDataSource struct{ data *providerData }
+
+type scimGroupsDataModel struct {
+	Groups types.List `tfsdk:"groups"`
+	IDs    types.List `tfsdk:"ids"`
+}
+
+func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_groups"
+}
+
+func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists every SCIM group of the account (groups created through SCIM; NextGen user groups " +
+			"made in the Harness UI are not included), with members, following Harness's paging to the end, sorted by " +
+			"display name.",
+		Attributes: map[string]schema.Attribute{
+			"groups": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The groups, sorted by `display_name`, then `id`.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: scimGroupDataAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The groups' ids, in the same order as `groups`.",
+			},
+		},
+	}
+}
+
+func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimGroupsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	c := d.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groups, err := c.ListSCIMGroups(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "listing", "SCIM groups", "of account "+c.AccountID(), err)
+		return
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		if groups[i].DisplayName != groups[j].DisplayName {
+			return groups[i].DisplayName < groups[j].DisplayName
+		}
+		return groups[i].ID < groups[j].ID
+	})
+	objs := make([]attr.Value, 0, len(groups))
+	ids := make([]attr.Value, 0, len(groups))
+	for i := range groups {
+		obj, diags := types.ObjectValueFrom(ctx, scimGroupDataAttrTypes, scimGroupDataFromAPI(&groups[i]))
+		resp.Diagnostics.Append(diags...)
+		objs = append(objs, obj)
+		ids = append(ids, types.StringValue(groups[i].ID))
+	}
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: scimGroupDataAttrTypes}, objs)
+	resp.Diagnostics.Append(diags...)
+	idList, diags := types.ListValue(types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, scimGroupsDataModel{Groups: list, IDs: idList})...)
+}

@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
+)
+
+// NewSCIMGroupMemberResource returns the harness_scim_group_member resource.
+func NewSCIMGroupMemberResource() resource.Resource { return &scimGroupMemberResource{} }
+
+// scimGroupMemberResource is one user's membership in one SCIM group,
+// added and removed with one PATCH each.
+type scimGroupMemberResource struct {
+	data *providerData
+}
+
+type scimGroupMemberResourceModel struct {
+	ID      types.String `tfsdk:"id"`
+	GroupID types.String `tfsdk:"group_id"`
+	UserID  types.String `tfsdk:"user_id"`
+}
+
+func (r *scimGroupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group_member"
+}
+
+func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One user's membership in one Harness SCIM group. It is **additive**: it adds this user and " +
+			"leaves the group's other members alone, for teams that own some memberships but not the group. Creating and " +
+			"destroying it each send one SCIM `PATCH`; refreshing it reads the group once.\n\n" +
+			"~> **Note:** Do not combine this resource with the `members` attribute of `harness_scim_group` for the same " +
+			"group. `members` is authoritative, so every plan of the group resource would remove the member this resource " +
+			"added, and the next plan of this resource would add it back: the two fight forever and the membership flaps. " +
+			"Either list all members in `harness_scim_group.members`, or omit `members` there and use one " +
+			"`harness_scim_group_member` per membership.\n\n" +
+			"Harness silently ignores a `user_id` that is not a user of the account; such a membership shows up as missing " +
+			"(to be created again) on the next plan.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<group_id>/<user_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Id of the SCIM group, such as `harness_scim_group.devs.id`. Changing it replaces the membership.",
+				Validators:          []validator.String{notBlankValidator{}, noSlashValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"user_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Id of the Harness user, such as `harness_scim_user.alice.id`. Changing it replaces the membership.",
+				Validators:          []validator.String{notBlankValidator{}, userIDValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func memberID(groupID, userID string) string { return groupID + "/" + userID }
+
+func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := plan.GroupID.ValueString(), plan.UserID.ValueString()
+	if err := c.PatchSCIMGroup(ctx, groupID, client.SCIMGroupPatch{Add: []string{userID}}); err != nil {
+		addAPIError(&resp.Diagnostics, "adding", "user to SCIM group", fmt.Sprintf("%s (user %s)", groupID, userID), err)
+		return
+	}
+	plan.ID = types.StringValue(memberID(groupID, userID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read removes the membership from state when the group or the user's
+// membership is gone.
+func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group_member "+state.ID.ValueString()) {
+		return
+	}
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
+	g, err := c.GetSCIMGroup(ctx, groupID)
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM group no longer exists; removing the membership from state", map[string]any{"group_id": groupID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading", "SCIM group", groupID, err)
+		return
+	}
+	if !slices.Contains(g.MemberIDs(), userID) {
+		tflog.Info(ctx, "user is no longer in the SCIM group; removing the membership from state",
+			map[string]any{"group_id": groupID, "user_id": userID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(memberID(groupID, userID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called with a change: both inputs require replacement.
+func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
+	err := c.PatchSCIMGroup(ctx, groupID, client.SCIMGroupPatch{Remove: []string{userID}})
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM group was already gone", map[string]any{"group_id": groupID})
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "removing", "user from SCIM group", fmt.Sprintf("%s (user %s)", groupID, userID), err)
+	}
+}
+
+// ImportState takes "<group_id>/<user_id>".
+func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	groupID, userID, ok := strings.Cut(req.ID, "/")
+	if !ok || groupID == "" || userID == "" || strings.Contains(userID, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a harness_scim_group_member as \"<group_id>/<user_id>\", got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), memberID(groupID, userID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), groupID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
+}
+
+// noSlashValidator refuses '/', which the membership id uses as separator
+// and Harness ids never contain.
+type noSlashValidator struct{}
+
+func (noSlashValidator) Description(context.Context) string { return "must not contain '/'" }
+
+func (v noSlashValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (noSlashValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.Contains(req.ConfigValue.ValueString(), "/") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group id",
+			fmt.Sprintf("%q cannot be a Harness group id: ids never contain '/'. Use the group's id, such as "+
+				"harness_scim_group.<name>.id.", req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,395 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*scimGroupResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
+	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
+)
+
+// privateImported marks, in private state, a group that was just imported:
+// its first Read fills members so that an import is complete even though
+// members are otherwise only read when the configuration manages them.
+const privateImported = "imported"
+
+// NewSCIMGroupResource returns the harness_scim_group resource.
+func NewSCIMGroupResource() resource.Resource { return &scimGroupResource{} }
+
+// scimGroupResource manages a group through Harness's SCIM Groups endpoint.
+type scimGroupResource struct {
+	data *providerData
+}
+
+type scimGroupResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	DisplayName types.String `tfsdk:"display_name"`
+	Members     types.List   `tfsdk:"members"`
+}
+
+func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Harness user group managed through Harness's SCIM 2.0 API, as an identity provider " +
+			"would push it. In Harness NextGen it becomes an *externally managed* account-level user group, which the " +
+			"Harness UI cannot edit.\n\n" +
+			"`members` is **authoritative** when set: users not listed are removed from the group, and an empty set " +
+			"(`members = []`) empties it. When `members` is omitted, Terraform neither reads nor changes the group's " +
+			"members. Any change to the name and members is sent as **one** SCIM `PATCH` followed by one read, however " +
+			"many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
+			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
+			"error naming each id instead.\n\n" +
+			"~> **Note:** Do not manage the members of one group both with `members` here and with " +
+			"`harness_scim_group_member`: every plan would remove the other resource's members. Use `members` when " +
+			"Terraform owns the whole group, `harness_scim_group_member` when it owns only some memberships.\n\n" +
+			"With `scim_generation = \"firstgen\"`, creating a group whose name an existing group already has adopts that " +
+			"group (Harness's FirstGen SCIM `POST` answers with it) and then sets its members.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Harness group id. NextGen derives it from `display_name` when the group is created " +
+					"(`Dev Team.1` becomes `Dev_Team_1`) and keeps it when the group is renamed; FirstGen uses a " +
+					"22-character id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "The group's name. Changing it renames the group in place; the id stays. Harness " +
+					"NextGen refuses to create a second group whose name gives the same id (for example `dev-team` and " +
+					"`dev.team` both give `dev_team`).",
+				Validators: []validator.String{notBlankValidator{}},
+			},
+			"members": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
+					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
+					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
+					"managed (and not read), so another tool or `harness_scim_group_member` can manage them.",
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{}),
+					uniqueMembersValidator{},
+				},
+				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},
+			},
+		},
+	}
+}
+
+func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, a NextGen group whose name gives no
+// identifier: Harness derives the id from display_name (harness-api.md 2.2)
+// and could not create it.
+func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil || r.data.generation != client.NextGen {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("display_name"), &name)...)
+	if name.IsNull() || name.IsUnknown() {
+		return
+	}
+	if client.GroupIdentifier(name.ValueString()) == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives no Harness group id",
+			fmt.Sprintf("Harness NextGen derives a group's id from its display_name by keeping letters, digits, '_' and "+
+				"'$' (spaces, '.' and '-' become '_', leading digits are dropped). %q leaves nothing, so Harness could not "+
+				"create the group. Use a name with at least one letter.", name.ValueString()))
+	}
+}
+
+// membersLike is a group's member ids as a list ordered like prior (the
+// order Terraform last recorded), then the members prior lacks, sorted: so
+// a refresh never reorders members, only adds and drops them.
+func membersLike(prior []string, g *client.SCIMGroup) types.List {
+	return stringList(orderLike(prior, g.MemberIDs()))
+}
+
+func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.DisplayName.ValueString()
+	tracked := !plan.Members.IsNull()
+	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := c.CreateSCIMGroup(ctx, &client.SCIMGroup{DisplayName: name, Members: client.SCIMGroupMembers(want)})
+	if err != nil {
+		addGroupCreateError(&resp.Diagnostics, c.Generation(), name, err)
+		return
+	}
+	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.ListNull(types.StringType)}
+	if !tracked {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	state.Members = membersLike(want, g)
+	if sameMembers(want, g.MemberIDs()) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	// Harness kept other members than sent: it dropped unknown ids, or
+	// (FirstGen) answered with an existing group of that name. Save what
+	// exists before fixing it, so a failure leaves nothing untracked.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	got, diags := convergeMembers(ctx, c, g, "", want, g.MemberIDs())
+	resp.Diagnostics.Append(diags...)
+	if got != nil {
+		state.DisplayName = types.StringValue(got.DisplayName)
+		state.Members = membersLike(want, got)
+		if !resp.Diagnostics.HasError() {
+			state.Members = plan.Members
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
+
+// addGroupCreateError explains the 409 NextGen answers when the id derived
+// from the name is taken (harness-api.md 2.2).
+func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
+	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
+		id := client.GroupIdentifier(name)
+		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
+			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
+				"(Harness said: %s).\n\nIf it is the group you mean, import it instead of creating it:\n"+
+				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, id))
+		return
+	}
+	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
+}
+
+// convergeMembers makes group g have exactly want (and the new name, when
+// rename is non-empty), knowing it has current: one PATCH and one GET. If
+// the group read back still differs (state was stale, or Harness dropped
+// ids), it tries once more, then reports the ids Harness would not take.
+// It returns the group as last read, or nil when it could not be read.
+func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup, rename string, want, current []string) (*client.SCIMGroup, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	label := fmt.Sprintf("%q (id %s)", g.DisplayName, g.ID)
+	if rename != "" {
+		label = fmt.Sprintf("%q (id %s)", rename, g.ID)
+	}
+	var got *client.SCIMGroup
+	for attempt := 1; attempt <= 2; attempt++ {
+		add, remove := diffMembers(want, current)
+		if err := c.PatchSCIMGroup(ctx, g.ID, client.SCIMGroupPatch{DisplayName: rename, Add: add, Remove: remove}); err != nil {
+			addAPIError(&diags, "updating", "SCIM group", label, err)
+			return got, diags
+		}
+		rename = ""
+		var err error
+		got, err = c.GetSCIMGroup(ctx, g.ID)
+		if err != nil {
+			addAPIError(&diags, "reading", "SCIM group", label+" after updating it", err)
+			return nil, diags
+		}
+		current = got.MemberIDs()
+		if sameMembers(want, current) {
+			return got, diags
+		}
+		tflog.Debug(ctx, "SCIM group members differ after PATCH", map[string]any{"id": g.ID, "attempt": attempt})
+	}
+	missing, extra := diffMembers(want, current)
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Harness did not add some members",
+			fmt.Sprintf("Harness did not add %s to group %s. Harness silently ignores member ids that are not users of "+
+				"the account. Check that every element of members is the id of an existing Harness user (such as "+
+				"harness_scim_user.<name>.id), not an email or a deleted user.\n\nTerraform recorded the members the group "+
+				"really has.", quoteList(missing), label))
+	}
+	if len(extra) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Harness kept members that are not configured",
+			fmt.Sprintf("Group %s still has %s after Terraform removed them; something else (an identity provider or "+
+				"harness_scim_group_member) may be adding them back. Terraform recorded the members the group really has.",
+				label, quoteList(extra)))
+	}
+	return got, diags
+}
+
+func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group "+state.ID.ValueString()) {
+		return
+	}
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	g, err := c.GetSCIMGroup(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM group no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading", "SCIM group", state.ID.ValueString(), err)
+		return
+	}
+	state.ID = types.StringValue(g.ID)
+	state.DisplayName = types.StringValue(g.DisplayName)
+	if !state.Members.IsNull() || imported != nil {
+		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
+	}
+	if imported != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update sends the rename and every member change as one PATCH, then reads
+// the group once to learn which members Harness really took. Starting to
+// manage members of a group whose members were not tracked needs one more
+// read first.
+func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	rename := ""
+	if !plan.DisplayName.Equal(state.DisplayName) {
+		rename = plan.DisplayName.ValueString()
+	}
+	newState := plan
+	newState.ID = state.ID
+	if plan.Members.IsNull() {
+		// Members are not managed: at most a rename, and a 204 says it
+		// was applied.
+		if rename != "" {
+			if err := c.PatchSCIMGroup(ctx, id, client.SCIMGroupPatch{DisplayName: rename}); err != nil {
+				addAPIError(&resp.Diagnostics, "renaming", "SCIM group", fmt.Sprintf("%q (id %s)", state.DisplayName.ValueString(), id), err)
+				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+				return
+			}
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+		return
+	}
+	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	current := listStrings(ctx, state.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g := &client.SCIMGroup{ID: id, DisplayName: state.DisplayName.ValueString()}
+	if state.Members.IsNull() {
+		read, err := c.GetSCIMGroup(ctx, id)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			return
+		}
+		current = read.MemberIDs()
+	}
+	if sameMembers(want, current) {
+		if rename != "" {
+			if err := c.PatchSCIMGroup(ctx, id, client.SCIMGroupPatch{DisplayName: rename}); err != nil {
+				addAPIError(&resp.Diagnostics, "renaming", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)
+				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+				return
+			}
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+		return
+	}
+	got, diags := convergeMembers(ctx, c, g, rename, want, current)
+	resp.Diagnostics.Append(diags...)
+	if got == nil {
+		// The PATCH failed or its outcome could not be read: keep the
+		// prior state; the next refresh reads what Harness has.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	if rename != "" && got.DisplayName != rename {
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Harness did not rename the group",
+			fmt.Sprintf("Harness accepted the rename of group %s to %q but still calls it %q. Terraform recorded the "+
+				"name Harness has; run apply again, and check whether an identity provider also manages this group.",
+				id, rename, got.DisplayName))
+	}
+	if resp.Diagnostics.HasError() {
+		// Record what Harness has, so the next plan shows the difference.
+		newState.DisplayName = types.StringValue(got.DisplayName)
+		newState.Members = membersLike(want, got)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := c.DeleteSCIMGroup(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Info(ctx, "SCIM group was already gone from Harness", map[string]any{"id": state.ID.ValueString()})
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "deleting", "SCIM group", fmt.Sprintf("%q (id %s)", state.DisplayName.ValueString(), state.ID.ValueString()), err)
+	}
+}
+
+// ImportState accepts a group id or a display name: the id is tried first,
+// then a search by exact display name. Importing reads the members too.
+func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.TrimSpace(req.ID) == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
+		return
+	}
+	c := r.data.apiClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := c.GetSCIMGroup(ctx, req.ID)
+	if client.IsNotFound(err) {
+		g, err = c.FindSCIMGroupByDisplayName(ctx, req.ID)
+		if client.IsNotFound(err) {
+			resp.Diagnostics.AddError("SCIM group not found",
+				fmt.Sprintf("Harness has no group with id %q, and no SCIM group with that display_name. Display names match "+
+					"exactly (case and spaces count), and Harness's SCIM search only finds groups created through SCIM.", req.ID))
+			return
+		}
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "importing", "SCIM group", fmt.Sprintf("%q", req.ID), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+}

@@ -1,0 +1,506 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
+)
+
+const groupAddr = "harness_scim_group.test"
+
+// unknownUserID looks like a Harness user id but is no user.
+const unknownUserID = "NoSuchUser000000000000"
+
+// groupConfig renders a harness_scim_group with members sorted (the order
+// an import records); members nil omits the attribute.
+func groupConfig(name string, members []string) string {
+	if members != nil {
+		members = slices.Clone(members)
+		slices.Sort(members)
+	}
+	return groupConfigAsGiven(name, members)
+}
+
+// groupConfigAsGiven is groupConfig with members in the given order.
+func groupConfigAsGiven(name string, members []string) string {
+	attr := ""
+	if members != nil {
+		q := make([]string, len(members))
+		for i, id := range members {
+			q[i] = fmt.Sprintf("%q", id)
+		}
+		attr = fmt.Sprintf("\n  members      = [%s]", strings.Join(q, ", "))
+	}
+	return fmt.Sprintf(`
+resource "harness_scim_group" "test" {
+  display_name = %q%s
+}
+`, name, attr)
+}
+
+// seedUsers adds n SCIM users to the mock and returns their ids.
+func (m *testMock) seedUsers(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = m.SeedUser(mockserver.UserSpec{Email: fmt.Sprintf("u%d@example.com", i), DisplayName: fmt.Sprintf("User %d", i)}).ID
+	}
+	return ids
+}
+
+// expectGroup checks the mock's group: its name and exactly these members.
+func (m *testMock) expectGroup(id *string, name string, members ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		g, ok := m.Group(*id)
+		if !ok {
+			return fmt.Errorf("group %s is not in Harness", *id)
+		}
+		got, want := slices.Clone(g.Members), slices.Clone(members)
+		slices.Sort(got)
+		slices.Sort(want)
+		if g.Name != name || !slices.Equal(got, want) {
+			return fmt.Errorf("Harness has group %s named %q with members %v; want %q with %v", *id, g.Name, got, name, want)
+		}
+		return nil
+	}
+}
+
+// checkGroupGone is a CheckDestroy that asks the mock store directly.
+func (m *testMock) checkGroupGone(id *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if _, ok := m.Group(*id); ok {
+			return fmt.Errorf("group %s still exists in Harness after destroy", *id)
+		}
+		return nil
+	}
+}
+
+// membersExact checks a members list: these ids, sorted (as groupConfig
+// writes them and as import and the data sources record them).
+func membersExact(ids ...string) knownvalue.Check {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	vals := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		vals[i] = knownvalue.StringExact(id)
+	}
+	return knownvalue.ListExact(vals)
+}
+
+
+func groupIDPattern(p mockserver.Profile, name string) knownvalue.Check {
+	if p.Generation == mockserver.NextGen {
+		return knownvalue.StringExact(strings.ReplaceAll(name, " ", "_"))
+	}
+	return knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`))
+}
+
+// TestAccSCIMGroup_lifecycle creates a group with members, changes members
+// in one request per apply, renames it keeping its id, imports it by id and
+// by name, and empties it.
+func TestAccSCIMGroup_lifecycle(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(5)
+		var id string
+		update := map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&id),
+			Steps: []resource.TestStep{
+				{
+					// The members travel in the POST: one request.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Platform Team", []string{u[0], u[1], u[2]})),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Platform Team")),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Platform Team")),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0], u[1], u[2])),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpCreateGroup: 1}),
+						captureAttr(groupAddr, "id", &id),
+						m.expectGroup(&id, "Platform Team", u[0], u[1], u[2]),
+					),
+				},
+				{
+					// A refresh is one GET.
+					PreConfig:    m.reset,
+					RefreshState: true,
+					Check:        m.expectCounts(map[string]int{mockserver.OpGetGroup: 1}),
+				},
+				{
+					// Two adds and a remove: the plan's refresh, one PATCH, one GET.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Platform Team", []string{u[1], u[2], u[3], u[4]})),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[1], u[2], u[3], u[4])),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(update),
+						m.expectGroup(&id, "Platform Team", u[1], u[2], u[3], u[4]),
+					),
+				},
+				{
+					// A swap: one out, one in.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Platform Team", []string{u[4], u[3], u[2], u[0]})),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(update),
+						m.expectGroup(&id, "Platform Team", u[0], u[2], u[3], u[4]),
+					),
+				},
+				{
+					// Members are a set: listing them in another order plans
+					// nothing (PlanOnly fails on a non-empty plan).
+					Config:   m.config(groupConfigAsGiven("Platform Team", []string{u[4], u[0], u[3], u[2]})),
+					PlanOnly: true,
+				},
+				{
+					// A rename keeps the id; with no member change it is one PATCH.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Platform Engineering", []string{u[0], u[2], u[3], u[4]})),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Platform Team")),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpPatchGroup: 1}),
+						m.expectGroup(&id, "Platform Engineering", u[0], u[2], u[3], u[4]),
+					),
+				},
+				{
+					ResourceName:      groupAddr,
+					ImportState:       true,
+					ImportStateVerify: true,
+				},
+				{
+					ResourceName:      groupAddr,
+					ImportState:       true,
+					ImportStateId:     "Platform Engineering",
+					ImportStateVerify: true,
+				},
+				{
+					ResourceName:  groupAddr,
+					ImportState:   true,
+					ImportStateId: "No Such Group",
+					ExpectError:   expectErr(`SCIM group not found`, `no group with id "No Such Group"`),
+				},
+				{
+					// An empty set removes every member.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Platform Engineering", []string{})),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.ListSizeExact(0)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(update),
+						m.expectGroup(&id, "Platform Engineering"),
+					),
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_drift changes the group behind Terraform's back: member
+// changes show as an in-place update, a deleted group is re-created, and
+// destroying a group that is already gone succeeds even though NextGen
+// answers its DELETE with 401.
+func TestAccSCIMGroup_drift(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(3)
+		var id, firstID string
+		cfg := m.config(groupConfig("Drift", []string{u[0], u[1]}))
+		destroyCounts := map[string]int{mockserver.OpGetGroup: 1, mockserver.OpDeleteGroup: 1}
+		if p.Generation == mockserver.NextGen {
+			// 401 for the unknown group, confirmed by a GET.
+			destroyCounts[mockserver.OpGetGroup] = 2
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+				m.checkGroupGone(&id),
+				m.expectCounts(destroyCounts),
+			),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg,
+					Check:  captureAttr(groupAddr, "id", &firstID),
+				},
+				{
+					PreConfig: func() {
+						if err := m.UpdateGroup(firstID, func(g *mockserver.Group) { g.Members = []string{u[1], u[2]} }); err != nil {
+							t.Fatal(err)
+						}
+						m.reset()
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
+						m.expectGroup(&firstID, "Drift", u[0], u[1]),
+					),
+				},
+				{
+					PreConfig: func() {
+						m.DeleteGroup(firstID)
+						m.reset()
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionCreate),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpCreateGroup: 1}),
+						captureAttr(groupAddr, "id", &id),
+						m.expectGroup(&id, "Drift", u[0], u[1]),
+					),
+				},
+				{
+					// Delete the group out of band after this step's apply:
+					// the post-apply refreshed plan wants to re-create it, and
+					// the final destroy (which does not refresh) deletes a
+					// group that is already gone.
+					Config: cfg,
+					Check: func(*terraform.State) error {
+						m.DeleteGroup(id)
+						m.reset()
+						return nil
+					},
+					ExpectNonEmptyPlan: true,
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_membersOmitted leaves members alone when the attribute is
+// omitted, then starts and stops managing them.
+func TestAccSCIMGroup_membersOmitted(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		var id string
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&id),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Unmanaged", nil)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.Null()),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpCreateGroup: 1}),
+						captureAttr(groupAddr, "id", &id),
+					),
+				},
+				{
+					// Members added elsewhere make no diff.
+					PreConfig: func() {
+						if err := m.UpdateGroup(id, func(g *mockserver.Group) { g.Members = []string{u[0], u[1]} }); err != nil {
+							t.Fatal(err)
+						}
+						m.reset()
+					},
+					Config: m.config(groupConfig("Unmanaged", nil)),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					Check: m.expectCounts(map[string]int{mockserver.OpGetGroup: 1}),
+				},
+				{
+					// Starting to manage members reads them once more, then
+					// one PATCH and one GET.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Unmanaged", []string{u[0]})),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 3, mockserver.OpPatchGroup: 1}),
+						m.expectGroup(&id, "Unmanaged", u[0]),
+					),
+				},
+				{
+					// Stopping sends nothing and leaves the members as they are.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Unmanaged", nil)),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1}),
+						m.expectGroup(&id, "Unmanaged", u[0]),
+					),
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_unknownMember fails clearly, naming the id Harness
+// dropped, on create and on update, and records what Harness really has.
+func TestAccSCIMGroup_unknownMember(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		var id string
+		onlyGroup := func(members ...string) func() {
+			return func() {
+				gs := m.Groups()
+				if len(gs) != 1 {
+					t.Fatalf("Harness has %d groups, want 1: nothing may be orphaned", len(gs))
+				}
+				id = gs[0].ID
+				if err := m.expectGroup(&id, "Strict", members...)(nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		wantErr := expectErr(`Harness did not add some members`, `Harness did not add user id "`+unknownUserID+`" to group "Strict"`)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&id),
+			Steps: []resource.TestStep{
+				{
+					Config:      m.config(groupConfig("Strict", []string{u[0], unknownUserID})),
+					ExpectError: wantErr,
+				},
+				{
+					// The group was saved (tainted) with what Harness has, so
+					// fixing the configuration replaces it.
+					PreConfig: onlyGroup(u[0]),
+					Config:    m.config(groupConfig("Strict", []string{u[0]})),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					}},
+				},
+				{
+					Config:      m.config(groupConfig("Strict", []string{u[0], u[1], unknownUserID})),
+					ExpectError: wantErr,
+				},
+				{
+					// The update recorded the members Harness kept, so the
+					// fixed configuration is an in-place update with nothing
+					// left to add.
+					PreConfig: onlyGroup(u[0], u[1]),
+					Config:    m.config(groupConfig("Strict", []string{u[0], u[1]})),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_userDeleted removes a member user from the account out
+// of band: the plan re-creates the user and updates the group, and one
+// apply converges.
+func TestAccSCIMGroup_userDeleted(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		var aliceID, bobID, groupID string
+		cfg := m.config(`
+resource "harness_scim_user" "alice" {
+  user_name    = "alice@example.com"
+  display_name = "Alice"
+}
+
+resource "harness_scim_user" "bob" {
+  user_name    = "bob@example.com"
+  display_name = "Bob"
+}
+
+resource "harness_scim_group" "test" {
+  display_name = "Pair"
+  members      = [harness_scim_user.alice.id, harness_scim_user.bob.id]
+}
+`)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&groupID),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureAttr("harness_scim_user.alice", "id", &aliceID),
+						captureAttr("harness_scim_user.bob", "id", &bobID),
+						captureAttr(groupAddr, "id", &groupID),
+						func(s *terraform.State) error { return m.expectGroup(&groupID, "Pair", aliceID, bobID)(s) },
+					),
+				},
+				{
+					PreConfig: func() {
+						if !m.RemoveUser(aliceID) {
+							t.Fatal("RemoveUser")
+						}
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("harness_scim_user.alice", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureAttr("harness_scim_user.alice", "id", &aliceID),
+						func(s *terraform.State) error { return m.expectGroup(&groupID, "Pair", aliceID, bobID)(s) },
+					),
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
+// sent, and explains NextGen's 409 for a taken id.
+func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile("nextgen"))
+	m.SeedGroup(mockserver.GroupSpec{Name: "dev-team"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      m.config(groupConfig("Mail", []string{"alice@example.com"})),
+				PlanOnly:    true,
+				ExpectError: expectErr(`Email instead of user id`, `"alice@example.com" is an email`),
+			},
+			{
+				Config:      m.config(groupConfigAsGiven("Dup", []string{"AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB", "AAAAAAAAAAAAAAAAAAAAAA"})),
+				PlanOnly:    true,
+				ExpectError: expectErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`),
+			},
+			{
+				Config:      m.config(groupConfig("2024", nil)),
+				PlanOnly:    true,
+				ExpectError: expectErr(`display_name gives no Harness group id`),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(groupConfig("dev.team", nil)),
+				ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
+					`terraform import <address> dev_team`),
+			},
+		},
+	})
+	if n := m.Count(mockserver.OpCreateGroup); n != 1 {
+		t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
+	}
+}
