@@ -38,14 +38,15 @@ type scimError struct {
 
 const schemaError = "urn:ietf:params:scim:api:messages:2.0:Error"
 
-// writeSCIMError writes a ScimError whose body status can differ from the
-// HTTP status (POST failures are HTTP 409 with status 404).
-func (s *Server) writeSCIMError(w http.ResponseWriter, r *http.Request, httpStatus, bodyStatus int, detail string) {
+// writeSCIMError writes a ScimError. Its body status is 404 whatever the
+// HTTP status: Harness answers failed creates with HTTP 409 and failed group
+// PUTs with HTTP 412, both carrying status 404 (harness-api.md 1.9).
+func (s *Server) writeSCIMError(w http.ResponseWriter, r *http.Request, httpStatus int, detail string) {
 	var d *string
 	if detail != "" {
 		d = &detail
 	}
-	s.writeSCIM(w, r, httpStatus, scimError{Detail: d, Status: bodyStatus, Schemas: []string{schemaError}})
+	s.writeSCIM(w, r, httpStatus, scimError{Detail: d, Status: http.StatusNotFound, Schemas: []string{schemaError}})
 }
 
 // writeSCIM writes a SCIM answer. FirstGen answers only

@@ -191,7 +191,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	name := deref(in.DisplayName)
 	if strings.TrimSpace(name) == "" {
-		s.writeSCIMError(w, r, http.StatusConflict, http.StatusNotFound, msgGroupNameEmpty)
+		s.writeSCIMError(w, r, http.StatusConflict, msgGroupNameEmpty)
 		return
 	}
 	s.mu.Lock()
@@ -210,11 +210,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		if id == "" {
 			// Guessed detail: an empty identifier fails NextGen's
 			// identifier validation, which create maps to 409.
-			s.writeSCIMError(w, r, http.StatusConflict, http.StatusNotFound, "Create UserGroup- identifier: cannot be null or empty")
+			s.writeSCIMError(w, r, http.StatusConflict, "Create UserGroup- identifier: cannot be null or empty")
 			return
 		}
 		if _, taken := s.store.Groups[id]; taken {
-			s.writeSCIMError(w, r, http.StatusConflict, http.StatusNotFound, strings.Replace(msgGroupIDUnavailable, "%s", id, 1))
+			s.writeSCIMError(w, r, http.StatusConflict, strings.Replace(msgGroupIDUnavailable, "%s", id, 1))
 			return
 		}
 		var given bool
@@ -236,7 +236,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 }
 
 func (s *Server) groupNotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, msgGroupNotFound)
+	s.writeSCIMError(w, r, http.StatusNotFound, msgGroupNotFound)
 }
 
 // getGroup is GET /Groups/{id}. NextGen matches identifier and account and
@@ -293,7 +293,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	if strings.TrimSpace(name) == "" {
 		// Guessed detail: the user-group update fails validation, which
 		// PUT maps to 412 with body status 404 (1.9).
-		s.writeSCIMError(w, r, http.StatusPreconditionFailed, http.StatusNotFound, "Update UserGroup- name: cannot be null or empty")
+		s.writeSCIMError(w, r, http.StatusPreconditionFailed, "Update UserGroup- name: cannot be null or empty")
 		return
 	}
 	g.Name = name

@@ -206,7 +206,7 @@ func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Profile.Generation == FirstGen {
 		detail = "User does not exist" // guessed wording for FirstGen
 	}
-	s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, detail)
+	s.writeSCIMError(w, r, http.StatusNotFound, detail)
 }
 
 // ---- handlers ----
@@ -224,7 +224,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
 	email := strings.ToLower(strings.TrimSpace(deref(in.UserName)))
 	if email == "" || !strings.Contains(email, "@") {
 		// Guessed detail: Harness fails the invite, which create maps to 409.
-		s.writeSCIMError(w, r, http.StatusConflict, http.StatusNotFound, "Failed to create user: userName must be a valid email, got \""+email+"\"")
+		s.writeSCIMError(w, r, http.StatusConflict, "Failed to create user: userName must be a valid email, got \""+email+"\"")
 		return
 	}
 	display, given, family := in.names()
@@ -389,7 +389,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 	active, hasActive := parseSCIMBool(in.Active)
 	if p.Generation == NextGen && p.UserDeletionV2 && !hasActive {
 		// NPE on the missing field, caught as a 404 with a null detail.
-		s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, "")
+		s.writeSCIMError(w, r, http.StatusNotFound, "")
 		return
 	}
 	now := s.now()
@@ -397,7 +397,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 	if email := strings.ToLower(strings.TrimSpace(deref(in.UserName))); email != "" && email != u.Email {
 		if other := s.store.userByEmail(email); other != nil && other.ID != u.ID {
 			// Guessed: the email update fails and PUT reports it as 404.
-			s.writeSCIMError(w, r, http.StatusNotFound, http.StatusNotFound, "User with email "+email+" already exists")
+			s.writeSCIMError(w, r, http.StatusNotFound, "User with email "+email+" already exists")
 			return
 		}
 		u.Email = email

@@ -97,7 +97,6 @@ func membersExact(ids ...string) knownvalue.Check {
 	return knownvalue.ListExact(vals)
 }
 
-
 func groupIDPattern(p mockserver.Profile, name string) knownvalue.Check {
 	if p.Generation == mockserver.NextGen {
 		return knownvalue.StringExact(strings.ReplaceAll(name, " ", "_"))
