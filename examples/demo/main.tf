@@ -31,6 +31,30 @@ resource "harness_scim_user" "carol" {
   on_destroy   = "deactivate" # PATCH active=false, as Entra ID does.
 }
 
+# Who is in the Platform Team; the demo changes it with a .tfvars file.
+variable "platform_team" {
+  type    = list(string)
+  default = ["alice", "bob"]
+}
+
+locals {
+  users = {
+    alice = harness_scim_user.alice.id
+    bob   = harness_scim_user.bob.id
+    carol = harness_scim_user.carol.id
+  }
+}
+
+# Any member change is one PATCH plus one read, whatever its size.
+resource "harness_scim_group" "platform" {
+  display_name = "Platform Team"
+  members      = [for name in var.platform_team : local.users[name]]
+}
+
 output "alice_id" {
   value = harness_scim_user.alice.id
+}
+
+output "platform_team_id" {
+  value = harness_scim_group.platform.id
 }

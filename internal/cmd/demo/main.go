@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type demo struct {
 	mock    *mockserver.Server
 	baseURL string
 	color   bool
+	tokens  bool // token.tf is part of the configuration
+	// viaToken is who created a user in step 1 with a service-account token.
+	viaToken string
 }
 
 func run(profileName string, keep bool) error {
@@ -100,7 +104,12 @@ func run(profileName string, keep bool) error {
 		return err
 	}
 	work := filepath.Join(tmp, "config")
-	if err := copyDir(filepath.Join(root, "examples", "demo"), work); err != nil {
+	skip := map[string]bool{}
+	if prof.Generation == mockserver.FirstGen {
+		// FirstGen SCIM only takes FirstGen API keys, not NextGen tokens.
+		skip["token.tf"] = true
+	}
+	if err := copyDir(filepath.Join(root, "examples", "demo"), work, skip); err != nil {
 		return err
 	}
 	generation := "nextgen"
@@ -108,7 +117,7 @@ func run(profileName string, keep bool) error {
 		generation = "firstgen"
 	}
 	d := &demo{
-		ctx: ctx, tf: tf, dir: work, mock: mock, baseURL: base, color: isTerminal(),
+		ctx: ctx, tf: tf, dir: work, mock: mock, baseURL: base, color: isTerminal(), tokens: !skip["token.tf"],
 		env: append(os.Environ(),
 			"TF_CLI_CONFIG_FILE="+cliConfig,
 			"TF_IN_AUTOMATION=1",
@@ -123,9 +132,19 @@ func run(profileName string, keep bool) error {
 }
 
 func (d *demo) steps() error {
-	banner("1. terraform apply: create the users in examples/demo")
+	what := "the users and the group"
+	if d.tokens {
+		what += ", and the service account, API key and SCIM token"
+	}
+	banner("1. terraform apply: create " + what + " in examples/demo")
 	if _, err := d.terraform(0, "apply", "-auto-approve"); err != nil {
 		return err
+	}
+	d.viaToken = ""
+	for _, r := range d.mock.Requests() {
+		if r.Op == mockserver.OpCreateUser && strings.HasPrefix(r.Principal, mockserver.KindServiceAccount) {
+			d.viaToken = r.Principal
+		}
 	}
 	d.requests("apply")
 
@@ -163,7 +182,33 @@ func (d *demo) steps() error {
 	}
 	d.requests("apply")
 
-	banner("6. terraform destroy")
+	banner("6. Bob leaves the Platform Team and Carol joins: one in-place update")
+	if err := os.WriteFile(filepath.Join(d.dir, "team.auto.tfvars"), []byte("platform_team = [\"alice\", \"carol\"]\n"), 0o600); err != nil {
+		return err
+	}
+	fmt.Println("team.auto.tfvars: platform_team = [\"alice\", \"carol\"]")
+	out, err = d.terraform(0, "apply", "-auto-approve")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(out, "harness_scim_group.platform will be updated in-place") || !strings.Contains(out, "0 added, 1 changed, 0 destroyed") {
+		return errors.New("the member change was not planned as one in-place update of the group")
+	}
+	counts := d.requests("apply")
+	if counts["PatchGroup"] != 1 {
+		return fmt.Errorf("the member change took %d PATCH requests, want 1", counts["PatchGroup"])
+	}
+	if err := d.checkTeam("alice@example.com", "carol@example.com"); err != nil {
+		return err
+	}
+
+	if d.tokens {
+		if err := d.tokenSteps(); err != nil {
+			return err
+		}
+	}
+
+	banner("Last: terraform destroy")
 	if _, err := d.terraform(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
@@ -178,9 +223,74 @@ func (d *demo) steps() error {
 			return fmt.Errorf("user %s is still active in Harness after destroy", u.Email)
 		}
 	}
+	if n := len(d.mock.Groups()) + len(d.mock.APIKeys()) + len(d.mock.Tokens()) + len(d.mock.ServiceAccounts()); n != 0 {
+		return fmt.Errorf("%d groups, keys, tokens or service accounts are left after destroy", n)
+	}
 
 	banner("Done")
 	fmt.Println("Every step behaved as expected. Run `make test` for the full acceptance suite.")
+	return nil
+}
+
+// tokenSteps shows the SCIM secret chain: the token Terraform created is a
+// working SCIM credential, as Entra ID would use it.
+func (d *demo) tokenSteps() error {
+	banner("7. The SCIM secret as code: tenant URL and token for Entra ID")
+	url, err := d.output("scim_tenant_url")
+	if err != nil {
+		return err
+	}
+	token, err := d.output("scim_token")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Tenant URL: %s\nSecret Token: %s… (sensitive: terraform never prints it)\n", url, token[:4])
+	dave, ok := d.mock.UserByEmail("dave@example.com")
+	if !ok || d.viaToken == "" {
+		return errors.New("dave@example.com was not provisioned through the token's provider block")
+	}
+	fmt.Printf("harness_scim_user.dave (%s) was created through the provider block whose only credential is that token\n"+
+		"(the mock logged the request as authenticated by %s).\n", dave.ID, d.viaToken)
+
+	// Use the token the way Entra ID's "Test Connection" does.
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodGet, url+"/Users?filter=userName%20eq%20%22dave@example.com%22", nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	_ = resp.Body.Close()
+	fmt.Printf("GET <tenant URL>/Users?filter=userName eq \"dave@example.com\" with the token: HTTP %d\n", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the token was refused by SCIM: HTTP %d", resp.StatusCode)
+	}
+	d.requests("the SCIM calls")
+	return nil
+}
+
+// checkTeam checks the Platform Team's members in the mock.
+func (d *demo) checkTeam(emails ...string) error {
+	id, err := d.output("platform_team_id")
+	if err != nil {
+		return err
+	}
+	g, ok := d.mock.Group(id)
+	if !ok {
+		return fmt.Errorf("group %s not found in Harness", id)
+	}
+	var got []string
+	for _, m := range g.Members {
+		u, _ := d.mock.User(m)
+		got = append(got, u.Email)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, emails) {
+		return fmt.Errorf("Platform Team has %v in Harness, want %v", got, emails)
+	}
+	fmt.Printf("Platform Team in Harness: %s\n", strings.Join(got, ", "))
 	return nil
 }
 
@@ -263,11 +373,12 @@ func (d *demo) scimPatch(path, body string) error {
 	return nil
 }
 
-// requests prints and resets the mock's request counts.
-func (d *demo) requests(what string) {
+// requests prints, resets and returns the mock's request counts.
+func (d *demo) requests(what string) map[string]int {
 	counts := d.mock.Counts()
 	d.mock.ResetRequests()
 	fmt.Printf("\n[mock Harness] requests during %s: %s\n", what, mockserver.CountsString(counts))
+	return counts
 }
 
 func banner(s string) {
@@ -293,7 +404,7 @@ func repoRoot() (string, error) {
 	}
 }
 
-func copyDir(src, dst string) error {
+func copyDir(src, dst string, skip map[string]bool) error {
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
@@ -302,7 +413,7 @@ func copyDir(src, dst string) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") || skip[e.Name()] {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(src, e.Name()))
