@@ -58,6 +58,10 @@ func SCIMGroupMembers(ids []string) []SCIMGroupMember {
 // '.' and '-' become '_'; accents are stripped; leading digits, '-' and '$'
 // are dropped; characters outside [0-9A-Za-z_$ ] are deleted; spaces
 // become '_'. An empty result means Harness cannot create the group.
+//
+// The mock has its own copy (mockserver.identifierFromName) on purpose: the
+// mock stands in for Harness's server, and a test comparing the two would
+// prove nothing if they shared code.
 func GroupIdentifier(displayName string) string {
 	s := strings.TrimSpace(displayName)
 	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -91,14 +90,7 @@ func (st *store) tokensOfKey(ref APIKeyRef) int {
 	return n
 }
 
-func (st *store) sortedAPIKeys() []*APIKey {
-	out := make([]*APIKey, 0, len(st.APIKeys))
-	for _, k := range st.APIKeys {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
-}
+func (st *store) sortedAPIKeys() []*APIKey { return bySeq(st.APIKeys) }
 
 // ---- wire types ----
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -71,14 +70,7 @@ func (st *store) tokensOfParent(sc Scope, keyType, parent string) int {
 	return n
 }
 
-func (st *store) sortedServiceAccounts() []*ServiceAccount {
-	out := make([]*ServiceAccount, 0, len(st.ServiceAccounts))
-	for _, sa := range st.ServiceAccounts {
-		out = append(out, sa)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
-}
+func (st *store) sortedServiceAccounts() []*ServiceAccount { return bySeq(st.ServiceAccounts) }
 
 // ---- wire types ----
 

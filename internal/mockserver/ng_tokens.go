@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -64,14 +63,7 @@ func (st *store) token(key APIKeyRef, identifier string) *Token {
 	return nil
 }
 
-func (st *store) sortedTokens() []*Token {
-	out := make([]*Token, 0, len(st.Tokens))
-	for _, t := range st.Tokens {
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
-}
+func (st *store) sortedTokens() []*Token { return bySeq(st.Tokens) }
 
 // tokenValue is the secret Harness returns once:
 // <pat|sat>.<account>.<tokenId>.<20 alphanumerics> (harness-api.md 4).

@@ -165,25 +165,27 @@ func (st *store) userByEmail(email string) *User {
 	return nil
 }
 
-// sortedUsers returns users in creation order.
-func (st *store) sortedUsers() []*User {
-	out := make([]*User, 0, len(st.Users))
-	for _, u := range st.Users {
-		out = append(out, u)
+// bySeq returns the entities of a collection in creation order.
+func bySeq[E interface{ seq() int64 }](m map[string]E) []E {
+	out := make([]E, 0, len(m))
+	for _, e := range m {
+		out = append(out, e)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	sort.Slice(out, func(i, j int) bool { return out[i].seq() < out[j].seq() })
 	return out
 }
 
+func (u *User) seq() int64           { return u.Seq }
+func (g *Group) seq() int64          { return g.Seq }
+func (a *ServiceAccount) seq() int64 { return a.Seq }
+func (k *APIKey) seq() int64         { return k.Seq }
+func (t *Token) seq() int64          { return t.Seq }
+
+// sortedUsers returns users in creation order.
+func (st *store) sortedUsers() []*User { return bySeq(st.Users) }
+
 // sortedGroups returns groups in creation order.
-func (st *store) sortedGroups() []*Group {
-	out := make([]*Group, 0, len(st.Groups))
-	for _, g := range st.Groups {
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
-}
+func (st *store) sortedGroups() []*Group { return bySeq(st.Groups) }
 
 // groupsOf returns the groups user id belongs to, in creation order.
 func (st *store) groupsOf(id string) []*Group {
