@@ -270,6 +270,11 @@ func setKeyRefAttributes(ctx context.Context, resp *resource.ImportStateResponse
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// Importing reads the object, so the provider must be able to call
+	// Harness now (the refresh that follows would otherwise be deferred).
+	if r.data.apiClient(&resp.Diagnostics) == nil {
+		return
+	}
 	ref, _, err := parseKeyImportID(req.ID, 0)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",

@@ -497,6 +497,11 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 // `<org_id>/` or `<org_id>/<project_id>/` prefix. Harness cannot return
 // the value, so it stays null until the token is rotated.
 func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// Importing reads the object, so the provider must be able to call
+	// Harness now (the refresh that follows would otherwise be deferred).
+	if r.data.apiClient(&resp.Diagnostics) == nil {
+		return
+	}
 	ref, rest, err := parseKeyImportID(req.ID, 1)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",

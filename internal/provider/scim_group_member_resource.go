@@ -159,6 +159,11 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes "<group_id>/<user_id>".
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// Importing reads the object, so the provider must be able to call
+	// Harness now (the refresh that follows would otherwise be deferred).
+	if r.data.apiClient(&resp.Diagnostics) == nil {
+		return
+	}
 	groupID, userID, ok := strings.Cut(req.ID, "/")
 	if !ok || groupID == "" || userID == "" || strings.Contains(userID, "/") {
 		resp.Diagnostics.AddError("Invalid import ID",

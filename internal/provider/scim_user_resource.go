@@ -391,12 +391,14 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState accepts a Harness user id or a user_name (email). Harness only
 // finds users by user_name that were created or updated through SCIM.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// Importing reads the object, so the provider must be able to call
+	// Harness now (the refresh that follows would otherwise be deferred).
+	c := r.data.apiClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	if strings.Contains(id, "@") {
-		c := r.data.apiClient(&resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 		u, err := c.FindSCIMUserByUserName(ctx, id)
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddError("SCIM user not found",

@@ -189,6 +189,11 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 // ImportState takes the official provider's formats: `<identifier>`,
 // `<org_id>/<identifier>` and `<org_id>/<project_id>/<identifier>`.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// Importing reads the object, so the provider must be able to call
+	// Harness now (the refresh that follows would otherwise be deferred).
+	if r.data.apiClient(&resp.Diagnostics) == nil {
+		return
+	}
 	parts := strings.Split(strings.TrimSpace(req.ID), "/")
 	var org, project string
 	switch len(parts) {
