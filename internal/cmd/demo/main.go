@@ -288,7 +288,7 @@ func (d *demo) checkTeam(emails ...string) error {
 	}
 	slices.Sort(got)
 	if !slices.Equal(got, emails) {
-		return fmt.Errorf("Platform Team has %v in Harness, want %v", got, emails)
+		return fmt.Errorf("the Platform Team has %v in Harness, want %v", got, emails)
 	}
 	fmt.Printf("Platform Team in Harness: %s\n", strings.Join(got, ", "))
 	return nil
