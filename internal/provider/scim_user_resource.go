@@ -184,12 +184,23 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		for _, a := range []struct {
 			name        string
 			plan, state types.String
+			// reported is false for names Harness has never reported: NextGen
+			// without PL_NEW_SCIM_STANDARDS leaves them out of every answer,
+			// so a null state says nothing about what Harness holds.
+			reported bool
 		}{
-			{"given_name", plan.GivenName, state.GivenName},
-			{"family_name", plan.FamilyName, state.FamilyName},
-			{"external_id", plan.ExternalID, state.ExternalID},
+			{"given_name", plan.GivenName, state.GivenName, !state.GivenName.IsNull()},
+			{"family_name", plan.FamilyName, state.FamilyName, !state.FamilyName.IsNull()},
+			{"external_id", plan.ExternalID, state.ExternalID, true},
 		} {
-			if !a.plan.IsUnknown() && !a.plan.Equal(a.state) {
+			switch {
+			case a.plan.IsUnknown() || a.plan.Equal(a.state):
+			case !a.reported:
+				resp.Diagnostics.AddAttributeWarning(path.Root(a.name), "Harness does not report "+a.name,
+					fmt.Sprintf("This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
+						"Terraform records the configured value without replacing the user and cannot check it, nor notice "+
+						"changes made outside Terraform. Harness NextGen sets names only when it creates a user.", a.name))
+			default:
 				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(a.name))
 			}
 		}
@@ -245,8 +256,9 @@ func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString
 			continue
 		}
 		diags.AddAttributeWarning(path.Root(p.name), "Harness kept a different "+p.name,
-			fmt.Sprintf("Harness already had user %s and kept %s = %s instead of %s. Terraform records the configured value; "+
-				"the next plan shows the difference and how Harness can apply it.", user, p.name, p.got.String(), p.planned.String()))
+			fmt.Sprintf("Harness already had user %s and kept %s = %s instead of %s. Terraform records the configured value. "+
+				"Where Harness reports %s, the next plan shows the difference and how Harness can apply it (NextGen can only "+
+				"change names and externalId by replacing the user).", user, p.name, p.got.String(), p.planned.String(), p.name))
 		*p.got = p.planned
 	}
 }

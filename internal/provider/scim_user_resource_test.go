@@ -531,3 +531,49 @@ import {
 		})
 	})
 }
+
+// Importing a user whose configuration sets given and family names must not
+// plan a replacement where Harness does not report names (NextGen without
+// PL_NEW_SCIM_STANDARDS): a replacement would remove the person from the
+// account, its groups and role bindings.
+func TestAccSCIMUser_importWithNames(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		seeded := m.SeedUser(mockserver.UserSpec{Email: "nina@example.com", DisplayName: "Nina Lee", GivenName: "Nina", FamilyName: "Lee"})
+		action := plancheck.ResourceActionNoop
+		if !p.NewSCIMStandards && p.Generation == mockserver.NextGen {
+			// Names are recorded in state, in place, with a warning.
+			action = plancheck.ResourceActionUpdate
+		}
+		cfg := m.config(`
+import {
+  to = harness_scim_user.test
+  id = "nina@example.com"
+}
+` + scimUserConfig("nina@example.com", "Nina Lee", `  given_name  = "Nina"
+  family_name = "Lee"`))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{{
+				PreConfig: m.reset,
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("harness_scim_user.test", action),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("id"), knownvalue.StringExact(seeded.ID)),
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("given_name"), knownvalue.StringExact("Nina")),
+				},
+				Check: func(*terraform.State) error {
+					if n := m.Count(mockserver.OpDeleteUser) + m.Count(mockserver.OpCreateUser); n != 0 {
+						return fmt.Errorf("the import replaced the user (%d DELETE/POST requests)", n)
+					}
+					if u, _ := m.User(seeded.ID); !u.Member {
+						return fmt.Errorf("the user left the account")
+					}
+					return nil
+				},
+			}},
+		})
+	})
+}
