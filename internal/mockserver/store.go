@@ -389,6 +389,7 @@ func (s *Server) Restore(data []byte) error {
 	st := newStore()
 	var snap struct {
 		AccountID string `json:"accountId"`
+		Profile   string `json:"profile"`
 		*store
 	}
 	snap.store = st
@@ -397,6 +398,12 @@ func (s *Server) Restore(data []byte) error {
 	}
 	if snap.AccountID != "" && snap.AccountID != s.opts.AccountID {
 		return fmt.Errorf("mock: state belongs to account %q, not %q", snap.AccountID, s.opts.AccountID)
+	}
+	if snap.Profile != "" && snap.Profile != s.opts.Profile.Name {
+		// Ids and shapes differ between profiles (NextGen group ids come from
+		// names, FirstGen's are random), so mixing them would mislead.
+		return fmt.Errorf("mock: state was saved by profile %q; start the mock with -profile %s or use another state file",
+			snap.Profile, snap.Profile)
 	}
 	fresh := newStore()
 	if st.Users == nil {

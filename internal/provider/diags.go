@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -11,30 +12,15 @@ import (
 
 // addAPIError adds an error diagnostic for a failed Harness call: summary
 // "Error <verb> <object>", a detail naming the object, Harness's own message
-// and what to do about it.
+// and what to do about it. verb is a gerund such as "creating".
 func addAPIError(diags *diag.Diagnostics, verb, object, name string, err error) {
-	diags.AddError(fmt.Sprintf("Error %s %s", verb, object),
-		fmt.Sprintf("Could not %s %s %s: %s%s", verbBase(verb), object, name, err, apiErrorHint(err)))
+	addAPIErrorHint(diags, verb, object, name, err, apiErrorHint(err))
 }
 
-func verbBase(verb string) string {
-	switch verb {
-	case "creating":
-		return "create"
-	case "reading":
-		return "read"
-	case "updating":
-		return "update"
-	case "deleting":
-		return "delete"
-	case "importing":
-		return "import"
-	case "listing":
-		return "list"
-	case "rotating":
-		return "rotate"
-	}
-	return verb
+// addAPIErrorHint is addAPIError with a caller-chosen hint.
+func addAPIErrorHint(diags *diag.Diagnostics, verb, object, name string, err error, hint string) {
+	diags.AddError(fmt.Sprintf("Error %s %s", verb, object),
+		fmt.Sprintf("%s%s %s %s failed: %s%s", strings.ToUpper(verb[:1]), verb[1:], object, name, err, hint))
 }
 
 // apiErrorHint says what a user can do about common failures.

@@ -225,8 +225,7 @@ func addNGError(diags *diag.Diagnostics, verb, object, name string, err error) {
 	if hint == "" {
 		hint = apiErrorHint(err)
 	}
-	diags.AddError(fmt.Sprintf("Error %s %s", verb, object),
-		fmt.Sprintf("Could not %s %s %s: %s%s", verbBase(verb), object, name, err, hint))
+	addAPIErrorHint(diags, verb, object, name, err, hint)
 }
 
 func ngErrorHint(err error) string {

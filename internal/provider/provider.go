@@ -35,6 +35,11 @@ const (
 	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
 )
 
+// attrEnv maps provider attributes to their environment variables.
+var attrEnv = map[string]string{
+	"endpoint": envEndpoint, "account_id": envAccountID, "api_key": envAPIKey, "scim_generation": envSCIMGeneration,
+}
+
 var (
 	_ provider.Provider                       = (*harnessProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*harnessProvider)(nil)

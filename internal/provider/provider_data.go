@@ -36,10 +36,14 @@ func (d *providerData) apiClient(diags *diag.Diagnostics) *client.Client {
 			"The Harness provider was not configured before this operation. Please report this issue to the provider developers.")
 		return nil
 	case d.client == nil:
+		envs := make([]string, 0, len(d.unknown))
+		for _, attr := range d.unknown {
+			envs = append(envs, attrEnv[attr])
+		}
 		diags.AddError("Harness provider configuration is not known yet",
 			fmt.Sprintf("The provider attribute(s) %s depend on values that are only known after apply, and this operation "+
 				"needs to call Harness now. Apply the resources they come from first (for example with -target), or set them "+
-				"from static values or the HARNESS_* environment variables.", strings.Join(d.unknown, ", ")))
+				"from static values or the environment variable(s) %s.", strings.Join(d.unknown, ", "), strings.Join(envs, ", ")))
 		return nil
 	}
 	return d.client

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
 	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
 )
 
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-listen %q: %w", *listen, err)
 	}
-	if !*allowRemote && !isLoopback(host) {
+	if !*allowRemote && !client.IsLoopbackHost(host) {
 		return fmt.Errorf("-listen %q is not a loopback address; pass -allow-non-loopback to expose the mock (it speaks plain HTTP)", *listen)
 	}
 
@@ -133,14 +134,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return saveState(srv, *state)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // saveState writes the snapshot atomically.
