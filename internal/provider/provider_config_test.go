@@ -69,49 +69,56 @@ func TestAccProvider_configErrors(t *testing.T) {
 }
 
 func TestAccProvider_badCredential(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile("nextgen"))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf(`
 provider "harness" {
-  endpoint   = %q
-  account_id = %q
-  api_key    = "pat.wrong.000000000000000000000000.notTheRightSecret00"
+  endpoint        = %q
+  account_id      = %q
+  api_key         = "pat.wrong.000000000000000000000000.notTheRightSecret00"
+  scim_generation = %q
 }
-`, m.URL, m.AccountID()) + userBody,
-			ExpectError: expectErr("Error creating SCIM user", "HTTP 401 INVALID_TOKEN: Token is not valid.",
-				"Harness rejected the credential. Check the provider's api_key"),
-		}},
+`, m.URL, m.AccountID(), generationOf(p)) + userBody,
+				// NextGen answers 401 INVALID_TOKEN, FirstGen 400 "User not
+				// authorized"; both get the credential hint.
+				ExpectError: expectErr("Error creating SCIM user", "Harness rejected the credential. Check the provider's api_key"),
+			}},
+		})
+		// A rejected credential is not retried.
+		if n := m.Count(mockserver.OpCreateUser); n != 1 {
+			t.Errorf("CreateUser requests = %d, want 1 (an auth failure must not be retried)", n)
+		}
 	})
-	// A 401 is not retried.
-	if n := m.Count(mockserver.OpCreateUser); n != 1 {
-		t.Errorf("CreateUser requests = %d, want 1 (401 must not be retried)", n)
-	}
 }
 
 // TestAccProvider_unknownCredential feeds api_key from a value only known
 // after apply: configuring the provider is deferred, not refused.
 func TestAccProvider_unknownCredential(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile("nextgen"))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf(`
 resource "terraform_data" "key" {
   input = %[3]q
 }
 
 provider "harness" {
-  endpoint   = %[1]q
-  account_id = %[2]q
-  api_key    = terraform_data.key.output
+  endpoint        = %[1]q
+  account_id      = %[2]q
+  api_key         = terraform_data.key.output
+  scim_generation = %[4]q
 }
-`, m.URL, m.AccountID(), m.Token()) + userBody,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("user_name"), knownvalue.StringExact("pat@example.com")),
-			},
-		}},
+`, m.URL, m.AccountID(), m.Token(), generationOf(p)) + userBody,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("user_name"), knownvalue.StringExact("pat@example.com")),
+				},
+			}},
+		})
 	})
 }
 

@@ -314,42 +314,9 @@ func TestAccSCIMUser_namesAndExternalID(t *testing.T) {
 }
 
 func TestAccSCIMUser_externalID(t *testing.T) {
-	t.Run("nextgen", func(t *testing.T) {
-		m := newMock(t, mockserver.MustProfile("nextgen"))
-		cfg := func(ext string) string {
-			return m.config(scimUserConfig("gina@example.com", "Gina", fmt.Sprintf("  external_id = %q", ext)))
-		}
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6Factories,
-			CheckDestroy:             m.checkUserGone("gina@example.com"),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg("00u1"),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("external_id"), knownvalue.StringExact("00u1")),
-					},
-				},
-				{
-					// NextGen stores externalId only on create: replace.
-					Config: cfg("00u2"),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionDestroyBeforeCreate),
-					}},
-					Check: func(*terraform.State) error {
-						if u, _ := m.UserByEmail("gina@example.com"); u.ExternalID != "00u2" {
-							return fmt.Errorf("externalId in Harness is %q", u.ExternalID)
-						}
-						return nil
-					},
-				},
-				{
-					// Omitting it keeps Harness's value without a diff.
-					Config:   m.config(scimUserConfig("gina@example.com", "Gina", "")),
-					PlanOnly: true,
-				},
-			},
-		})
-	})
+	for _, name := range []string{"nextgen", "nextgen-legacy"} {
+		t.Run(name, func(t *testing.T) { testNextGenExternalID(t, mockserver.MustProfile(name)) })
+	}
 	t.Run("firstgen", func(t *testing.T) {
 		m := newMock(t, mockserver.MustProfile("firstgen"))
 		resource.ParallelTest(t, resource.TestCase{
@@ -575,5 +542,43 @@ import {
 				},
 			}},
 		})
+	})
+}
+
+// testNextGenExternalID: NextGen stores externalId only on create.
+func testNextGenExternalID(t *testing.T, p mockserver.Profile) {
+	m := newMock(t, p)
+	cfg := func(ext string) string {
+		return m.config(scimUserConfig("gina@example.com", "Gina", fmt.Sprintf("  external_id = %q", ext)))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkUserGone("gina@example.com"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("00u1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("harness_scim_user.test", tfjsonpath.New("external_id"), knownvalue.StringExact("00u1")),
+				},
+			},
+			{
+				// NextGen stores externalId only on create: replace.
+				Config: cfg("00u2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("harness_scim_user.test", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if u, _ := m.UserByEmail("gina@example.com"); u.ExternalID != "00u2" {
+						return fmt.Errorf("externalId in Harness is %q", u.ExternalID)
+					}
+					return nil
+				},
+			},
+			{
+				// Omitting it keeps Harness's value without a diff.
+				Config:   m.config(scimUserConfig("gina@example.com", "Gina", "")),
+				PlanOnly: true,
+			},
+		},
 	})
 }
