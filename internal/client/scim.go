@@ -123,21 +123,18 @@ type scimList[T any] struct {
 	Resources    []T `json:"Resources"`
 }
 
-// scimSearch pages through a SCIM list endpoint. Harness skips startIndex-1
-// raw rows and NextGen may then drop rows it hides, so pages advance by the
-// requested count and stop at an empty page or, when nothing can have been
-// hidden, at a short page.
-func scimSearch[T any](ctx context.Context, c *Client, resource, filter string, limit int) ([]T, error) {
+// scimListAll returns every row of a SCIM list endpoint. Harness skips
+// startIndex-1 raw rows and NextGen may then drop rows it hides, so pages
+// advance by the requested count and stop at an empty page or, when nothing
+// can have been hidden, at a short page.
+func scimListAll[T any](ctx context.Context, c *Client, resource, filter string) ([]T, error) {
 	var all []T
 	err := scimPages(ctx, c, resource, filter, c.cfg.Generation == FirstGen, func(page []T) bool {
 		all = append(all, page...)
-		return limit > 0 && len(all) >= limit
+		return false
 	})
 	if err != nil {
 		return nil, err
-	}
-	if limit > 0 && len(all) > limit {
-		all = all[:limit]
 	}
 	return all, nil
 }
@@ -253,7 +250,7 @@ func (c *Client) FindSCIMUserByUserName(ctx context.Context, userName string) (*
 
 // ListSCIMUsers returns every SCIM-managed user of the account.
 func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
-	return scimSearch[SCIMUser](ctx, c, "Users", "", 0)
+	return scimListAll[SCIMUser](ctx, c, "Users", "")
 }
 
 // ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when

@@ -357,19 +357,21 @@ func TestListSCIMUsersPaging(t *testing.T) {
 	})
 }
 
-// TestSCIMSearchLimitAndQuery checks scimSearch's limit and the paging
-// query it sends.
-func TestSCIMSearchLimitAndQuery(t *testing.T) {
+// TestSCIMListAllQueries checks the paging queries scimListAll sends:
+// pages of 1000 advancing by the requested count, NextGen ending at an
+// empty page.
+func TestSCIMListAllQueries(t *testing.T) {
 	srv, c, _ := mockClient(t, "nextgen", nil)
 	for i := range 1500 {
 		srv.SeedUser(mockserver.UserSpec{Email: fmt.Sprintf("u%04d@example.com", i)})
 	}
-	users, err := scimSearch[SCIMUser](t.Context(), c, "Users", "", 1200)
-	if err != nil || len(users) != 1200 {
-		t.Fatalf("limit 1200: %d users, %v", len(users), err)
+	users, err := scimListAll[SCIMUser](t.Context(), c, "Users", "")
+	if err != nil || len(users) != 1500 {
+		t.Fatalf("listed %d users, %v", len(users), err)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 2 || reqs[0].Query != "count=1000&startIndex=1" || reqs[1].Query != "count=1000&startIndex=1001" {
+	if len(reqs) != 3 || reqs[0].Query != "count=1000&startIndex=1" || reqs[1].Query != "count=1000&startIndex=1001" ||
+		reqs[2].Query != "count=1000&startIndex=2001" {
 		t.Errorf("queries: %+v", reqs)
 	}
 }
