@@ -269,3 +269,71 @@ func TestGroupIdentifier(t *testing.T) {
 		}
 	}
 }
+
+// TestSCIMGroupClientCreateAnswerLost: the POST is applied but its answer is
+// lost. NextGen's retry gets a 409 (the id is now taken), and the group the
+// first attempt made is adopted with one search; FirstGen's retry is
+// answered with that group. Either way exactly one group exists.
+func TestSCIMGroupClientCreateAnswerLost(t *testing.T) {
+	for _, profile := range mockserver.ProfileNames() {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, profile)
+			u := seedGroupUsers(srv, 2)
+			srv.ResetRequests()
+			f := srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+			g, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: "Lost Answer", Members: SCIMGroupMembers(u)})
+			if err != nil {
+				t.Fatalf("create through a dropped answer: %v", err)
+			}
+			if f.Fired() != 1 {
+				t.Fatalf("fault fired %d times, want 1", f.Fired())
+			}
+			want := map[string]int{mockserver.OpCreateGroup: 2}
+			if profile != "firstgen" {
+				want[mockserver.OpSearchGroups] = 1
+			}
+			checkCounts(t, srv, want)
+			groups := srv.Groups()
+			if len(groups) != 1 || groups[0].ID != g.ID || g.DisplayName != "Lost Answer" ||
+				!slices.Equal(sortedCopy(g.MemberIDs()), sortedCopy(u)) {
+				t.Fatalf("got %+v; Harness has %+v", g, groups)
+			}
+		})
+	}
+}
+
+// TestSCIMGroupClientUncertainConflictStands: a 409 after an uncertain
+// attempt is not adopted when the group holding the id is not one this
+// create made: a group made in the Harness UI (SCIM cannot change it), or
+// a SCIM group of another name that gives the same id.
+func TestSCIMGroupClientUncertainConflictStands(t *testing.T) {
+	for _, tc := range []struct {
+		name, create string
+		seed         mockserver.GroupSpec
+	}{
+		{"ui-group", "dev-team", mockserver.GroupSpec{Name: "dev-team", NotExternallyManaged: true}},
+		// dev.team and dev-team both give the id dev_team (2.2).
+		{"other-name", "dev.team", mockserver.GroupSpec{Name: "dev-team"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, "nextgen")
+			srv.SeedGroup(tc.seed)
+			srv.ResetRequests()
+			// A 502 leaves the first attempt's outcome open without applying it.
+			srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, Status: 502})
+			_, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: tc.create})
+			apiErr, ok := AsAPIError(err)
+			if !IsConflict(err) || !ok || !apiErr.Uncertain {
+				t.Fatalf("create over a foreign group: %v, want the uncertain 409", err)
+			}
+			checkCounts(t, srv, map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})
+			if n := len(srv.Groups()); n != 1 {
+				t.Fatalf("Harness has %d groups, want the seeded one only", n)
+			}
+		})
+	}
+}

@@ -468,6 +468,56 @@ resource "harness_scim_group" "test" {
 	})
 }
 
+// TestAccSCIMGroup_createAnswerLost: Harness applies the create but the
+// answer is lost. The group Terraform made is tracked, not orphaned, and
+// no "id already in use" error is shown. NextGen's retry gets a 409 and
+// costs one search to find the group (only in this case); FirstGen's retry
+// is answered with the group.
+func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		var id string
+		counts := map[string]int{mockserver.OpCreateGroup: 2}
+		if p.Generation == mockserver.NextGen {
+			counts[mockserver.OpSearchGroups] = 1
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&id),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+						m.reset()
+					},
+					Config: m.config(groupConfig("Lost Answer", u)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Lost Answer")),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u...)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(counts),
+						captureAttr(groupAddr, "id", &id),
+						func(*terraform.State) error {
+							if n := len(m.Groups()); n != 1 {
+								return fmt.Errorf("Harness has %d groups, want 1", n)
+							}
+							return nil
+						},
+						m.expectGroup(&id, "Lost Answer", u...),
+					),
+				},
+				{
+					// The next plan is empty.
+					Config:   m.config(groupConfig("Lost Answer", u)),
+					PlanOnly: true,
+				},
+			},
+		})
+	})
+}
+
 // TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
 // sent, and explains NextGen's 409 for a taken id.
 func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
