@@ -141,6 +141,8 @@ func TestSCIMGroupClientLifecycle(t *testing.T) {
 	}
 }
 
+// TestSCIMGroupClientDeleteUIGroup runs under NextGen only: FirstGen has
+// no groups SCIM cannot delete and answers any DELETE with 204 (2.1).
 func TestSCIMGroupClientDeleteUIGroup(t *testing.T) {
 	ctx := context.Background()
 	c, srv := newGroupTestClient(t, "nextgen")
@@ -206,21 +208,26 @@ func TestSCIMGroupClientFindAmbiguous(t *testing.T) {
 }
 
 func TestSCIMGroupClientReplace(t *testing.T) {
-	ctx := context.Background()
-	c, srv := newGroupTestClient(t, "nextgen")
-	u := seedGroupUsers(srv, 2)
-	g := srv.SeedGroup(mockserver.GroupSpec{Name: "Replace Me", Members: u[:1]})
-	echo, err := c.ReplaceSCIMGroup(ctx, g.ID, &SCIMGroup{DisplayName: "Replaced", Members: SCIMGroupMembers([]string{u[1], "NoSuchUser000000000000"})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The answer is the echo; the store has only the known user.
-	if len(echo.Members) != 2 {
-		t.Fatalf("echo %+v", echo)
-	}
-	stored, _ := srv.Group(g.ID)
-	if stored.Name != "Replaced" || !slices.Equal(stored.Members, u[1:]) {
-		t.Fatalf("stored %+v", stored)
+	for _, profile := range mockserver.ProfileNames() {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, profile)
+			u := seedGroupUsers(srv, 2)
+			g := srv.SeedGroup(mockserver.GroupSpec{Name: "Replace Me", Members: u[:1]})
+			echo, err := c.ReplaceSCIMGroup(ctx, g.ID, &SCIMGroup{DisplayName: "Replaced", Members: SCIMGroupMembers([]string{u[1], "NoSuchUser000000000000"})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The answer is the echo; the store has only the known user.
+			if len(echo.Members) != 2 {
+				t.Fatalf("echo %+v", echo)
+			}
+			stored, _ := srv.Group(g.ID)
+			if stored.Name != "Replaced" || !slices.Equal(stored.Members, u[1:]) {
+				t.Fatalf("stored %+v", stored)
+			}
+		})
 	}
 }
 
@@ -257,7 +264,8 @@ func TestGroupIdentifier(t *testing.T) {
 			t.Errorf("GroupIdentifier(%q) = %q, want %q", in, got, want)
 		}
 	}
-	// The mock derives the same ids.
+	// The mock derives the same ids (NextGen only: FirstGen ids are not
+	// derived from the name).
 	c, _ := newGroupTestClient(t, "nextgen")
 	for _, name := range []string{"example-group", "Dev Team.1", "123 Ops", "Équipe"} {
 		g, err := c.CreateSCIMGroup(context.Background(), &SCIMGroup{DisplayName: name})
@@ -307,7 +315,9 @@ func TestSCIMGroupClientCreateAnswerLost(t *testing.T) {
 // TestSCIMGroupClientUncertainConflictStands: a 409 after an uncertain
 // attempt is not adopted when the group holding the id is not one this
 // create made: a group made in the Harness UI (SCIM cannot change it), or
-// a SCIM group of another name that gives the same id.
+// a SCIM group of another name that gives the same id. NextGen only: it is
+// the one generation that answers a create with 409 (FirstGen adopts a
+// group of the same name, harness-api.md 2.2).
 func TestSCIMGroupClientUncertainConflictStands(t *testing.T) {
 	for _, tc := range []struct {
 		name, create string

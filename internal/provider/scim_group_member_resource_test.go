@@ -144,16 +144,19 @@ resource "harness_scim_group_member" "test" {
 }
 
 // TestAccSCIMGroupMember_fightsMembers shows what the documentation warns
-// about: a membership resource on a group whose members are managed by
-// harness_scim_group makes the group plan to remove that member again.
+// about, under every profile: a membership resource on a group whose
+// members are managed by harness_scim_group makes the group plan to remove
+// that member again.
 func TestAccSCIMGroupMember_fightsMembers(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile("nextgen"))
-	u := m.seedUsers(2)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{
-			{
-				Config: m.config(fmt.Sprintf(`
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		var groupID string
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{
+				{
+					Config: m.config(fmt.Sprintf(`
 resource "harness_scim_group" "test" {
   display_name = "Contested"
   members      = [%[1]q]
@@ -164,11 +167,17 @@ resource "harness_scim_group_member" "test" {
   user_id  = %[2]q
 }
 `, u[0], u[1])),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
-				}},
-				ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionNoop),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureAttr(groupAddr, "id", &groupID),
+						func(s *terraform.State) error { return m.expectGroup(&groupID, "Contested", u[0], u[1])(s) },
+					),
+					ExpectNonEmptyPlan: true,
+				},
 			},
-		},
+		})
 	})
 }

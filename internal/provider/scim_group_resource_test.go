@@ -519,13 +519,17 @@ func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 }
 
 // TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
-// sent, and explains NextGen's 409 for a taken id.
+// sent, under every profile. The id-related steps differ by generation:
+// only NextGen derives the id from display_name (harness-api.md 2.2), so
+// NextGen refuses a name that gives no id at plan time and explains the
+// 409 for a taken id, while FirstGen accepts such a name and adopts an
+// existing group of the same name.
 func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile("nextgen"))
-	m.SeedGroup(mockserver.GroupSpec{Name: "dev-team"})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(1)
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "dev-team"})
+		steps := []resource.TestStep{
 			{
 				Config:      m.config(groupConfig("Mail", []string{"alice@example.com"})),
 				PlanOnly:    true,
@@ -536,20 +540,50 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: expectErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`),
 			},
-			{
-				Config:      m.config(groupConfig("2024", nil)),
-				PlanOnly:    true,
-				ExpectError: expectErr(`display_name gives no Harness group id`),
-			},
-			{
-				PreConfig: m.reset,
-				Config:    m.config(groupConfig("dev.team", nil)),
-				ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
-					`terraform import <address> dev_team`),
-			},
-		},
+		}
+		if p.Generation == mockserver.NextGen {
+			steps = append(steps,
+				resource.TestStep{
+					Config:      m.config(groupConfig("2024", nil)),
+					PlanOnly:    true,
+					ExpectError: expectErr(`display_name gives no Harness group id`),
+				},
+				resource.TestStep{
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("dev.team", nil)),
+					ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
+						`terraform import <address> dev_team`),
+				},
+			)
+		} else {
+			steps = append(steps,
+				resource.TestStep{
+					// FirstGen ids are not derived from the name.
+					Config:             m.config(groupConfig("2024", nil)),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				resource.TestStep{
+					// The POST answers with the existing group; its members
+					// are then set: one PATCH and one GET.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("dev-team", u)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), knownvalue.StringExact(seeded.ID)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpCreateGroup: 1, mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1}),
+						m.expectGroup(&seeded.ID, "dev-team", u...),
+					),
+				},
+			)
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps:                    steps,
+		})
+		if n := m.Count(mockserver.OpCreateGroup); n != 1 {
+			t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
+		}
 	})
-	if n := m.Count(mockserver.OpCreateGroup); n != 1 {
-		t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
-	}
 }
