@@ -153,7 +153,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	state.Members = membersLike(want, g)
-	if sameMembers(want, g.MemberIDs()) {
+	missing, extra := diffMembers(want, g.MemberIDs())
+	if len(missing) == 0 && len(extra) == 0 {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
@@ -161,6 +162,13 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	// (FirstGen) answered with an existing group of that name. Save what
 	// exists before fixing it, so a failure leaves nothing untracked.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if c.Generation() == client.NextGen && len(extra) == 0 {
+		// NextGen's POST made this group with the members sent (harness-api.md
+		// 2.2), so the ids it lacks are ones Harness ignored; a PATCH adding
+		// them again would be ignored too.
+		resp.Diagnostics.Append(membersNotAdded(groupLabel(g.ID, g.DisplayName), missing))
+		return
+	}
 	got, diags := convergeMembers(ctx, c, g, "", want, g.MemberIDs())
 	resp.Diagnostics.Append(diags...)
 	if got != nil {
@@ -187,18 +195,37 @@ func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name st
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
 }
 
+// groupLabel names a group in diagnostics.
+func groupLabel(id, name string) string { return fmt.Sprintf("%q (id %s)", name, id) }
+
+// membersNotAdded is the error for member ids Harness ignored.
+func membersNotAdded(label string, missing []string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("members"), "Harness did not add some members",
+		fmt.Sprintf("Harness did not add %s to group %s. Harness silently ignores member ids that are not users of "+
+			"the account. Check that every element of members is the id of an existing Harness user (such as "+
+			"harness_scim_user.<name>.id), not an email or a deleted user.\n\nTerraform recorded the members the group "+
+			"really has.", quoteList(missing), label))
+}
+
 // convergeMembers makes group g have exactly want (and the new name, when
 // rename is non-empty), knowing it has current: one PATCH and one GET. If
-// the group read back still differs (state was stale, or Harness dropped
-// ids), it tries once more, then reports the ids Harness would not take.
-// It returns the group as last read, or nil when it could not be read.
+// the group read back still differs in a way another PATCH can fix (a
+// member it lacks was not in the PATCH, because current was stale, or
+// members it should not have are back), it tries once more. Ids the PATCH
+// added and Harness ignored are not sent again: Harness ignores ids that
+// are not users of the account, so a second PATCH would be ignored too. It
+// then reports the ids Harness would not take, and returns the group as
+// last read, or nil when it could not be read.
 func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup, rename string, want, current []string) (*client.SCIMGroup, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	label := fmt.Sprintf("%q (id %s)", g.DisplayName, g.ID)
+	label := groupLabel(g.ID, g.DisplayName)
 	if rename != "" {
-		label = fmt.Sprintf("%q (id %s)", rename, g.ID)
+		label = groupLabel(g.ID, rename)
 	}
-	var got *client.SCIMGroup
+	var (
+		got            *client.SCIMGroup
+		missing, extra []string
+	)
 	for attempt := 1; attempt <= 2; attempt++ {
 		add, remove := diffMembers(want, current)
 		if err := c.PatchSCIMGroup(ctx, g.ID, client.SCIMGroupPatch{DisplayName: rename, Add: add, Remove: remove}); err != nil {
@@ -213,18 +240,17 @@ func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup,
 			return nil, diags
 		}
 		current = got.MemberIDs()
-		if sameMembers(want, current) {
+		missing, extra = diffMembers(want, current)
+		if len(missing) == 0 && len(extra) == 0 {
 			return got, diags
 		}
 		tflog.Debug(ctx, "SCIM group members differ after PATCH", map[string]any{"id": g.ID, "attempt": attempt})
+		if len(extra) == 0 && containsAll(add, missing) {
+			break
+		}
 	}
-	missing, extra := diffMembers(want, current)
 	if len(missing) > 0 {
-		diags.AddAttributeError(path.Root("members"), "Harness did not add some members",
-			fmt.Sprintf("Harness did not add %s to group %s. Harness silently ignores member ids that are not users of "+
-				"the account. Check that every element of members is the id of an existing Harness user (such as "+
-				"harness_scim_user.<name>.id), not an email or a deleted user.\n\nTerraform recorded the members the group "+
-				"really has.", quoteList(missing), label))
+		diags.Append(membersNotAdded(label, missing))
 	}
 	if len(extra) > 0 {
 		diags.AddAttributeError(path.Root("members"), "Harness kept members that are not configured",
@@ -233,6 +259,20 @@ func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup,
 				label, quoteList(extra)))
 	}
 	return got, diags
+}
+
+// containsAll reports whether every id of ids is in set.
+func containsAll(set, ids []string) bool {
+	in := make(map[string]bool, len(set))
+	for _, id := range set {
+		in[id] = true
+	}
+	for _, id := range ids {
+		if !in[id] {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
 	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
 )
 
@@ -357,13 +359,23 @@ func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 
 // TestAccSCIMGroup_unknownMember fails clearly, naming the id Harness
 // dropped, on create and on update, and records what Harness really has.
+// A PATCH that cannot help is not sent again: in NextGen the create's POST
+// already tried to add the id, so the create is that one request; FirstGen's
+// POST may have answered with an existing group of the same name, so it
+// adds the members once with a PATCH and reads the group. An update is one
+// PATCH and one GET.
 func TestAccSCIMGroup_unknownMember(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
 		u := m.seedUsers(2)
 		var id string
-		onlyGroup := func(members ...string) func() {
+		// onlyGroup checks, before a step, the requests of the failed step
+		// before it (whose Check does not run) and what Harness has.
+		onlyGroup := func(counts map[string]int, members ...string) func() {
 			return func() {
+				if err := m.expectCounts(counts)(nil); err != nil {
+					t.Fatal(err)
+				}
 				gs := m.Groups()
 				if len(gs) != 1 {
 					t.Fatalf("Harness has %d groups, want 1: nothing may be orphaned", len(gs))
@@ -372,7 +384,13 @@ func TestAccSCIMGroup_unknownMember(t *testing.T) {
 				if err := m.expectGroup(&id, "Strict", members...)(nil); err != nil {
 					t.Fatal(err)
 				}
+				m.reset()
 			}
+		}
+		createCounts := map[string]int{mockserver.OpCreateGroup: 1}
+		if p.Generation == mockserver.FirstGen {
+			createCounts[mockserver.OpPatchGroup] = 1
+			createCounts[mockserver.OpGetGroup] = 1
 		}
 		wantErr := expectErr(`Harness did not add some members`, `Harness did not add user id "`+unknownUserID+`" to group "Strict"`)
 		resource.ParallelTest(t, resource.TestCase{
@@ -380,27 +398,30 @@ func TestAccSCIMGroup_unknownMember(t *testing.T) {
 			CheckDestroy:             m.checkGroupGone(&id),
 			Steps: []resource.TestStep{
 				{
+					PreConfig:   m.reset,
 					Config:      m.config(groupConfig("Strict", []string{u[0], unknownUserID})),
 					ExpectError: wantErr,
 				},
 				{
 					// The group was saved (tainted) with what Harness has, so
 					// fixing the configuration replaces it.
-					PreConfig: onlyGroup(u[0]),
+					PreConfig: onlyGroup(createCounts, u[0]),
 					Config:    m.config(groupConfig("Strict", []string{u[0]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					}},
+					Check: m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpDeleteGroup: 1, mockserver.OpCreateGroup: 1}),
 				},
 				{
+					PreConfig:   m.reset,
 					Config:      m.config(groupConfig("Strict", []string{u[0], u[1], unknownUserID})),
 					ExpectError: wantErr,
 				},
 				{
-					// The update recorded the members Harness kept, so the
-					// fixed configuration is an in-place update with nothing
-					// left to add.
-					PreConfig: onlyGroup(u[0], u[1]),
+					// The update was the plan's refresh, one PATCH and one
+					// GET. It recorded the members Harness kept, so the
+					// fixed configuration plans nothing.
+					PreConfig: onlyGroup(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}, u[0], u[1]),
 					Config:    m.config(groupConfig("Strict", []string{u[0], u[1]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectEmptyPlan(),
@@ -584,6 +605,42 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 		})
 		if n := m.Count(mockserver.OpCreateGroup); n != 1 {
 			t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
+		}
+	})
+}
+
+// TestConvergeMembersRetriesOnlyWhenItCanHelp: a second PATCH is sent when
+// the group read back lacks a member the first PATCH did not add (the
+// caller's view was stale), never to re-add ids Harness just ignored.
+func TestConvergeMembersRetriesOnlyWhenItCanHelp(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		t.Parallel()
+		m := newMock(t, p)
+		c, err := client.New(client.Config{Endpoint: m.URL, AccountID: m.AccountID(), APIKey: m.Token(),
+			Generation: client.Generation(generationOf(p))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		u := m.seedUsers(3)
+		// Terraform thinks the group has u0 and u1; u0 was removed since.
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "Converge", Members: u[1:2]})
+		g := &client.SCIMGroup{ID: seeded.ID, DisplayName: "Converge"}
+		m.reset()
+		got, diags := convergeMembers(ctx, c, g, "", []string{u[0], u[2]}, []string{u[0], u[1]})
+		if diags.HasError() || got == nil || !sameMembers(got.MemberIDs(), []string{u[0], u[2]}) {
+			t.Fatalf("stale view: got %+v, %v", got, diags)
+		}
+		if err := m.expectCounts(map[string]int{mockserver.OpPatchGroup: 2, mockserver.OpGetGroup: 2})(nil); err != nil {
+			t.Fatalf("stale view: %v", err)
+		}
+		m.reset()
+		got, diags = convergeMembers(ctx, c, g, "", []string{u[0], u[2], unknownUserID}, []string{u[0], u[2]})
+		if !diags.HasError() || !strings.Contains(diags[0].Detail(), unknownUserID) || got == nil {
+			t.Fatalf("unknown id: got %+v, %v", got, diags)
+		}
+		if err := m.expectCounts(map[string]int{mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1})(nil); err != nil {
+			t.Fatalf("unknown id: %v", err)
 		}
 	})
 }
