@@ -26,11 +26,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 
-// privateImported marks, in private state, a group that was just imported:
-// its first Read fills members so that an import is complete even though
-// members are otherwise only read when the configuration manages them.
-const privateImported = "imported"
-
 // NewSCIMGroupResource returns the harness_scim_group resource.
 func NewSCIMGroupResource() resource.Resource { return &scimGroupResource{} }
 
@@ -86,7 +81,9 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
 					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
 					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
-					"managed (and not read), so another tool or `harness_scim_group_member` can manage them.",
+					"managed (and not read), so another tool or `harness_scim_group_member` can manage them. Import does " +
+					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
+					"apply reads the group once and changes only what differs.",
 				Validators: []validator.List{
 					listvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{}),
 					uniqueMembersValidator{},
@@ -285,8 +282,6 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imported, diags := req.Private.GetKey(ctx, privateImported)
-	resp.Diagnostics.Append(diags...)
 	g, err := c.GetSCIMGroup(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "SCIM group no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -299,11 +294,12 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.ID = types.StringValue(g.ID)
 	state.DisplayName = types.StringValue(g.DisplayName)
-	if !state.Members.IsNull() || imported != nil {
+	// Members are read only when the configuration manages them (state
+	// has them). An imported group has none in state: a configuration
+	// without members then plans nothing, and one with members plans
+	// setting them, which Update does against the group it reads.
+	if !state.Members.IsNull() {
 		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
-	}
-	if imported != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -406,7 +402,7 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 // ImportState accepts a group id or a display name: the id is tried first,
-// then a search by exact display name. Importing reads the members too.
+// then a search by exact display name. Members are not imported (see Read).
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
@@ -431,5 +427,4 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }

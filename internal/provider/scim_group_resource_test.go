@@ -189,15 +189,18 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					),
 				},
 				{
-					ResourceName:      groupAddr,
-					ImportState:       true,
-					ImportStateVerify: true,
+					// Members are not imported (TestAccSCIMGroup_import).
+					ResourceName:            groupAddr,
+					ImportState:             true,
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"members"},
 				},
 				{
-					ResourceName:      groupAddr,
-					ImportState:       true,
-					ImportStateId:     "Platform Engineering",
-					ImportStateVerify: true,
+					ResourceName:            groupAddr,
+					ImportState:             true,
+					ImportStateId:           "Platform Engineering",
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"members"},
 				},
 				{
 					ResourceName:  groupAddr,
@@ -533,6 +536,61 @@ func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 					// The next plan is empty.
 					Config:   m.config(groupConfig("Lost Answer", u)),
 					PlanOnly: true,
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_import imports a group with members made elsewhere.
+// Without members in the configuration the import plans nothing: members
+// are left alone when omitted, so import does not record them. With
+// members in the configuration the first plan honestly shows them being
+// set, and one apply converges: the update reads the group once (state
+// has no members to compare with), then one PATCH and one GET.
+func TestAccSCIMGroup_import(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "Imported", Members: u})
+		unmanaged := m.config(groupConfig("Imported", nil))
+		importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", groupAddr, seeded.ID)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&seeded.ID),
+			Steps: []resource.TestStep{
+				{
+					// Importing with members configured: the plan sets them,
+					// and the apply removes the one not configured.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Imported", u[:1]) + importBlock),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0])),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0])),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
+						m.expectGroup(&seeded.ID, "Imported", u[0]),
+					),
+				},
+				{
+					// Without members configured, by id and by name: the
+					// import plans nothing (the step fails on any change).
+					Config:          unmanaged,
+					ResourceName:    groupAddr,
+					ImportState:     true,
+					ImportStateId:   seeded.ID,
+					ImportStateKind: resource.ImportBlockWithID,
+				},
+				{
+					Config:          unmanaged,
+					ResourceName:    groupAddr,
+					ImportState:     true,
+					ImportStateId:   "Imported",
+					ImportStateKind: resource.ImportBlockWithID,
 				},
 			},
 		})
