@@ -55,6 +55,11 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
+			"When a member user is replaced (with `scim_generation = \"nextgen\"`, changing its `given_name`, " +
+			"`family_name` or `external_id`), Harness removes it from every group and gives the re-created user the same " +
+			"id. Terraform then finds this group's members unchanged and skips its update in that apply, so the next plan " +
+			"shows the user being added back, and the next apply adds it with one `PATCH`. A rename of the group in the " +
+			"same apply, or a `harness_scim_group_member` (replaced along with the user), restores the membership at once.\n\n" +
 			"~> **Note:** Do not manage the members of one group both with `members` here and with " +
 			"`harness_scim_group_member`: every plan would remove the other resource's members. Use `members` when " +
 			"Terraform owns the whole group, `harness_scim_group_member` when it owns only some memberships.\n\n" +
@@ -305,9 +310,9 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 // Update sends the rename and every member change as one PATCH, then reads
-// the group once to learn which members Harness really took. Starting to
-// manage members of a group whose members were not tracked needs one more
-// read first.
+// the group once to learn which members Harness really took. When the
+// recorded members cannot be trusted (none recorded, or the same as
+// planned) it reads the group first and changes only what differs.
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -342,7 +347,18 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	g := &client.SCIMGroup{ID: id, DisplayName: state.DisplayName.ValueString()}
-	if state.Members.IsNull() {
+	// The group is read first when state cannot be trusted to say what to
+	// change. With no members in state (Terraform starts managing them,
+	// or the group was imported) there is nothing to compare with. With
+	// planned members equal to the recorded ones, Terraform still calls
+	// Update when a member id was unknown at plan time and turned out the
+	// same: a harness_scim_user replaced in this apply (NextGen keeps the
+	// id), whose deletion removed it from every group (harness-api.md
+	// 1.8, 7.13), so the recorded members are stale. The same holds for a
+	// rename planned together with such a replacement. This read is one
+	// extra request in these cases only; when the group is as recorded,
+	// Update sends at most the rename.
+	if state.Members.IsNull() || sameMembers(want, current) {
 		read, err := c.GetSCIMGroup(ctx, id)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)

@@ -174,7 +174,10 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					PlanOnly: true,
 				},
 				{
-					// A rename keeps the id; with no member change it is one PATCH.
+					// A rename keeps the id. With no member change the update
+					// reads the group first (recorded members equal to the
+					// planned ones may be stale: TestAccSCIMGroup_memberReplaced)
+					// and sends one PATCH: the plan's refresh, one GET, one PATCH.
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Platform Engineering", []string{u[0], u[2], u[3], u[4]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -184,7 +187,7 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Platform Team")),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&id, "Platform Engineering", u[0], u[2], u[3], u[4]),
 					),
 				},
@@ -593,6 +596,157 @@ func TestAccSCIMGroup_import(t *testing.T) {
 					ImportStateKind: resource.ImportBlockWithID,
 				},
 			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_memberReplaced replaces a member user. Deleting a user
+// removes it from every group. FirstGen's re-created user has a new id, so
+// the group's update adds it in the same apply. NextGen's POST brings the
+// user back with the same id: at apply time Terraform re-plans the group
+// with the id known again, finds its members unchanged and skips the
+// update (Terraform core turns an update into a no-op once unknown values
+// turn out unchanged, and never calls the provider), so the user is added
+// back by the next apply, whose plan shows it. When the group is renamed
+// in the same apply, Update runs and reads the group first, so one apply
+// restores the member. A harness_scim_group_member of the user is replaced
+// with it and re-adds it in the same apply under every profile.
+func TestAccSCIMGroup_memberReplaced(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		nextGen := p.Generation == mockserver.NextGen
+		var aliceID, bobID, groupID, otherID string
+		cfg := func(given, group string) string {
+			return m.config(fmt.Sprintf(`
+resource "harness_scim_user" "alice" {
+  user_name    = "alice@example.com"
+  display_name = "Alice"
+  given_name   = %q
+}
+
+resource "harness_scim_user" "bob" {
+  user_name    = "bob@example.com"
+  display_name = "Bob"
+}
+
+resource "harness_scim_group" "test" {
+  display_name = %q
+  members      = [harness_scim_user.alice.id, harness_scim_user.bob.id]
+}
+
+resource "harness_scim_group" "other" {
+  display_name = "Other"
+}
+
+resource "harness_scim_group_member" "test" {
+  group_id = harness_scim_group.other.id
+  user_id  = harness_scim_user.alice.id
+}
+`, given, group))
+		}
+		// inGroups checks that alice (as now in state) is in both groups.
+		inGroups := func(group string, withAlice bool) resource.TestCheckFunc {
+			return func(s *terraform.State) error {
+				if err := captureAttr("harness_scim_user.alice", "id", &aliceID)(s); err != nil {
+					return err
+				}
+				want := []string{bobID}
+				if withAlice {
+					want = append(want, aliceID)
+				}
+				if err := m.expectGroup(&groupID, group, want...)(s); err != nil {
+					return err
+				}
+				return m.expectGroup(&otherID, "Other", aliceID)(s)
+			}
+		}
+		// A replacement with a rename: the refresh (two users, three group
+		// reads), the membership's PATCH out, the user's DELETE and POST,
+		// the group's update and the membership's PATCH in. NextGen's
+		// update reads the group first (its planned members equal the
+		// recorded ones), then sends one PATCH and one GET; FirstGen's
+		// members changed (new id), so it needs no first read.
+		renameCounts := map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
+			mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1}
+		if !nextGen {
+			renameCounts[mockserver.OpGetGroup] = 4
+		}
+		replaced := []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("harness_scim_user.alice", plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionDestroyBeforeCreate),
+		}
+		taintStep := resource.TestStep{
+			PreConfig:        m.reset,
+			Taint:            []string{"harness_scim_user.alice"},
+			Config:           cfg("Alice", "Pair"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+			// NextGen: Terraform skipped the group's update, so alice is
+			// only in the group harness_scim_group_member manages, and the
+			// next plan adds her back.
+			Check: inGroups("Pair", !nextGen),
+		}
+		if nextGen {
+			taintStep.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+			}
+			taintStep.ExpectNonEmptyPlan = true
+		}
+		steps := []resource.TestStep{
+			{
+				Config: cfg("Alice", "Pair"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr("harness_scim_user.bob", "id", &bobID),
+					captureAttr(groupAddr, "id", &groupID),
+					captureAttr("harness_scim_group.other", "id", &otherID),
+					inGroups("Pair", true),
+				),
+			},
+			taintStep,
+		}
+		if nextGen {
+			steps = append(steps, resource.TestStep{
+				// The next apply adds alice back: the refresh (two users,
+				// two groups and the membership's group), then one PATCH
+				// and one GET.
+				PreConfig: m.reset,
+				Config:    cfg("Alice", "Pair"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
+					inGroups("Pair", true),
+				),
+			})
+		}
+		steps = append(steps, resource.TestStep{
+			// Replaced while the group is renamed: Update runs, reads the
+			// group first (one extra request, only when the planned
+			// members equal the recorded ones) and adds alice back with the
+			// rename in one PATCH. The next plan is empty.
+			PreConfig:        m.reset,
+			Taint:            []string{"harness_scim_user.alice"},
+			Config:           cfg("Alice", "Pair Renamed"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(renameCounts),
+				inGroups("Pair Renamed", true),
+			),
+		})
+		if nextGen {
+			steps = append(steps, resource.TestStep{
+				// The same with a replacement NextGen itself requires.
+				PreConfig:        m.reset,
+				Config:           cfg("Alicia", "Pair"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(renameCounts),
+					inGroups("Pair", true),
+				),
+			})
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&groupID),
+			Steps:                    steps,
 		})
 	})
 }
