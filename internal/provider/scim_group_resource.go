@@ -350,14 +350,13 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	// The group is read first when state cannot be trusted to say what to
 	// change. With no members in state (Terraform starts managing them,
 	// or the group was imported) there is nothing to compare with. With
-	// planned members equal to the recorded ones, Terraform still calls
-	// Update when a member id was unknown at plan time and turned out the
-	// same: a harness_scim_user replaced in this apply (NextGen keeps the
-	// id), whose deletion removed it from every group (harness-api.md
-	// 1.8, 7.13), so the recorded members are stale. The same holds for a
-	// rename planned together with such a replacement. This read is one
-	// extra request in these cases only; when the group is as recorded,
-	// Update sends at most the rename.
+	// planned members equal to the recorded ones (in practice a rename:
+	// Terraform skips an update whose unknown values turn out unchanged),
+	// a member user may have been replaced earlier in this apply: NextGen
+	// re-creates it with the same id, but its deletion removed it from
+	// every group (harness-api.md 1.8), so the recorded members are
+	// stale. This read is one extra request in these cases only, making a
+	// rename GET + PATCH.
 	if state.Members.IsNull() || sameMembers(want, current) {
 		read, err := c.GetSCIMGroup(ctx, id)
 		if err != nil {
