@@ -87,6 +87,14 @@ func GroupIdentifier(displayName string) string {
 // answer's members with what they sent. FirstGen answers 201 with an
 // existing group of the same name (and its members) instead of creating
 // one (harness-api.md 2.2).
+//
+// NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2).
+// When that 409 answers a retry whose earlier attempt may have been applied
+// (the connection dropped or a 5xx came back), the group may be the one
+// that attempt created: it is looked up by name and returned when it is
+// SCIM-managed and carries the id the name gives (adoptUncertainGroup).
+// That costs one search, only in this rare case. FirstGen needs no such
+// step: its retry is answered with the group the first attempt made.
 func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup, error) {
 	body := *g
 	body.Schemas = []string{SchemaGroup}
@@ -96,6 +104,9 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 	}
 	var out SCIMGroup
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Groups"), &out); err != nil {
+		if got := c.adoptUncertainGroup(ctx, &body, err); got != nil {
+			return got, nil
+		}
 		return nil, err
 	}
 	if out.ID == "" {
@@ -103,6 +114,36 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 			"been skipped: entries must look like \"account:org\" or \"account:org:project\")", c.scimPath("Groups"))
 	}
 	return &out, nil
+}
+
+// adoptUncertainGroup returns the group an uncertain NextGen create
+// probably made, or nil. It searches by name rather than reading the id
+// because a search sees only SCIM-managed groups (harness-api.md 2.4): a
+// group made in the Harness UI that holds the id is not one this client
+// created and could not be changed through SCIM, so its 409 must stand.
+// harnessScopes creates are not adopted: the search cannot tell scopes
+// apart.
+func (c *Client) adoptUncertainGroup(ctx context.Context, body *SCIMGroup, err error) *SCIMGroup {
+	if c.cfg.Generation != NextGen || !uncertainConflict(err) || body.HarnessScopes != "" {
+		return nil
+	}
+	id := GroupIdentifier(body.DisplayName)
+	filter, ferr := eqFilter("displayName", body.DisplayName)
+	if id == "" || ferr != nil {
+		return nil
+	}
+	groups, serr := c.searchSCIMGroups(ctx, filter)
+	if serr != nil {
+		return nil
+	}
+	for i := range groups {
+		if groups[i].ID == id && groups[i].DisplayName == body.DisplayName {
+			c.log.Debug(ctx, "SCIM group create was retried after an uncertain failure; adopting the group the first attempt created",
+				map[string]any{"id": id})
+			return &groups[i]
+		}
+	}
+	return nil
 }
 
 // GetSCIMGroup reads a group by id. NextGen finds groups made in the

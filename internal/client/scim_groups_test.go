@@ -141,6 +141,8 @@ func TestSCIMGroupClientLifecycle(t *testing.T) {
 	}
 }
 
+// TestSCIMGroupClientDeleteUIGroup runs under NextGen only: FirstGen has
+// no groups SCIM cannot delete and answers any DELETE with 204 (2.1).
 func TestSCIMGroupClientDeleteUIGroup(t *testing.T) {
 	ctx := context.Background()
 	c, srv := newGroupTestClient(t, "nextgen")
@@ -206,21 +208,26 @@ func TestSCIMGroupClientFindAmbiguous(t *testing.T) {
 }
 
 func TestSCIMGroupClientReplace(t *testing.T) {
-	ctx := context.Background()
-	c, srv := newGroupTestClient(t, "nextgen")
-	u := seedGroupUsers(srv, 2)
-	g := srv.SeedGroup(mockserver.GroupSpec{Name: "Replace Me", Members: u[:1]})
-	echo, err := c.ReplaceSCIMGroup(ctx, g.ID, &SCIMGroup{DisplayName: "Replaced", Members: SCIMGroupMembers([]string{u[1], "NoSuchUser000000000000"})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The answer is the echo; the store has only the known user.
-	if len(echo.Members) != 2 {
-		t.Fatalf("echo %+v", echo)
-	}
-	stored, _ := srv.Group(g.ID)
-	if stored.Name != "Replaced" || !slices.Equal(stored.Members, u[1:]) {
-		t.Fatalf("stored %+v", stored)
+	for _, profile := range mockserver.ProfileNames() {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, profile)
+			u := seedGroupUsers(srv, 2)
+			g := srv.SeedGroup(mockserver.GroupSpec{Name: "Replace Me", Members: u[:1]})
+			echo, err := c.ReplaceSCIMGroup(ctx, g.ID, &SCIMGroup{DisplayName: "Replaced", Members: SCIMGroupMembers([]string{u[1], "NoSuchUser000000000000"})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The answer is the echo; the store has only the known user.
+			if len(echo.Members) != 2 {
+				t.Fatalf("echo %+v", echo)
+			}
+			stored, _ := srv.Group(g.ID)
+			if stored.Name != "Replaced" || !slices.Equal(stored.Members, u[1:]) {
+				t.Fatalf("stored %+v", stored)
+			}
+		})
 	}
 }
 
@@ -257,7 +264,8 @@ func TestGroupIdentifier(t *testing.T) {
 			t.Errorf("GroupIdentifier(%q) = %q, want %q", in, got, want)
 		}
 	}
-	// The mock derives the same ids.
+	// The mock derives the same ids (NextGen only: FirstGen ids are not
+	// derived from the name).
 	c, _ := newGroupTestClient(t, "nextgen")
 	for _, name := range []string{"example-group", "Dev Team.1", "123 Ops", "Équipe"} {
 		g, err := c.CreateSCIMGroup(context.Background(), &SCIMGroup{DisplayName: name})
@@ -267,5 +275,75 @@ func TestGroupIdentifier(t *testing.T) {
 		if g.ID != GroupIdentifier(name) {
 			t.Errorf("mock id %q for %q, GroupIdentifier says %q", g.ID, name, GroupIdentifier(name))
 		}
+	}
+}
+
+// TestSCIMGroupClientCreateAnswerLost: the POST is applied but its answer is
+// lost. NextGen's retry gets a 409 (the id is now taken), and the group the
+// first attempt made is adopted with one search; FirstGen's retry is
+// answered with that group. Either way exactly one group exists.
+func TestSCIMGroupClientCreateAnswerLost(t *testing.T) {
+	for _, profile := range mockserver.ProfileNames() {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, profile)
+			u := seedGroupUsers(srv, 2)
+			srv.ResetRequests()
+			f := srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+			g, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: "Lost Answer", Members: SCIMGroupMembers(u)})
+			if err != nil {
+				t.Fatalf("create through a dropped answer: %v", err)
+			}
+			if f.Fired() != 1 {
+				t.Fatalf("fault fired %d times, want 1", f.Fired())
+			}
+			want := map[string]int{mockserver.OpCreateGroup: 2}
+			if profile != "firstgen" {
+				want[mockserver.OpSearchGroups] = 1
+			}
+			checkCounts(t, srv, want)
+			groups := srv.Groups()
+			if len(groups) != 1 || groups[0].ID != g.ID || g.DisplayName != "Lost Answer" ||
+				!slices.Equal(sortedCopy(g.MemberIDs()), sortedCopy(u)) {
+				t.Fatalf("got %+v; Harness has %+v", g, groups)
+			}
+		})
+	}
+}
+
+// TestSCIMGroupClientUncertainConflictStands: a 409 after an uncertain
+// attempt is not adopted when the group holding the id is not one this
+// create made: a group made in the Harness UI (SCIM cannot change it), or
+// a SCIM group of another name that gives the same id. NextGen only: it is
+// the one generation that answers a create with 409 (FirstGen adopts a
+// group of the same name, harness-api.md 2.2).
+func TestSCIMGroupClientUncertainConflictStands(t *testing.T) {
+	for _, tc := range []struct {
+		name, create string
+		seed         mockserver.GroupSpec
+	}{
+		{"ui-group", "dev-team", mockserver.GroupSpec{Name: "dev-team", NotExternallyManaged: true}},
+		// dev.team and dev-team both give the id dev_team (2.2).
+		{"other-name", "dev.team", mockserver.GroupSpec{Name: "dev-team"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, srv := newGroupTestClient(t, "nextgen")
+			srv.SeedGroup(tc.seed)
+			srv.ResetRequests()
+			// A 502 leaves the first attempt's outcome open without applying it.
+			srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, Status: 502})
+			_, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: tc.create})
+			apiErr, ok := AsAPIError(err)
+			if !IsConflict(err) || !ok || !apiErr.Uncertain {
+				t.Fatalf("create over a foreign group: %v, want the uncertain 409", err)
+			}
+			checkCounts(t, srv, map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})
+			if n := len(srv.Groups()); n != 1 {
+				t.Fatalf("Harness has %d groups, want the seeded one only", n)
+			}
+		})
 	}
 }

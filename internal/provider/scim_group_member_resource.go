@@ -22,6 +22,20 @@ var (
 	_ resource.Resource                = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimGroupMemberResource)(nil)
+)
+
+// Private state keys of a membership.
+const (
+	// privateUserMissing marks a membership Read kept although Harness does
+	// not have it, because user_id is not a user of the account: Harness
+	// ignores adding such an id (harness-api.md 2.2, 2.5), so planning the
+	// membership again would apply "successfully" forever. ModifyPlan
+	// turns the mark into an error naming user_id.
+	privateUserMissing = "user_missing"
+	// privateImported marks a membership just imported: one that does not
+	// exist must fail the import rather than be kept.
+	privateImported = "imported"
 )
 
 // NewSCIMGroupMemberResource returns the harness_scim_group_member resource.
@@ -53,8 +67,10 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"added, and the next plan of this resource would add it back: the two fight forever and the membership flaps. " +
 			"Either list all members in `harness_scim_group.members`, or omit `members` there and use one " +
 			"`harness_scim_group_member` per membership.\n\n" +
-			"Harness silently ignores a `user_id` that is not a user of the account; such a membership shows up as missing " +
-			"(to be created again) on the next plan.",
+			"Harness silently ignores a `user_id` that is not a user of the account, so the apply that creates such a " +
+			"membership cannot tell; the next plan fails with an error naming the `user_id` (also when the user is deleted " +
+			"later). A membership removed outside Terraform is planned to be created again. Refreshing a membership that " +
+			"is missing reads the user too, to tell the two apart.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -100,7 +116,10 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 }
 
 // Read removes the membership from state when the group or the user's
-// membership is gone.
+// membership is gone, so that the next plan creates it again. When the
+// membership is missing it reads the user (one more request, only then):
+// if Harness has no such user, adding it again would be silently ignored,
+// so the membership is kept and marked for ModifyPlan to report.
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -122,14 +141,60 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		addAPIError(&resp.Diagnostics, "reading", "SCIM group", groupID, err)
 		return
 	}
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
 	if !slices.Contains(g.MemberIDs(), userID) {
+		if imported == nil {
+			_, uerr := c.GetSCIMUser(ctx, userID)
+			if client.IsNotFound(uerr) {
+				tflog.Info(ctx, "the membership's user is not a user of the account; keeping the membership to report it",
+					map[string]any{"group_id": groupID, "user_id": userID})
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, []byte(`true`))...)
+				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+				return
+			}
+			if uerr != nil {
+				addAPIError(&resp.Diagnostics, "reading", "SCIM user", userID+" (the user of a membership missing from group "+groupID+")", uerr)
+				return
+			}
+		}
 		tflog.Info(ctx, "user is no longer in the SCIM group; removing the membership from state",
 			map[string]any{"group_id": groupID, "user_id": userID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, nil)...)
+	if imported != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	}
 	state.ID = types.StringValue(memberID(groupID, userID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// ModifyPlan fails a plan that keeps a membership whose user Harness does
+// not have (see Read). A plan that changes user_id or group_id replaces
+// the membership, and destroying it is allowed, so fixing the
+// configuration or removing the resource gets past the error.
+func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	missing, diags := req.Private.GetKey(ctx, privateUserMissing)
+	resp.Diagnostics.Append(diags...)
+	if missing == nil {
+		return
+	}
+	var plan, state scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !plan.UserID.Equal(state.UserID) || !plan.GroupID.Equal(state.GroupID) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("user_id"), "No such user in Harness",
+		fmt.Sprintf("Harness has no user with id %q in this account, so it is not a member of group %q: Harness silently "+
+			"ignores adding an id that is not a user of the account (a mistyped id, or a user who was deleted "+
+			"or left the account). Set user_id to the id of an existing user, such as harness_scim_user.<name>.id, or "+
+			"remove this resource.", state.UserID.ValueString(), state.GroupID.ValueString()))
 }
 
 // Update is never called with a change: both inputs require replacement.
@@ -173,6 +238,7 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), memberID(groupID, userID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), groupID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }
 
 // noSlashValidator refuses '/', which the membership id uses as separator

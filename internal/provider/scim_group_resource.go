@@ -26,11 +26,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 
-// privateImported marks, in private state, a group that was just imported:
-// its first Read fills members so that an import is complete even though
-// members are otherwise only read when the configuration manages them.
-const privateImported = "imported"
-
 // NewSCIMGroupResource returns the harness_scim_group resource.
 func NewSCIMGroupResource() resource.Resource { return &scimGroupResource{} }
 
@@ -60,6 +55,11 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
+			"When a member user is replaced (with `scim_generation = \"nextgen\"`, changing its `given_name`, " +
+			"`family_name` or `external_id`), Harness removes it from every group and gives the re-created user the same " +
+			"id. Terraform then finds this group's members unchanged and skips its update in that apply, so the next plan " +
+			"shows the user being added back, and the next apply adds it with one `PATCH`. A rename of the group in the " +
+			"same apply, or a `harness_scim_group_member` (replaced along with the user), restores the membership at once.\n\n" +
 			"~> **Note:** Do not manage the members of one group both with `members` here and with " +
 			"`harness_scim_group_member`: every plan would remove the other resource's members. Use `members` when " +
 			"Terraform owns the whole group, `harness_scim_group_member` when it owns only some memberships.\n\n" +
@@ -86,7 +86,9 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
 					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
 					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
-					"managed (and not read), so another tool or `harness_scim_group_member` can manage them.",
+					"managed (and not read), so another tool or `harness_scim_group_member` can manage them. Import does " +
+					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
+					"apply reads the group once and changes only what differs.",
 				Validators: []validator.List{
 					listvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{}),
 					uniqueMembersValidator{},
@@ -153,7 +155,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	state.Members = membersLike(want, g)
-	if sameMembers(want, g.MemberIDs()) {
+	missing, extra := diffMembers(want, g.MemberIDs())
+	if len(missing) == 0 && len(extra) == 0 {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
@@ -161,6 +164,13 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	// (FirstGen) answered with an existing group of that name. Save what
 	// exists before fixing it, so a failure leaves nothing untracked.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if c.Generation() == client.NextGen && len(extra) == 0 {
+		// NextGen's POST made this group with the members sent (harness-api.md
+		// 2.2), so the ids it lacks are ones Harness ignored; a PATCH adding
+		// them again would be ignored too.
+		resp.Diagnostics.Append(membersNotAdded(groupLabel(g.ID, g.DisplayName), missing))
+		return
+	}
 	got, diags := convergeMembers(ctx, c, g, "", want, g.MemberIDs())
 	resp.Diagnostics.Append(diags...)
 	if got != nil {
@@ -187,18 +197,37 @@ func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name st
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
 }
 
+// groupLabel names a group in diagnostics.
+func groupLabel(id, name string) string { return fmt.Sprintf("%q (id %s)", name, id) }
+
+// membersNotAdded is the error for member ids Harness ignored.
+func membersNotAdded(label string, missing []string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("members"), "Harness did not add some members",
+		fmt.Sprintf("Harness did not add %s to group %s. Harness silently ignores member ids that are not users of "+
+			"the account. Check that every element of members is the id of an existing Harness user (such as "+
+			"harness_scim_user.<name>.id), not an email or a deleted user.\n\nTerraform recorded the members the group "+
+			"really has.", quoteList(missing), label))
+}
+
 // convergeMembers makes group g have exactly want (and the new name, when
 // rename is non-empty), knowing it has current: one PATCH and one GET. If
-// the group read back still differs (state was stale, or Harness dropped
-// ids), it tries once more, then reports the ids Harness would not take.
-// It returns the group as last read, or nil when it could not be read.
+// the group read back still differs in a way another PATCH can fix (a
+// member it lacks was not in the PATCH, because current was stale, or
+// members it should not have are back), it tries once more. Ids the PATCH
+// added and Harness ignored are not sent again: Harness ignores ids that
+// are not users of the account, so a second PATCH would be ignored too. It
+// then reports the ids Harness would not take, and returns the group as
+// last read, or nil when it could not be read.
 func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup, rename string, want, current []string) (*client.SCIMGroup, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	label := fmt.Sprintf("%q (id %s)", g.DisplayName, g.ID)
+	label := groupLabel(g.ID, g.DisplayName)
 	if rename != "" {
-		label = fmt.Sprintf("%q (id %s)", rename, g.ID)
+		label = groupLabel(g.ID, rename)
 	}
-	var got *client.SCIMGroup
+	var (
+		got            *client.SCIMGroup
+		missing, extra []string
+	)
 	for attempt := 1; attempt <= 2; attempt++ {
 		add, remove := diffMembers(want, current)
 		if err := c.PatchSCIMGroup(ctx, g.ID, client.SCIMGroupPatch{DisplayName: rename, Add: add, Remove: remove}); err != nil {
@@ -213,18 +242,17 @@ func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup,
 			return nil, diags
 		}
 		current = got.MemberIDs()
-		if sameMembers(want, current) {
+		missing, extra = diffMembers(want, current)
+		if len(missing) == 0 && len(extra) == 0 {
 			return got, diags
 		}
 		tflog.Debug(ctx, "SCIM group members differ after PATCH", map[string]any{"id": g.ID, "attempt": attempt})
+		if len(extra) == 0 && containsAll(add, missing) {
+			break
+		}
 	}
-	missing, extra := diffMembers(want, current)
 	if len(missing) > 0 {
-		diags.AddAttributeError(path.Root("members"), "Harness did not add some members",
-			fmt.Sprintf("Harness did not add %s to group %s. Harness silently ignores member ids that are not users of "+
-				"the account. Check that every element of members is the id of an existing Harness user (such as "+
-				"harness_scim_user.<name>.id), not an email or a deleted user.\n\nTerraform recorded the members the group "+
-				"really has.", quoteList(missing), label))
+		diags.Append(membersNotAdded(label, missing))
 	}
 	if len(extra) > 0 {
 		diags.AddAttributeError(path.Root("members"), "Harness kept members that are not configured",
@@ -233,6 +261,20 @@ func convergeMembers(ctx context.Context, c *client.Client, g *client.SCIMGroup,
 				label, quoteList(extra)))
 	}
 	return got, diags
+}
+
+// containsAll reports whether every id of ids is in set.
+func containsAll(set, ids []string) bool {
+	in := make(map[string]bool, len(set))
+	for _, id := range set {
+		in[id] = true
+	}
+	for _, id := range ids {
+		if !in[id] {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -245,8 +287,6 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imported, diags := req.Private.GetKey(ctx, privateImported)
-	resp.Diagnostics.Append(diags...)
 	g, err := c.GetSCIMGroup(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "SCIM group no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -259,19 +299,20 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.ID = types.StringValue(g.ID)
 	state.DisplayName = types.StringValue(g.DisplayName)
-	if !state.Members.IsNull() || imported != nil {
+	// Members are read only when the configuration manages them (state
+	// has them). An imported group has none in state: a configuration
+	// without members then plans nothing, and one with members plans
+	// setting them, which Update does against the group it reads.
+	if !state.Members.IsNull() {
 		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
-	}
-	if imported != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update sends the rename and every member change as one PATCH, then reads
-// the group once to learn which members Harness really took. Starting to
-// manage members of a group whose members were not tracked needs one more
-// read first.
+// the group once to learn which members Harness really took. When the
+// recorded members cannot be trusted (none recorded, or the same as
+// planned) it reads the group first and changes only what differs.
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -306,7 +347,17 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	g := &client.SCIMGroup{ID: id, DisplayName: state.DisplayName.ValueString()}
-	if state.Members.IsNull() {
+	// The group is read first when state cannot be trusted to say what to
+	// change. With no members in state (Terraform starts managing them,
+	// or the group was imported) there is nothing to compare with. With
+	// planned members equal to the recorded ones (in practice a rename:
+	// Terraform skips an update whose unknown values turn out unchanged),
+	// a member user may have been replaced earlier in this apply: NextGen
+	// re-creates it with the same id, but its deletion removed it from
+	// every group (harness-api.md 1.8), so the recorded members are
+	// stale. This read is one extra request in these cases only, making a
+	// rename GET + PATCH.
+	if state.Members.IsNull() || sameMembers(want, current) {
 		read, err := c.GetSCIMGroup(ctx, id)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)
@@ -366,7 +417,7 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 // ImportState accepts a group id or a display name: the id is tried first,
-// then a search by exact display name. Importing reads the members too.
+// then a search by exact display name. Members are not imported (see Read).
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
@@ -391,5 +442,4 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }

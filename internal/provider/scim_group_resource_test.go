@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
 	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
 )
 
@@ -172,7 +174,10 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					PlanOnly: true,
 				},
 				{
-					// A rename keeps the id; with no member change it is one PATCH.
+					// A rename keeps the id. With no member change the update
+					// reads the group first (recorded members equal to the
+					// planned ones may be stale: TestAccSCIMGroup_memberReplaced)
+					// and sends one PATCH: the plan's refresh, one GET, one PATCH.
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Platform Engineering", []string{u[0], u[2], u[3], u[4]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -182,20 +187,23 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Platform Team")),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&id, "Platform Engineering", u[0], u[2], u[3], u[4]),
 					),
 				},
 				{
-					ResourceName:      groupAddr,
-					ImportState:       true,
-					ImportStateVerify: true,
+					// Members are not imported (TestAccSCIMGroup_import).
+					ResourceName:            groupAddr,
+					ImportState:             true,
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"members"},
 				},
 				{
-					ResourceName:      groupAddr,
-					ImportState:       true,
-					ImportStateId:     "Platform Engineering",
-					ImportStateVerify: true,
+					ResourceName:            groupAddr,
+					ImportState:             true,
+					ImportStateId:           "Platform Engineering",
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"members"},
 				},
 				{
 					ResourceName:  groupAddr,
@@ -357,13 +365,23 @@ func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 
 // TestAccSCIMGroup_unknownMember fails clearly, naming the id Harness
 // dropped, on create and on update, and records what Harness really has.
+// A PATCH that cannot help is not sent again: in NextGen the create's POST
+// already tried to add the id, so the create is that one request; FirstGen's
+// POST may have answered with an existing group of the same name, so it
+// adds the members once with a PATCH and reads the group. An update is one
+// PATCH and one GET.
 func TestAccSCIMGroup_unknownMember(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
 		u := m.seedUsers(2)
 		var id string
-		onlyGroup := func(members ...string) func() {
+		// onlyGroup checks, before a step, the requests of the failed step
+		// before it (whose Check does not run) and what Harness has.
+		onlyGroup := func(counts map[string]int, members ...string) func() {
 			return func() {
+				if err := m.expectCounts(counts)(nil); err != nil {
+					t.Fatal(err)
+				}
 				gs := m.Groups()
 				if len(gs) != 1 {
 					t.Fatalf("Harness has %d groups, want 1: nothing may be orphaned", len(gs))
@@ -372,7 +390,13 @@ func TestAccSCIMGroup_unknownMember(t *testing.T) {
 				if err := m.expectGroup(&id, "Strict", members...)(nil); err != nil {
 					t.Fatal(err)
 				}
+				m.reset()
 			}
+		}
+		createCounts := map[string]int{mockserver.OpCreateGroup: 1}
+		if p.Generation == mockserver.FirstGen {
+			createCounts[mockserver.OpPatchGroup] = 1
+			createCounts[mockserver.OpGetGroup] = 1
 		}
 		wantErr := expectErr(`Harness did not add some members`, `Harness did not add user id "`+unknownUserID+`" to group "Strict"`)
 		resource.ParallelTest(t, resource.TestCase{
@@ -380,27 +404,30 @@ func TestAccSCIMGroup_unknownMember(t *testing.T) {
 			CheckDestroy:             m.checkGroupGone(&id),
 			Steps: []resource.TestStep{
 				{
+					PreConfig:   m.reset,
 					Config:      m.config(groupConfig("Strict", []string{u[0], unknownUserID})),
 					ExpectError: wantErr,
 				},
 				{
 					// The group was saved (tainted) with what Harness has, so
 					// fixing the configuration replaces it.
-					PreConfig: onlyGroup(u[0]),
+					PreConfig: onlyGroup(createCounts, u[0]),
 					Config:    m.config(groupConfig("Strict", []string{u[0]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					}},
+					Check: m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpDeleteGroup: 1, mockserver.OpCreateGroup: 1}),
 				},
 				{
+					PreConfig:   m.reset,
 					Config:      m.config(groupConfig("Strict", []string{u[0], u[1], unknownUserID})),
 					ExpectError: wantErr,
 				},
 				{
-					// The update recorded the members Harness kept, so the
-					// fixed configuration is an in-place update with nothing
-					// left to add.
-					PreConfig: onlyGroup(u[0], u[1]),
+					// The update was the plan's refresh, one PATCH and one
+					// GET. It recorded the members Harness kept, so the
+					// fixed configuration plans nothing.
+					PreConfig: onlyGroup(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}, u[0], u[1]),
 					Config:    m.config(groupConfig("Strict", []string{u[0], u[1]})),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectEmptyPlan(),
@@ -468,14 +495,274 @@ resource "harness_scim_group" "test" {
 	})
 }
 
+// TestAccSCIMGroup_createAnswerLost: Harness applies the create but the
+// answer is lost. The group Terraform made is tracked, not orphaned, and
+// no "id already in use" error is shown. NextGen's retry gets a 409 and
+// costs one search to find the group (only in this case); FirstGen's retry
+// is answered with the group.
+func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		var id string
+		counts := map[string]int{mockserver.OpCreateGroup: 2}
+		if p.Generation == mockserver.NextGen {
+			counts[mockserver.OpSearchGroups] = 1
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&id),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+						m.reset()
+					},
+					Config: m.config(groupConfig("Lost Answer", u)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Lost Answer")),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u...)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(counts),
+						captureAttr(groupAddr, "id", &id),
+						func(*terraform.State) error {
+							if n := len(m.Groups()); n != 1 {
+								return fmt.Errorf("Harness has %d groups, want 1", n)
+							}
+							return nil
+						},
+						m.expectGroup(&id, "Lost Answer", u...),
+					),
+				},
+				{
+					// The next plan is empty.
+					Config:   m.config(groupConfig("Lost Answer", u)),
+					PlanOnly: true,
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_import imports a group with members made elsewhere.
+// Without members in the configuration the import plans nothing: members
+// are left alone when omitted, so import does not record them. With
+// members in the configuration the first plan honestly shows them being
+// set, and one apply converges: the update reads the group once (state
+// has no members to compare with), then one PATCH and one GET.
+func TestAccSCIMGroup_import(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(2)
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "Imported", Members: u})
+		unmanaged := m.config(groupConfig("Imported", nil))
+		importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", groupAddr, seeded.ID)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&seeded.ID),
+			Steps: []resource.TestStep{
+				{
+					// Importing with members configured: the plan sets them,
+					// and the apply removes the one not configured.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("Imported", u[:1]) + importBlock),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0])),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0])),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
+						m.expectGroup(&seeded.ID, "Imported", u[0]),
+					),
+				},
+				{
+					// Without members configured, by id and by name: the
+					// import plans nothing (the step fails on any change).
+					Config:          unmanaged,
+					ResourceName:    groupAddr,
+					ImportState:     true,
+					ImportStateId:   seeded.ID,
+					ImportStateKind: resource.ImportBlockWithID,
+				},
+				{
+					Config:          unmanaged,
+					ResourceName:    groupAddr,
+					ImportState:     true,
+					ImportStateId:   "Imported",
+					ImportStateKind: resource.ImportBlockWithID,
+				},
+			},
+		})
+	})
+}
+
+// TestAccSCIMGroup_memberReplaced replaces a member user. Deleting a user
+// removes it from every group. FirstGen's re-created user has a new id, so
+// the group's update adds it in the same apply. NextGen's POST brings the
+// user back with the same id: at apply time Terraform re-plans the group
+// with the id known again, finds its members unchanged and skips the
+// update (Terraform core turns an update into a no-op once unknown values
+// turn out unchanged, and never calls the provider), so the user is added
+// back by the next apply, whose plan shows it. When the group is renamed
+// in the same apply, Update runs and reads the group first, so one apply
+// restores the member. A harness_scim_group_member of the user is replaced
+// with it and re-adds it in the same apply under every profile.
+func TestAccSCIMGroup_memberReplaced(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		nextGen := p.Generation == mockserver.NextGen
+		var aliceID, bobID, groupID, otherID string
+		cfg := func(given, group string) string {
+			return m.config(fmt.Sprintf(`
+resource "harness_scim_user" "alice" {
+  user_name    = "alice@example.com"
+  display_name = "Alice"
+  given_name   = %q
+}
+
+resource "harness_scim_user" "bob" {
+  user_name    = "bob@example.com"
+  display_name = "Bob"
+}
+
+resource "harness_scim_group" "test" {
+  display_name = %q
+  members      = [harness_scim_user.alice.id, harness_scim_user.bob.id]
+}
+
+resource "harness_scim_group" "other" {
+  display_name = "Other"
+}
+
+resource "harness_scim_group_member" "test" {
+  group_id = harness_scim_group.other.id
+  user_id  = harness_scim_user.alice.id
+}
+`, given, group))
+		}
+		// inGroups checks that alice (as now in state) is in both groups.
+		inGroups := func(group string, withAlice bool) resource.TestCheckFunc {
+			return func(s *terraform.State) error {
+				if err := captureAttr("harness_scim_user.alice", "id", &aliceID)(s); err != nil {
+					return err
+				}
+				want := []string{bobID}
+				if withAlice {
+					want = append(want, aliceID)
+				}
+				if err := m.expectGroup(&groupID, group, want...)(s); err != nil {
+					return err
+				}
+				return m.expectGroup(&otherID, "Other", aliceID)(s)
+			}
+		}
+		// A replacement with a rename: the refresh (two users, three group
+		// reads), the membership's PATCH out, the user's DELETE and POST,
+		// the group's update and the membership's PATCH in. NextGen's
+		// update reads the group first (its planned members equal the
+		// recorded ones), then sends one PATCH and one GET; FirstGen's
+		// members changed (new id), so it needs no first read.
+		renameCounts := map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
+			mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1}
+		if !nextGen {
+			renameCounts[mockserver.OpGetGroup] = 4
+		}
+		replaced := []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("harness_scim_user.alice", plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionDestroyBeforeCreate),
+		}
+		taintStep := resource.TestStep{
+			PreConfig:        m.reset,
+			Taint:            []string{"harness_scim_user.alice"},
+			Config:           cfg("Alice", "Pair"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+			// NextGen: Terraform skipped the group's update, so alice is
+			// only in the group harness_scim_group_member manages, and the
+			// next plan adds her back.
+			Check: inGroups("Pair", !nextGen),
+		}
+		if nextGen {
+			taintStep.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+			}
+			taintStep.ExpectNonEmptyPlan = true
+		}
+		steps := []resource.TestStep{
+			{
+				Config: cfg("Alice", "Pair"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr("harness_scim_user.bob", "id", &bobID),
+					captureAttr(groupAddr, "id", &groupID),
+					captureAttr("harness_scim_group.other", "id", &otherID),
+					inGroups("Pair", true),
+				),
+			},
+			taintStep,
+		}
+		if nextGen {
+			steps = append(steps, resource.TestStep{
+				// The next apply adds alice back: the refresh (two users,
+				// two groups and the membership's group), then one PATCH
+				// and one GET.
+				PreConfig: m.reset,
+				Config:    cfg("Alice", "Pair"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
+					inGroups("Pair", true),
+				),
+			})
+		}
+		steps = append(steps, resource.TestStep{
+			// Replaced while the group is renamed: Update runs, reads the
+			// group first (one extra request, only when the planned
+			// members equal the recorded ones) and adds alice back with the
+			// rename in one PATCH. The next plan is empty.
+			PreConfig:        m.reset,
+			Taint:            []string{"harness_scim_user.alice"},
+			Config:           cfg("Alice", "Pair Renamed"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(renameCounts),
+				inGroups("Pair Renamed", true),
+			),
+		})
+		if nextGen {
+			steps = append(steps, resource.TestStep{
+				// The same with a replacement NextGen itself requires.
+				PreConfig:        m.reset,
+				Config:           cfg("Alicia", "Pair"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(renameCounts),
+					inGroups("Pair", true),
+				),
+			})
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&groupID),
+			Steps:                    steps,
+		})
+	})
+}
+
 // TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
-// sent, and explains NextGen's 409 for a taken id.
+// sent, under every profile. The id-related steps differ by generation:
+// only NextGen derives the id from display_name (harness-api.md 2.2), so
+// NextGen refuses a name that gives no id at plan time and explains the
+// 409 for a taken id, while FirstGen accepts such a name and adopts an
+// existing group of the same name.
 func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile("nextgen"))
-	m.SeedGroup(mockserver.GroupSpec{Name: "dev-team"})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(1)
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "dev-team"})
+		steps := []resource.TestStep{
 			{
 				Config:      m.config(groupConfig("Mail", []string{"alice@example.com"})),
 				PlanOnly:    true,
@@ -486,20 +773,86 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: expectErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`),
 			},
-			{
-				Config:      m.config(groupConfig("2024", nil)),
-				PlanOnly:    true,
-				ExpectError: expectErr(`display_name gives no Harness group id`),
-			},
-			{
-				PreConfig: m.reset,
-				Config:    m.config(groupConfig("dev.team", nil)),
-				ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
-					`terraform import <address> dev_team`),
-			},
-		},
+		}
+		if p.Generation == mockserver.NextGen {
+			steps = append(steps,
+				resource.TestStep{
+					Config:      m.config(groupConfig("2024", nil)),
+					PlanOnly:    true,
+					ExpectError: expectErr(`display_name gives no Harness group id`),
+				},
+				resource.TestStep{
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("dev.team", nil)),
+					ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
+						`terraform import <address> dev_team`),
+				},
+			)
+		} else {
+			steps = append(steps,
+				resource.TestStep{
+					// FirstGen ids are not derived from the name.
+					Config:             m.config(groupConfig("2024", nil)),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				resource.TestStep{
+					// The POST answers with the existing group; its members
+					// are then set: one PATCH and one GET.
+					PreConfig: m.reset,
+					Config:    m.config(groupConfig("dev-team", u)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), knownvalue.StringExact(seeded.ID)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpCreateGroup: 1, mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1}),
+						m.expectGroup(&seeded.ID, "dev-team", u...),
+					),
+				},
+			)
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps:                    steps,
+		})
+		if n := m.Count(mockserver.OpCreateGroup); n != 1 {
+			t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
+		}
 	})
-	if n := m.Count(mockserver.OpCreateGroup); n != 1 {
-		t.Errorf("CreateGroup requests: %d, want 1 (plan-time errors send nothing)", n)
-	}
+}
+
+// TestConvergeMembersRetriesOnlyWhenItCanHelp: a second PATCH is sent when
+// the group read back lacks a member the first PATCH did not add (the
+// caller's view was stale), never to re-add ids Harness just ignored.
+func TestConvergeMembersRetriesOnlyWhenItCanHelp(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		t.Parallel()
+		m := newMock(t, p)
+		c, err := client.New(client.Config{Endpoint: m.URL, AccountID: m.AccountID(), APIKey: m.Token(),
+			Generation: client.Generation(generationOf(p))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		u := m.seedUsers(3)
+		// Terraform thinks the group has u0 and u1; u0 was removed since.
+		seeded := m.SeedGroup(mockserver.GroupSpec{Name: "Converge", Members: u[1:2]})
+		g := &client.SCIMGroup{ID: seeded.ID, DisplayName: "Converge"}
+		m.reset()
+		got, diags := convergeMembers(ctx, c, g, "", []string{u[0], u[2]}, []string{u[0], u[1]})
+		if diags.HasError() || got == nil || !sameMembers(got.MemberIDs(), []string{u[0], u[2]}) {
+			t.Fatalf("stale view: got %+v, %v", got, diags)
+		}
+		if err := m.expectCounts(map[string]int{mockserver.OpPatchGroup: 2, mockserver.OpGetGroup: 2})(nil); err != nil {
+			t.Fatalf("stale view: %v", err)
+		}
+		m.reset()
+		got, diags = convergeMembers(ctx, c, g, "", []string{u[0], u[2], unknownUserID}, []string{u[0], u[2]})
+		if !diags.HasError() || !strings.Contains(diags[0].Detail(), unknownUserID) || got == nil {
+			t.Fatalf("unknown id: got %+v, %v", got, diags)
+		}
+		if err := m.expectCounts(map[string]int{mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1})(nil); err != nil {
+			t.Fatalf("unknown id: %v", err)
+		}
+	})
 }
