@@ -88,8 +88,9 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 				MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
 					"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
-					"the id, but group memberships are dropped and re-added by `harness_scim_group`); FirstGen updates it in " +
-					"place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
+					"the id but removes the user from every group: a `harness_scim_group_member` re-adds it in the same apply, " +
+					"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
+					"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
 					"changes to it are not detected.",
 				Validators:    []validator.String{notBlankValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
