@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -347,5 +348,36 @@ func TestListTokensDropsOtherScopes(t *testing.T) {
 	got, err := f.c.GetToken(ctx, saKeyRef, "t1")
 	if err != nil || got.Token.Name != "t1 " {
 		t.Fatalf("account-scope token: %+v %v", got, err)
+	}
+}
+
+// ValidateToken sends the secret as the raw text body, as Harness reads it
+// (harness-api.md 4), and keeps it out of the logs even when it is not
+// shaped like a Harness token.
+func TestValidateTokenSendsRawText(t *testing.T) {
+	t.Parallel()
+	var gotType, gotBody string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotType, gotBody = r.Header.Get("Content-Type"), string(b)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"SUCCESS","data":{"identifier":"t1","apiKeyIdentifier":"k1"}}`)
+	}))
+	t.Cleanup(hs.Close)
+	log := &recordingLogger{}
+	c, err := New(Config{Endpoint: hs.URL, AccountID: "acct", APIKey: "pat.acct.000000000000000000000000.admin", Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "legacy.unshaped.Secret0123456789"
+	v, err := c.ValidateToken(context.Background(), secret)
+	if err != nil || v.Identifier != "t1" {
+		t.Fatalf("validate: %+v %v", v, err)
+	}
+	if gotType != "text/plain" || gotBody != secret {
+		t.Fatalf("sent Content-Type %q, body %q; want text/plain and the bare secret", gotType, gotBody)
+	}
+	if logs := log.all(); strings.Contains(logs, "Secret0123456789") || !strings.Contains(logs, "(redacted: the request holds a secret)") {
+		t.Fatalf("the secret reached the log or the body was not redacted:\n%s", logs)
 	}
 }

@@ -224,8 +224,14 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 
 // ValidateToken asks Harness which token a secret belongs to. It fails with
 // ErrUnauthorized when the secret is unknown, expired or deleted.
+//
+// Harness reads the body as the raw token text (harness-api.md 4): a JSON
+// string would arrive with its quotes and never match, so the secret is
+// sent as text/plain, and never logged.
 func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, error) {
-	out, err := ngCall[Token](ctx, c, c.ng(http.MethodPost, tokenPath+"/validate", c.ngQuery(Scope{}), secret))
+	req := c.ng(http.MethodPost, tokenPath+"/validate", c.ngQuery(Scope{}), nil)
+	req.rawBody, req.secretRequest = []byte(secret), true
+	out, err := ngCall[Token](ctx, c, req)
 	if err != nil {
 		return nil, err
 	}

@@ -302,11 +302,60 @@ func TestNGUserKeyRule(t *testing.T) {
 	}
 	h.as(pat).expect(h.as(pat).call("POST", "/ng/api/token", nil, tokenBody("t1", "mine", KindUser, AdminUserID)), 403, "NG_ACCESS_DENIED", "")
 	h.expect(h.call("POST", "/ng/api/token", nil, tokenBody("t1", "mine", KindUser, AdminUserID)), 200, "", "")
-	a := h.call("POST", "/ng/api/token/validate", nil, pat)
+	a := h.validate(pat, "text/plain")
 	h.expect(a, 200, "", "")
 	if a.data()["email"] != "bob@example.com" || a.data()["apiKeyIdentifier"] != "bobkey" {
 		t.Fatalf("validate: %s", a.raw)
 	}
+}
+
+// validate posts body as the raw request body of /ng/api/token/validate.
+func (h *ngHarness) validate(body, contentType string) ngAnswer {
+	h.t.Helper()
+	hdr := http.Header{}
+	if contentType != "" {
+		hdr.Set("Content-Type", contentType)
+	}
+	hdr.Set("x-api-key", h.key)
+	req, err := http.NewRequest(http.MethodPost, h.url+"/ng/api/token/validate?accountIdentifier="+h.srv.AccountID(), strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header = hdr
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := ngAnswer{status: resp.StatusCode, raw: string(raw)}
+	_ = json.Unmarshal(raw, &a.body)
+	return a
+}
+
+// The validate body is the token as raw text (harness-api.md 4): Harness
+// reads it as a plain String, so a JSON-quoted token is a different,
+// invalid token.
+func TestNGTokenValidateTakesRawText(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	sat, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k"}, Identifier: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ct := range []string{"text/plain", "application/json", "text/plain; charset=utf-8"} {
+		a := h.validate(sat, ct)
+		h.expect(a, 200, "", "")
+		if a.data()["identifier"] != "t" || a.data()["apiKeyIdentifier"] != "k" {
+			t.Fatalf("validate with %s: %s", ct, a.raw)
+		}
+	}
+	quoted, _ := json.Marshal(sat)
+	for _, ct := range []string{"application/json", "text/plain"} {
+		h.expect(h.validate(string(quoted), ct), 401, "INVALID_TOKEN", "Token is not valid.")
+	}
+	h.expect(h.validate(sat, "application/xml"), 415, "", "")
 }
 
 func TestNGTokens(t *testing.T) {

@@ -385,17 +385,31 @@ func (s *Server) tokenRotate(w http.ResponseWriter, r *http.Request, c *call) {
 	writeNGData(w, s.tokenValue(t))
 }
 
-// tokenValidate is POST /ng/api/token/validate with the raw token as body;
-// it answers the token, with the user's email and name for personal tokens.
-// An invalid token is a 401 INVALID_TOKEN (guessed).
+// tokenValidate is POST /ng/api/token/validate with the raw token text as
+// body (harness-api.md 4); it answers the token, with the user's email and
+// name for personal tokens. An invalid token is a 401 INVALID_TOKEN
+// (guessed).
+//
+// The body is taken exactly as sent, derived from harness-core
+// TokenResource.validateToken, which binds it to a plain String, and
+// TokenValidationHelper, which splits that string on ".": a JSON-quoted
+// token ("\"sat.…\"") or one with surrounding whitespace is a different,
+// invalid token. The route accepts the media types TokenResource declares
+// in @Consumes (application/json, application/yaml, text/plain) and
+// answers others with 415 (derived from the same file).
 func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) {
+	switch mediaType(r) {
+	case "application/json", "application/yaml", "text/plain":
+	default:
+		writeUnsupportedMediaType(w)
+		return
+	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 	if err != nil {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: unreadable body")
 		return
 	}
-	value := strings.Trim(strings.TrimSpace(string(data)), `"`)
-	p, ok := s.mintedToken(value, c.account)
+	p, ok := s.mintedToken(string(data), c.account)
 	if !ok {
 		writeInvalidToken(w)
 		return

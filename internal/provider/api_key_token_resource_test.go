@@ -350,6 +350,35 @@ func TestAccAPIKeyToken_rotatedOutsideTerraform(t *testing.T) {
 	})
 }
 
+// A validity window moved outside Terraform makes the refresh ask Harness
+// whether the stored value still belongs to the token. It does, so nothing
+// is planned: the value is sent to the validate route as raw text, the way
+// Harness reads it (a JSON-quoted value would be refused and look rotated).
+func TestAccAPIKeyToken_validFromMovedOutsideTerraform(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom = tok.ValidFrom.Add(-time.Hour)
+					}); err != nil {
+						t.Error(err)
+					}
+					m.reset()
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+					mockserver.OpListTokens: 1, mockserver.OpValidateToken: 1}),
+			},
+		},
+	})
+}
+
 // Import with each of the official provider's formats, and the plan after
 // an import block is empty although the value cannot be recovered.
 func TestAccAPIKeyToken_importFormats(t *testing.T) {
