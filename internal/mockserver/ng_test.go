@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -523,3 +524,52 @@ func withQ(q url.Values, k, v string) url.Values {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// The token list filters by the parameters that are given: parentIdentifier
+// and apiKeyIdentifier are optional (harness-api.md 4), so leaving them out
+// widens the list instead of matching nothing.
+func TestNGTokenListFiltersByWhatIsGiven(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	for _, sa := range []string{"sa1", "sa2"} {
+		h.srv.SeedServiceAccount(ServiceAccount{Identifier: sa, Name: sa, Email: sa + "@service.harness.io"})
+	}
+	mint := func(parent, key, id string) {
+		if _, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindServiceAccount, Parent: parent, Identifier: key}, Identifier: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mint("sa1", "k1", "a")
+	mint("sa1", "k2", "b")
+	mint("sa2", "k1", "c")
+	if _, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindUser, Parent: AdminUserID, Identifier: "mine"}, Identifier: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(q url.Values) []string {
+		t.Helper()
+		a := h.call("GET", "/ng/api/token/aggregate", q, nil)
+		h.expect(a, 200, "", "")
+		var ids []string
+		content, _ := a.data()["content"].([]any)
+		for _, row := range content {
+			tok, _ := row.(map[string]any)["token"].(map[string]any)
+			ids = append(ids, tok["identifier"].(string))
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for _, tc := range []struct {
+		q    url.Values
+		want []string
+	}{
+		{url.Values{"apiKeyType": {KindServiceAccount}}, []string{"a", "b", "c"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "parentIdentifier": {"sa1"}}, []string{"a", "b"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "parentIdentifier": {"sa1"}, "apiKeyIdentifier": {"k1"}}, []string{"a"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "identifiers": {"a", "c"}}, []string{"a", "c"}},
+		{url.Values{"apiKeyType": {KindUser}}, []string{"d"}},
+	} {
+		if got := list(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("list %v = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}

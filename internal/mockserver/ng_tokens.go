@@ -242,9 +242,12 @@ func (s *Server) keyOrAutoCreate(w http.ResponseWriter, c *call, ref APIKeyRef) 
 }
 
 // tokenList is GET /ng/api/token/aggregate, the only way to read a token
-// (there is no single-token GET). Filters follow
-// TokenServiceImpl.createApiKeyFilterCriteria: org and project only when
-// given; type, parent and key always, so omitting one matches nothing.
+// (there is no single-token GET). apiKeyType is required; org, project,
+// parentIdentifier, apiKeyIdentifier and identifiers filter only when given
+// (harness-api.md 4 lists them as optional; later harness-core versions of
+// TokenServiceImpl.createApiKeyFilterCriteria check parent and key with
+// isNotEmpty, while the 2023 one read for harness-api.md matched them even
+// when null, which finds nothing).
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	q := r.URL.Query()
 	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
@@ -266,7 +269,9 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 		switch {
 		case sc.Org != "" && t.Scope.Org != sc.Org,
 			sc.Project != "" && t.Scope.Project != sc.Project,
-			t.Type != q.Get("apiKeyType") || t.Parent != q.Get("parentIdentifier") || t.APIKey != q.Get("apiKeyIdentifier"),
+			t.Type != q.Get("apiKeyType"),
+			q.Get("parentIdentifier") != "" && t.Parent != q.Get("parentIdentifier"),
+			q.Get("apiKeyIdentifier") != "" && t.APIKey != q.Get("apiKeyIdentifier"),
 			len(ids) > 0 && !slices.Contains(ids, t.Identifier),
 			term != "" && !strings.Contains(strings.ToLower(t.Name), term) && !strings.Contains(strings.ToLower(t.Identifier), term),
 			activeOnly && !t.Valid(now):
