@@ -108,7 +108,7 @@ func (c *Client) GetAPIKey(ctx context.Context, r APIKeyRef) (*APIKey, error) {
 	out, err := ngCall[apiKeyAggregate](ctx, c,
 		c.ng(http.MethodGet, apiKeyPath+"/aggregate/"+url.PathEscape(r.Identifier), c.keyQuery(r), nil))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "api key", r.Identifier)
 	}
 	return &out.APIKey, nil
 }

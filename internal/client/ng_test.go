@@ -381,3 +381,58 @@ func TestValidateTokenSendsRawText(t *testing.T) {
 		t.Fatalf("the secret reached the log or the body was not redacted:\n%s", logs)
 	}
 }
+
+// Only a 400 that names the object as missing means "gone". Harness's 400
+// for a request without an account ("Account detail is not present in the
+// request", harness-api.md 6.1) must not make a resource drop from state.
+func TestNGNotFoundOnlyWhenTheObjectIsNamed(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	ctx := context.Background()
+	noAccount := `{"status":"ERROR","code":"INVALID_REQUEST","message":"Account detail is not present in the request","correlationId":"c"}`
+	calls := map[string]func() error{
+		mockserver.OpGetServiceAccount: func() error { _, err := f.c.GetServiceAccount(ctx, Scope{}, "sa1"); return err },
+		mockserver.OpUpdateServiceAccount: func() error {
+			_, err := f.c.UpdateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA 1", Email: "sa1@service.harness.io"})
+			return err
+		},
+		mockserver.OpDeleteServiceAccount: func() error { return f.c.DeleteServiceAccount(ctx, Scope{}, "sa1") },
+		mockserver.OpGetAPIKey:            func() error { _, err := f.c.GetAPIKey(ctx, saKeyRef); return err },
+	}
+	for op, call := range calls {
+		f.mock.InjectFault(mockserver.Fault{Op: op, Status: http.StatusBadRequest, Body: noAccount})
+		if err := call(); err == nil || IsNotFound(err) {
+			t.Errorf("%s answered %q: got %v, want an error that is not ErrNotFound", op, "Account detail is not present", err)
+		}
+	}
+	// Harness's real "missing" answers still are.
+	if _, err := f.c.GetServiceAccount(ctx, Scope{}, "nope"); !IsNotFound(err) {
+		t.Errorf("missing service account: %v", err)
+	}
+	if _, err := f.c.GetAPIKey(ctx, APIKeyRef{Type: APIKeyTypeServiceAccount, Parent: "sa1", Identifier: "nope"}); !IsNotFound(err) {
+		t.Errorf("missing API key: %v", err)
+	}
+	if err := f.c.DeleteServiceAccount(ctx, Scope{}, "nope"); !IsNotFound(err) {
+		t.Errorf("delete of a missing service account: %v", err)
+	}
+}
+
+func TestMarkNotFoundNeedsTheObject(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code, msg string
+		want      bool
+	}{
+		{"INVALID_REQUEST", "Account detail is not present in the request", false},
+		{"UNKNOWN", "Api key [k1] doesn't exist in scope", true},
+		{"UNKNOWN", "Api key [k2] doesn't exist in scope", false},
+		{"UNKNOWN", "Service account [sa1] doesn't exist in scope", false},
+		{"UNKNOWN", "API key not present in scope for identifier: [k1]", true},
+	} {
+		err := markNotFound(&APIError{StatusCode: 400, Code: tc.code, Message: tc.msg, Kind: KindValidation}, "api key", "k1")
+		if IsNotFound(err) != tc.want {
+			t.Errorf("%q: not found = %v, want %v", tc.msg, IsNotFound(err), tc.want)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (c *Client) GetServiceAccount(ctx context.Context, sc Scope, identifier str
 	out, err := ngCall[serviceAccountAggregate](ctx, c,
 		c.ng(http.MethodGet, serviceAccountPath+"/aggregate/"+url.PathEscape(identifier), c.ngQuery(sc), nil))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "service account", identifier)
 	}
 	return &out.ServiceAccount, nil
 }
@@ -77,7 +77,7 @@ func (c *Client) UpdateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 	out, err := ngCall[ServiceAccount](ctx, c, c.ng(http.MethodPut, serviceAccountPath+"/"+url.PathEscape(sa.Identifier),
 		c.ngQuery(sa.Scope()), c.serviceAccountBody(sa)))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "service account", sa.Identifier)
 	}
 	return &out, nil
 }
@@ -86,5 +86,5 @@ func (c *Client) UpdateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 // tokens. A missing account is an ErrNotFound error.
 func (c *Client) DeleteServiceAccount(ctx context.Context, sc Scope, identifier string) error {
 	_, err := ngCall[bool](ctx, c, c.ng(http.MethodDelete, serviceAccountPath+"/"+url.PathEscape(identifier), c.ngQuery(sc), nil))
-	return markNotFound(err)
+	return markNotFound(err, "service account", identifier)
 }
