@@ -145,15 +145,3 @@ func tagsOrEmpty(t map[string]string) map[string]string {
 	}
 	return t
 }
-
-func sameTags(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}

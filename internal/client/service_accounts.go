@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 )
@@ -48,7 +49,7 @@ func (c *Client) CreateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 	if err != nil {
 		if uncertainConflict(err) {
 			if got, gerr := c.GetServiceAccount(ctx, sa.Scope(), sa.Identifier); gerr == nil &&
-				got.Name == body.Name && got.Email == body.Email && got.Description == body.Description && sameTags(got.Tags, body.Tags) {
+				got.Name == body.Name && got.Email == body.Email && got.Description == body.Description && maps.Equal(got.Tags, body.Tags) {
 				c.log.Debug(ctx, "service account create was retried after an uncertain failure; adopting the account the first attempt created",
 					map[string]any{"identifier": sa.Identifier})
 				return got, nil

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,7 +132,7 @@ func (c *Client) createToken(ctx context.Context, t *Token) (string, error) {
 // makes, so it can only be the token an earlier attempt created.
 func sameRequestedToken(want, got *Token) bool {
 	return got.ScheduledExpireTime == nil && got.Identifier == want.Identifier && got.Name == want.Name &&
-		got.Description == want.Description && sameTags(tagsOrEmpty(got.Tags), tagsOrEmpty(want.Tags)) &&
+		got.Description == want.Description && maps.Equal(got.Tags, want.Tags) &&
 		(want.ValidFrom == 0 || want.ValidFrom == got.ValidFrom) && (want.ValidTo == 0 || want.ValidTo == got.ValidTo)
 }
 

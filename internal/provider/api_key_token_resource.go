@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -444,7 +445,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			want.ValidTo = client.Millis(cur.ValidFrom).Add(lifetime).UnixMilli()
 		}
 	}
-	if want.Name != cur.Name || want.Description != cur.Description || !sameTagMaps(want.Tags, cur.Tags) ||
+	if want.Name != cur.Name || want.Description != cur.Description || !maps.Equal(want.Tags, cur.Tags) ||
 		want.ValidFrom != cur.ValidFrom || want.ValidTo != cur.ValidTo {
 		got, err := c.UpdateToken(ctx, &want)
 		if client.IsNotFound(err) {
@@ -460,18 +461,6 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-}
-
-func sameTagMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
