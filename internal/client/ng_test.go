@@ -436,3 +436,46 @@ func TestMarkNotFoundNeedsTheObject(t *testing.T) {
 		}
 	}
 }
+
+// A token that expired but that Harness has not purged yet (its TTL purge
+// lags) still holds its identifier. Creating the token again deletes the
+// dead one and succeeds; a live token with that identifier is never
+// touched.
+func TestCreateTokenReplacesExpiredLeftover(t *testing.T) {
+	t.Parallel()
+	mock := mockserver.New(mockserver.Options{KeepExpiredTokens: true})
+	hs := httptest.NewServer(mock)
+	t.Cleanup(hs.Close)
+	c, err := New(Config{Endpoint: hs.URL, AccountID: mock.AccountID(), APIKey: mock.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &ngFixture{mock: mock, c: c}
+	f.seedKey(t)
+	ctx := context.Background()
+	tok := &Token{Identifier: "t1", Name: "t1"}
+	tok.SetKey(saKeyRef)
+	if _, err := c.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	key := mockserver.APIKeyRef{Type: mockserver.KindServiceAccount, Parent: "sa1", Identifier: "k1"}
+	if err := mock.UpdateToken(key, "t1", func(t *mockserver.Token) {
+		t.ValidFrom, t.ValidTo = time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mock.ResetRequests()
+	secret, err := c.CreateToken(ctx, tok)
+	if err != nil {
+		t.Fatalf("create over an expired leftover: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1, mockserver.OpDeleteToken: 1})
+	if got, _ := mock.LookupToken(key, "t1"); mock.TokenValue(got) != secret || !got.Valid(time.Now()) {
+		t.Fatal("the new token is not the one in Harness")
+	}
+	// A live token under the identifier is a real conflict.
+	if _, err := c.CreateToken(ctx, tok); !IsConflict(err) {
+		t.Fatalf("create over a live token: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})
+}

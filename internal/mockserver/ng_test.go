@@ -573,3 +573,33 @@ func TestNGTokenListFiltersByWhatIsGiven(t *testing.T) {
 		}
 	}
 }
+
+// With KeepExpiredTokens an expired token stays listed, as valid=false, and
+// no longer authenticates; its identifier stays taken.
+func TestNGKeepExpiredTokens(t *testing.T) {
+	t.Parallel()
+	srv := New(Options{KeepExpiredTokens: true})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	h := &ngHarness{t: t, srv: srv, url: hs.URL, key: srv.Token()}
+	srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	key := APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k1"}
+	value, err := srv.MintToken(TokenSpec{Key: key, Identifier: "t1", ValidFor: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AdvanceTime(2 * time.Hour)
+	if h.scim(value) != 401 {
+		t.Fatal("an expired token still authenticates")
+	}
+	a := h.call("GET", "/ng/api/token/aggregate", tokenQuery(KindServiceAccount, "sa1", "k1"), nil)
+	h.expect(a, 200, "", "")
+	content, _ := a.data()["content"].([]any)
+	if len(content) != 1 || content[0].(map[string]any)["token"].(map[string]any)["valid"] != false {
+		t.Fatalf("want the expired token listed as invalid: %s", a.raw)
+	}
+	h.expect(h.call("POST", "/ng/api/token", nil, tokenBody("t1", "k1", KindServiceAccount, "sa1")), 400, "DUPLICATE_FIELD", "")
+	if _, ok := srv.LookupToken(key, "t1"); !ok {
+		t.Fatal("LookupToken does not see the kept token")
+	}
+}

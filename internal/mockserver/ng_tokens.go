@@ -40,15 +40,20 @@ func (t *Token) Valid(now time.Time) bool {
 	return now.After(t.ValidFrom) && now.Before(t.ExpiresAt())
 }
 
-// purgeExpiredTokens is Mongo's TTL index on Token.validUntil, which Harness
-// sets to the expiry (scheduledExpireTime ?? validTo): expired tokens,
-// including rotated ones past their scheduled expiry, disappear [code:
-// Token.java @FdTtlIndex validUntil]. The real TTL monitor runs about once
-// a minute; the mock purges on access.
-func (st *store) purgeExpiredTokens(now time.Time) {
-	for id, t := range st.Tokens {
+// purgeExpiredTokensLocked removes expired tokens, including rotated ones
+// past their scheduled expiry, the way Mongo's TTL index on
+// Token.validUntil (set to scheduledExpireTime ?? validTo) does. This is
+// derived from harness-core Token.java (@FdTtlIndex on validUntil) and is
+// NOT in harness-api.md; the real TTL monitor runs about once a minute and
+// may lag, so the provider must not rely on it (Options.KeepExpiredTokens
+// turns it off). The mock purges on access. The caller holds s.mu.
+func (s *Server) purgeExpiredTokensLocked(now time.Time) {
+	if s.opts.KeepExpiredTokens {
+		return
+	}
+	for id, t := range s.store.Tokens {
 		if !now.Before(t.ExpiresAt()) {
-			delete(st.Tokens, id)
+			delete(s.store.Tokens, id)
 		}
 	}
 }
@@ -188,7 +193,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	key := s.keyOrAutoCreate(w, c, ref)
 	if key == nil {
 		return
@@ -263,7 +268,7 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	var rows []any
 	for _, t := range s.store.sortedTokens() {
 		switch {
@@ -308,7 +313,7 @@ func (s *Server) tokenUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	key := s.keyOrAutoCreate(w, c, ref)
 	if key == nil {
 		return
@@ -340,7 +345,7 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	t := s.store.token(ref, r.PathValue("identifier"))
 	if t == nil {
 		writeUnknownError(w)
@@ -373,7 +378,7 @@ func (s *Server) tokenRotate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	old := s.store.token(ref, r.PathValue("identifier"))
 	key := s.store.apiKey(ref)
 	if old == nil || key == nil {
@@ -440,7 +445,7 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 func (s *Server) Tokens() []Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	var out []Token
 	for _, t := range s.store.sortedTokens() {
 		cp := *t
@@ -454,7 +459,7 @@ func (s *Server) Tokens() []Token {
 func (s *Server) LookupToken(key APIKeyRef, identifier string) (Token, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	t := s.store.token(key, identifier)
 	if t == nil {
 		return Token{}, false

@@ -44,6 +44,10 @@ type Options struct {
 	// OnChange is called, without the lock held, after a request changed
 	// the store (the standalone command persists state there).
 	OnChange func()
+	// KeepExpiredTokens keeps tokens after they expire instead of purging
+	// them (see purgeExpiredTokensLocked): a Harness whose TTL purge lags.
+	// Expired tokens still fail authentication and list as valid=false.
+	KeepExpiredTokens bool
 }
 
 // Server is an http.Handler. It is safe for concurrent use.

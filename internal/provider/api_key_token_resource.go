@@ -118,8 +118,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				CustomType: timestampType{},
 				MarkdownDescription: "When the current value stops working, as an RFC 3339 time. Defaults to `valid_from` " +
 					"plus the key's `default_time_to_expire_token` (or `lifetime` when set). Changing it updates the token in " +
-					"place. A rotation keeps it, unless `lifetime` is set. Harness deletes a token once it has expired, and " +
-					"Terraform then plans to create it again.",
+					"place. A rotation keeps it, unless `lifetime` is set. Once it has passed the token is planned for creation " +
+					"again, whether or not Harness has deleted it yet.",
 				Validators:    []validator.String{timestampValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -365,6 +365,16 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+		return
+	}
+	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
+		// Harness purges expired tokens only through a lagging TTL index
+		// (derived from harness-core, not promised by harness-api.md), so an
+		// expired token may still be listed. It can never work again: treat
+		// it as gone, and Create replaces it.
+		tflog.Info(ctx, "token has expired in Harness; removing it from state so that it is created again",
+			map[string]any{"token": identifier, "api_key": ref.String(), "expired_at": expiry.Format(time.RFC3339)})
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if from := state.ValidFrom.Millis(); from != 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() && state.Value.ValueString() != "" {

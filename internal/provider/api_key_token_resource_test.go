@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 	"time"
@@ -515,6 +516,61 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
 						if !tok.ValidFrom.Equal(from) || !tok.ValidTo.Equal(to) {
 							return fmt.Errorf("after rotation the window is %s..%s", tok.ValidFrom, tok.ValidTo)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// newMockWithOptions is newMock for tests that need mock options.
+func newMockWithOptions(t *testing.T, opts mockserver.Options) *testMock {
+	t.Helper()
+	srv := mockserver.New(opts)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &testMock{Server: srv, URL: hs.URL}
+}
+
+// A token past its expiry is gone even when Harness has not purged it yet
+// (the purge is a lagging TTL index, and harness-api.md does not promise
+// it): the refresh plans its creation, and the create replaces the dead
+// token that still holds the identifier.
+func TestAccAPIKeyToken_expiredButNotPurged(t *testing.T) {
+	m := newMockWithOptions(t, mockserver.Options{KeepExpiredTokens: true})
+	cfg := m.config(tokenConfig(""))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				PreConfig: func() {
+					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom, tok.ValidTo = time.Now().Add(-48*time.Hour), time.Now().Add(-time.Minute)
+					}); err != nil {
+						t.Error(err)
+					}
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Refresh (list), then the create: refused (duplicate), one
+					// list finds the holder expired, delete, create, and one
+					// list to learn the validity.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+						mockserver.OpListTokens: 3, mockserver.OpCreateToken: 2, mockserver.OpDeleteToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&first: false, &second: true}),
+					func(*terraform.State) error {
+						if n := len(m.Tokens()); n != 1 {
+							return fmt.Errorf("%d tokens in Harness, want 1", n)
 						}
 						return nil
 					},
