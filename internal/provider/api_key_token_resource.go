@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -33,9 +36,69 @@ var (
 // defaultRotationGracePeriod is how long a rotated-out value keeps working.
 const defaultRotationGracePeriod = "1h"
 
-// privateValueStale marks, in private state, a token whose stored value no
-// longer belongs to it because it was rotated outside Terraform.
-const privateValueStale = "value_stale"
+// Private state keys of harness_api_key_token.
+const (
+	// privateValueStale marks a token whose stored value no longer belongs
+	// to it because it was rotated outside Terraform.
+	privateValueStale = "value_stale"
+	// privateValidityPending marks a token that was rotated with lifetime
+	// set but whose new value did not get its own valid_to yet (the PUT
+	// after the rotation failed): the next apply makes that PUT instead of
+	// rotating again.
+	privateValidityPending = "validity_pending"
+	// privateRotated lists (as a JSON array) the identifiers Harness gave
+	// the values this resource rotated out ("rotated_…") while they still
+	// work, so that destroying the token deletes them too.
+	privateRotated = "rotated"
+)
+
+// privateReader and privateWriter are the framework's private state data,
+// whose type is internal to the framework.
+type privateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// privateFlag reports whether a private key is set.
+func privateFlag(ctx context.Context, p privateReader, key string) bool {
+	raw, diags := p.GetKey(ctx, key)
+	return len(raw) > 0 && !diags.HasError()
+}
+
+// setPrivateFlag sets or clears a private key.
+func setPrivateFlag(ctx context.Context, p privateWriter, key string, on bool) diag.Diagnostics {
+	if on {
+		return p.SetKey(ctx, key, []byte("true"))
+	}
+	return p.SetKey(ctx, key, nil)
+}
+
+// rotatedIDs reads privateRotated.
+func rotatedIDs(ctx context.Context, p privateReader) []string {
+	raw, diags := p.GetKey(ctx, privateRotated)
+	var ids []string
+	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &ids) != nil {
+		return nil
+	}
+	return ids
+}
+
+// setRotatedIDs writes privateRotated; an empty list removes the key.
+func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
+	if len(ids) == 0 {
+		return p.SetKey(ctx, privateRotated, nil)
+	}
+	raw, err := json.Marshal(ids)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record rotated token values", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, privateRotated, raw)
+}
 
 // NewAPIKeyTokenResource returns the harness_api_key_token resource.
 func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} }
@@ -77,7 +140,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"Harness shows a token's value only when it is created or rotated, so `value` is recorded then and kept from " +
 			"state afterwards. Rotation happens **in place** through Harness's rotate endpoint, when `rotation_triggers` " +
 			"change or, with `lifetime` and `rotate_before_expiry`, when the value is about to expire: the identifier stays, " +
-			"the value changes, and the old value keeps working for `rotation_grace_period`.\n\n" +
+			"the value changes, and the old value keeps working for `rotation_grace_period` (destroying the token deletes it " +
+			"too).\n\n" +
 			"A token deleted or expired in Harness is planned for creation again; a token rotated outside Terraform is " +
 			"noticed and planned for rotation, because the stored value no longer works.",
 		Attributes: map[string]schema.Attribute{
@@ -245,15 +309,29 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	case !sameTriggers(plan.RotationTriggers, state.RotationTriggers):
 		reason = "rotation_triggers changed"
 	}
-	if stale, diags := req.Private.GetKey(ctx, privateValueStale); reason == "" && len(stale) > 0 && !diags.HasError() {
+	if reason == "" && privateFlag(ctx, req.Private, privateValueStale) {
 		reason = "the token was rotated outside Terraform, so the stored value no longer works"
 		resp.Diagnostics.AddWarning("Token was rotated outside Terraform",
 			fmt.Sprintf("Harness token %s has a different value than the one in Terraform state (it was rotated in Harness or "+
 				"by another tool). Terraform plans to rotate it again so that value holds a working token.", state.ID.ValueString()))
 	}
-	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok {
-		if to, err := state.ValidTo.Time(); !state.ValidTo.IsNull() && err == nil && time.Until(to) < before {
-			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, state.ValidTo.ValueString())
+
+	// Without a rotation, lifetime can still move valid_to of the current
+	// value: when it changed, or when a rotation could not give the new
+	// value its own valid_to (the PUT after it failed).
+	lifetime, hasLifetime := knownDuration(plan.Lifetime)
+	if reason == "" && hasLifetime && (!plan.Lifetime.Equal(state.Lifetime) || privateFlag(ctx, req.Private, privateValidityPending)) {
+		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
+			plan.ValidTo = newTimestamp(from.Add(lifetime))
+		} else {
+			plan.ValidTo = timestampUnknown()
+		}
+	}
+	// rotate_before_expiry looks at the valid_to this plan leaves the value
+	// with.
+	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok && !plan.ValidTo.IsUnknown() {
+		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && time.Until(to) < before {
+			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, plan.ValidTo.ValueString())
 		}
 	}
 
@@ -263,13 +341,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if config.ValidFrom.IsNull() {
 			plan.ValidFrom = timestampUnknown()
 		}
-		if !plan.Lifetime.IsNull() {
-			plan.ValidTo = timestampUnknown()
-		}
-	} else if lifetime, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
-		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
-			plan.ValidTo = newTimestamp(from.Add(lifetime))
-		} else {
+		if hasLifetime {
 			plan.ValidTo = timestampUnknown()
 		}
 	}
@@ -356,17 +428,31 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
-	agg, err := c.GetToken(ctx, ref, identifier)
-	if client.IsNotFound(err) {
+	// One list reads the token and finds which of the values it rotated out
+	// still work.
+	rotated := rotatedIDs(ctx, req.Private)
+	rows, err := c.ListTokens(ctx, ref, append([]string{identifier}, rotated...)...)
+	if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+		return
+	}
+	var agg *client.TokenAggregate
+	var alive []string
+	for i, row := range rows {
+		switch {
+		case row.Token.Identifier == identifier:
+			agg = &rows[i]
+		case slices.Contains(rotated, row.Token.Identifier) && row.Token.ExpiresAt().After(time.Now()):
+			alive = append(alive, row.Token.Identifier)
+		}
+	}
+	if agg == nil {
 		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
 			map[string]any{"token": identifier, "api_key": ref.String()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
-		return
-	}
+	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
 	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
 		// Harness purges expired tokens only through a lagging TTL index
 		// (derived from harness-core, not promised by harness-api.md), so an
@@ -408,6 +494,9 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	name := fmt.Sprintf("%q of API key %s", identifier, ref)
 	newState := plan
 	newState.Value = state.Value
+	lifetime, hasLifetime := knownDuration(plan.Lifetime)
+	pending := privateFlag(ctx, req.Private, privateValidityPending)
+	rotated := rotatedIDs(ctx, req.Private)
 
 	// cur is the token as Harness has it now.
 	cur := state.tokenFromModel(ctx, &resp.Diagnostics)
@@ -428,13 +517,49 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			addNGError(&resp.Diagnostics, "rotating", "token", name, err)
 			return
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateValueStale, nil)...)
-		// Keep the new value even if a follow-up call below fails.
+		// Save at once what the rotation achieved, so that a failure below
+		// neither loses the new value nor makes the next apply rotate
+		// again: the value, the settings that asked for it and, with
+		// lifetime, a note that the new value still needs its own valid_to.
+		// Harness moved valid_from; the next read fills it in.
 		saved := state
 		saved.Value = types.StringValue(secret)
+		saved.RotationTriggers, saved.Lifetime = plan.RotationTriggers, plan.Lifetime
+		saved.RotateBeforeExpiry, saved.RotationGracePeriod = plan.RotateBeforeExpiry, plan.RotationGracePeriod
+		saved.ValidFrom = timestampNull()
+		pending = hasLifetime
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
-		newState.Value = types.StringValue(secret)
-		cur.ValidFrom = 0 // Harness moved it; read it below.
+		newState.Value = saved.Value
+
+		// One list of the key's tokens reads the new token and finds the
+		// old value: renamed rotated_…, expiring at the time just sent.
+		rows, err := c.ListTokens(ctx, ref)
+		if err != nil {
+			addNGError(&resp.Diagnostics, "reading", "token", name+" after rotating it", err)
+			return
+		}
+		oldName, found := cur.Name, false
+		var alive []string
+		for _, row := range rows {
+			t := row.Token
+			switch {
+			case t.Identifier == identifier:
+				cur, found = t, true
+			case !t.ExpiresAt().After(time.Now()):
+			case slices.Contains(rotated, t.Identifier),
+				strings.HasPrefix(t.Identifier, "rotated_") && t.Name == oldName && t.ScheduledExpireTime != nil &&
+					*t.ScheduledExpireTime == oldExpiry.UnixMilli():
+				alive = append(alive, t.Identifier)
+			}
+		}
+		rotated = alive
+		resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, rotated)...)
+		if !found {
+			addGoneError(&resp.Diagnostics, "Token", name)
+			return
+		}
 	}
 	if cur.ValidFrom == 0 || cur.ValidTo == 0 {
 		agg, err := c.GetToken(ctx, ref, identifier)
@@ -451,7 +576,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	if want.ValidTo == 0 {
 		want.ValidTo = cur.ValidTo
-		if lifetime, ok := knownDuration(plan.Lifetime); ok && rotating {
+		if hasLifetime && (rotating || pending) {
 			want.ValidTo = client.Millis(cur.ValidFrom).Add(lifetime).UnixMilli()
 		}
 	}
@@ -470,6 +595,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -481,6 +607,16 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
+	// The values this token rotated out would keep working until their
+	// grace period ends and hold token slots: delete them first, so a
+	// failure leaves the token in state for the next destroy to retry.
+	for _, old := range rotatedIDs(ctx, req.Private) {
+		if err := c.DeleteToken(ctx, ref, old); err != nil && !client.IsNotFound(err) {
+			addNGError(&resp.Diagnostics, "deleting", "token", fmt.Sprintf("%q (the value %q had before its last rotation) of API key %s",
+				old, identifier, ref), err)
+			return
+		}
+	}
 	err := c.DeleteToken(ctx, ref, identifier)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "token was already gone from Harness", map[string]any{"token": identifier})

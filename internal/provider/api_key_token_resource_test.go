@@ -579,3 +579,141 @@ func TestAccAPIKeyToken_expiredButNotPurged(t *testing.T) {
 		},
 	})
 }
+
+const ngNoAccountBody = `{"status":"ERROR","code":"INVALID_REQUEST","message":"Invalid request: injected failure","correlationId":"c"}`
+
+// A rotation that succeeds but whose follow-up call fails is not repeated
+// by the next apply: the state saved right after the rotate records the new
+// value and the rotation_triggers it answered.
+func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	rotated := m.config(tokenConfig(`rotation_triggers = { n = "1" }`))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				// The list after the rotate fails (the plan's refresh is the
+				// first list of the step).
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.reset()
+				},
+				Config:      rotated,
+				ExpectError: expectErr("Error reading token", "injected failure"),
+			},
+			{
+				PreConfig: func() { m.ClearFaults(); m.reset() },
+				Config:    rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&second: true}),
+					func(*terraform.State) error {
+						if first == second {
+							return fmt.Errorf("the state kept the value from before the rotation")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// With lifetime, a rotation ends with a PUT that gives the new value its
+// own expiry. When that PUT fails, the next apply finishes the job with the
+// PUT alone instead of rotating a second time.
+func TestAccAPIKeyToken_rotationPutFails(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	rotated := m.config(tokenConfig(`lifetime = "720h"` + "\n  rotation_triggers = { n = \"1\" }"))
+	var second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.config(tokenConfig(`lifetime = "720h"`)),
+				// The token was issued a day ago, so the rotated value's own
+				// 720h differ from the old valid_to.
+				Check: func(*terraform.State) error {
+					return m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom, tok.ValidTo = tok.ValidFrom.Add(-24*time.Hour), tok.ValidTo.Add(-24*time.Hour)
+					})
+				},
+			},
+			{
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpUpdateToken, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.reset()
+				},
+				Config:      rotated,
+				ExpectError: expectErr("Error updating token", "injected failure"),
+			},
+			{
+				PreConfig: func() { m.ClearFaults(); m.reset() },
+				Config:    rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpUpdateToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					func(*terraform.State) error {
+						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+						if got := tok.ValidTo.Sub(tok.ValidFrom); got != 720*time.Hour {
+							return fmt.Errorf("the rotated value is valid for %s, want 720h", got)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Destroying a token also deletes the value it replaced at its last
+// rotation, which would otherwise keep working (and hold one of the key's 5
+// token slots) until rotation_grace_period ends.
+func TestAccAPIKeyToken_destroyDeletesRotatedValue(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				Config: m.config(tokenConfig(`rotation_triggers = { n = "1" }`)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr(tokenAddr, "value", &second),
+					m.expectWorks(map[*string]bool{&first: true, &second: true}),
+				),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The refresh lists the token and its predecessor in one
+					// call; the destroy deletes both.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+					func(*terraform.State) error {
+						if toks := m.Tokens(); len(toks) != 0 {
+							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
