@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,7 +51,27 @@ const (
 	// the values this resource rotated out ("rotated_…") while they still
 	// work, so that destroying the token deletes them too.
 	privateRotated = "rotated"
+	// privateCheckedAt is when the token was last read from (or written
+	// to) Harness, in epoch milliseconds: the clock of the
+	// rotate_before_expiry check (see ModifyPlan).
+	privateCheckedAt = "checked_at"
 )
+
+// setCheckedAt records now as the time the token was last seen in Harness.
+func setCheckedAt(ctx context.Context, p privateWriter, now time.Time) diag.Diagnostics {
+	return p.SetKey(ctx, privateCheckedAt, []byte(strconv.FormatInt(now.UnixMilli(), 10)))
+}
+
+// checkedAt reads privateCheckedAt; ok is false for state written before
+// the key existed.
+func checkedAt(ctx context.Context, p privateReader) (time.Time, bool) {
+	raw, diags := p.GetKey(ctx, privateCheckedAt)
+	ms, err := strconv.ParseInt(string(raw), 10, 64)
+	if len(raw) == 0 || diags.HasError() || err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
 
 // privateReader and privateWriter are the framework's private state data,
 // whose type is internal to the framework.
@@ -208,7 +229,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional: true,
 				MarkdownDescription: "Rotate the token in place when a plan finds less than this much validity left, as a " +
 					"Go duration such as `\"168h\"` (7 days). Needs `lifetime` (so the new value gets a new expiry) and must be " +
-					"shorter than it. The check runs at plan time, so run Terraform at least that often.",
+					"shorter than it. The check runs when a plan refreshes the token, against the time of that refresh (so a saved " +
+					"plan applied later does exactly what it showed), so run Terraform at least that often.",
 				Validators: []validator.String{
 					durationValidator{},
 					stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
@@ -277,7 +299,8 @@ func (r *apiKeyTokenResource) ValidateConfig(ctx context.Context, req resource.V
 // about to expire (rotate_before_expiry), or a value rotated outside
 // Terraform plan an in-place rotation by marking value unknown. Update
 // rotates exactly when the planned value is unknown, so the decision is
-// made once, here, with the plan's clock.
+// made here, from the refreshed state and its private data only, which
+// makes the plan Terraform repeats at apply time reach the same decision.
 func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -328,9 +351,20 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 	}
 	// rotate_before_expiry looks at the valid_to this plan leaves the value
-	// with.
+	// with. Its clock is the time of the refresh (privateCheckedAt), not
+	// the time of this call: Terraform plans again at apply time, from the
+	// refreshed state of the plan and without refreshing, and that second
+	// plan must reach the same decision. With the wall clock, a threshold
+	// passing between plan and apply (a saved plan applied later) would turn
+	// a known value into an unknown one, which Terraform rejects as an
+	// inconsistent final plan. The refresh time is the same in both plans,
+	// so the decision is too; the next refresh moves the clock on.
+	now, ok := checkedAt(ctx, req.Private)
+	if !ok {
+		now = time.Now()
+	}
 	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok && !plan.ValidTo.IsUnknown() {
-		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && time.Until(to) < before {
+		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && to.Sub(now) < before {
 			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, plan.ValidTo.ValueString())
 		}
 	}
@@ -392,6 +426,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		addNGError(&resp.Diagnostics, "creating", "token", fmt.Sprintf("%q of API key %s", body.Identifier, ref), err)
 		return
 	}
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	state := plan
 	state.Value = types.StringValue(secret)
 	state.ID = types.StringValue(tokenID(ref, body.Identifier))
@@ -453,6 +488,7 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
 		// Harness purges expired tokens only through a lagging TTL index
 		// (derived from harness-core, not promised by harness-api.md), so an
@@ -596,6 +632,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
