@@ -51,6 +51,11 @@ const (
 	// the values this resource rotated out ("rotated_…") while they still
 	// work, so that destroying the token deletes them too.
 	privateRotated = "rotated"
+	// privateTokenImported marks a token imported and not updated since: its
+	// state has no lifetime, rotate_before_expiry or rotation_triggers,
+	// since Harness does not know them, so the next apply takes them from
+	// the configuration without acting on them.
+	privateTokenImported = "imported"
 	// privateCheckedAt is when the token was last read from (or written
 	// to) Harness, in epoch milliseconds: the clock of the
 	// rotate_before_expiry check (see ModifyPlan).
@@ -223,14 +228,15 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
 					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
-					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id.",
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after " +
+					"`terraform import` only records them.",
 			},
 			"rotate_before_expiry": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Rotate the token in place when a plan finds less than this much validity left, as a " +
 					"Go duration such as `\"168h\"` (7 days). Needs `lifetime` (so the new value gets a new expiry) and must be " +
-					"shorter than it. The check runs when a plan refreshes the token, against the time of that refresh (so a saved " +
-					"plan applied later does exactly what it showed), so run Terraform at least that often.",
+					"shorter than it. The check runs when a plan refreshes the token and uses the time of that refresh, so a saved " +
+					"plan applied later does exactly what it showed; run Terraform at least that often.",
 				Validators: []validator.String{
 					durationValidator{},
 					stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
@@ -251,7 +257,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive: true,
 				MarkdownDescription: "The token value, `<sat|pat>.<account>.<token id>.<secret>`. Harness shows it only when " +
 					"the token is created or rotated, so it is kept from state; after `terraform import` it is null (Harness " +
-					"cannot return it) until the token is rotated, for example by setting `rotation_triggers`.",
+					"cannot return it) until the token is rotated, for example by changing `rotation_triggers` after the first apply " +
+					"that follows the import (that apply only records them).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -325,8 +332,14 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
+	// After an import the state has no rotation_triggers or lifetime: what
+	// the configuration says is recorded without rotating or moving
+	// valid_to, so importing changes nothing in Harness. From then on they
+	// act as usual.
+	imported := privateFlag(ctx, req.Private, privateTokenImported)
 	reason := ""
 	switch {
+	case imported:
 	case plan.RotationTriggers.IsUnknown():
 		reason = "rotation_triggers will change"
 	case !sameTriggers(plan.RotationTriggers, state.RotationTriggers):
@@ -343,7 +356,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// value: when it changed, or when a rotation could not give the new
 	// value its own valid_to (the PUT after it failed).
 	lifetime, hasLifetime := knownDuration(plan.Lifetime)
-	if reason == "" && hasLifetime && (!plan.Lifetime.Equal(state.Lifetime) || privateFlag(ctx, req.Private, privateValidityPending)) {
+	if reason == "" && hasLifetime && ((!imported && !plan.Lifetime.Equal(state.Lifetime)) || privateFlag(ctx, req.Private, privateValidityPending)) {
 		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
 			plan.ValidTo = newTimestamp(from.Add(lifetime))
 		} else {
@@ -565,6 +578,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		saved.ValidFrom = timestampNull()
 		pending = hasLifetime
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 		newState.Value = saved.Value
@@ -632,6 +646,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
@@ -682,6 +697,7 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

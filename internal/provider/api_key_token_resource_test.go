@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -774,6 +775,102 @@ func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 				}},
 				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
 					mockserver.OpListTokens: 2, mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
+			},
+		},
+	})
+}
+
+// exampleTokenSettings are the settings of the official example
+// (examples/resources/harness_api_key_token/resource.tf).
+const exampleTokenSettings = `
+  lifetime              = "2160h"
+  rotate_before_expiry  = "336h"
+  rotation_grace_period = "24h"
+  rotation_triggers = {
+    rotation = "1"
+  }
+`
+
+// Importing a token with the example's configuration changes nothing in
+// Harness: the first plan only records lifetime and rotation_triggers (an
+// update that sends no request), and the plan after it is empty. A later
+// change of rotation_triggers rotates as usual. Both import paths: the
+// import block and terraform import.
+func TestAccAPIKeyToken_importWithExampleSettings(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(exampleTokenSettings))
+	forget := m.config(apiKeyConfig("entra", "Entra ID", "") + `
+removed {
+  from = harness_api_key_token.t
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	const importID = "scim_sa/entra/SERVICE_ACCOUNT/entra_token"
+	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", tokenAddr, importID)
+	refresh := map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}
+	var validTo string
+	recordsOnly := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+			if v != validTo {
+				return fmt.Errorf("valid_to planned as %s, want it kept at %s", v, validTo)
+			}
+			return nil
+		})),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_triggers").AtMapKey("rotation"), knownvalue.StringExact("1")),
+	}}
+	tokenKept := func(*terraform.State) error {
+		if _, ok := m.LookupToken(saKey("entra"), "entra_token"); !ok {
+			return fmt.Errorf("the token is gone from Harness")
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "valid_to", &validTo)},
+			{Config: forget, Check: tokenKept},
+			{
+				// Import block: the plan imports and records the settings.
+				PreConfig:        m.reset,
+				Config:           cfg + importBlock,
+				ConfigPlanChecks: recordsOnly,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            m.expectCounts(refresh),
+			},
+			{Config: forget, Check: tokenKept},
+			{
+				// terraform import, then a plan with the configuration.
+				Config: cfg, ResourceName: tokenAddr, ImportState: true, ImportStateId: importID, ImportStatePersist: true,
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: recordsOnly,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// After that, rotation_triggers work as usual.
+				Config: m.config(tokenConfig(strings.Replace(exampleTokenSettings, `"1"`, `"2"`, 1))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.StringRegexp(satValueRE)),
+				},
 			},
 		},
 	})
