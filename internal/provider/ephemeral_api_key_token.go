@@ -126,10 +126,10 @@ func (e *apiKeyTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 			"during apply, after the key exists. Any other missing key is an error naming it.",
 		Attributes: map[string]schema.Attribute{
 			"apikey_id": schema.StringAttribute{
-				Required:            true,
+				Required: true,
 				MarkdownDescription: "Identifier of the API key to open the token under, best a reference such as " +
 					"`harness_api_key.<name>.identifier`. The key must exist or be created by this configuration.",
-				Validators:          []validator.String{identifierValidator{}},
+				Validators: []validator.String{identifierValidator{}},
 			},
 			"apikey_type": schema.StringAttribute{
 				Required:            true,
