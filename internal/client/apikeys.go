@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 )
@@ -90,7 +91,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, k *APIKey) (*APIKey, error) {
 	if err != nil {
 		if uncertainConflict(err) {
 			if got, gerr := c.GetAPIKey(ctx, k.Ref()); gerr == nil && got.Name == body.Name &&
-				got.Description == body.Description && sameTags(got.Tags, body.Tags) {
+				got.Description == body.Description && maps.Equal(got.Tags, body.Tags) {
 				c.log.Debug(ctx, "API key create was retried after an uncertain failure; adopting the key the first attempt created",
 					map[string]any{"identifier": k.Identifier})
 				return got, nil
@@ -108,7 +109,7 @@ func (c *Client) GetAPIKey(ctx context.Context, r APIKeyRef) (*APIKey, error) {
 	out, err := ngCall[apiKeyAggregate](ctx, c,
 		c.ng(http.MethodGet, apiKeyPath+"/aggregate/"+url.PathEscape(r.Identifier), c.keyQuery(r), nil))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "api key", r.Identifier)
 	}
 	return &out.APIKey, nil
 }

@@ -200,11 +200,16 @@ type request struct {
 	path   string // below the endpoint, starting with "/"
 	query  url.Values
 	body   any
-	auth   authKind
+	// rawBody, when set, is sent as is with Content-Type text/plain instead
+	// of body as JSON (Harness's token validate route reads a plain string).
+	rawBody []byte
+	auth    authKind
 	// scim marks SCIM routes: they take and answer application/scim+json.
 	scim bool
 	// secretResponse keeps the response body out of the logs.
 	secretResponse bool
+	// secretRequest keeps the request body out of the logs.
+	secretRequest bool
 	// apiKey overrides the configured credential (ephemeral checks).
 	apiKey string
 	// confirmGone, when set, is a read that answers ErrNotFound when the
@@ -230,8 +235,8 @@ type response struct {
 // capped exponential backoff and full jitter, honouring Retry-After. When out
 // is non-nil and the answer has a body, the body is decoded into it.
 func (c *Client) do(ctx context.Context, req *request, out any) (*response, error) {
-	var payload []byte
-	if req.body != nil {
+	payload := req.rawBody
+	if payload == nil && req.body != nil {
 		var err error
 		payload, err = json.Marshal(req.body)
 		if err != nil {
@@ -324,8 +329,11 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		return nil, err
 	}
 	ctype, accept := "application/json", "application/json"
-	if req.scim {
+	switch {
+	case req.scim:
 		ctype, accept = "application/scim+json", "application/scim+json, application/json"
+	case req.rawBody != nil:
+		ctype = "text/plain"
 	}
 	hreq.Header.Set("Accept", accept)
 	if payload != nil {
@@ -349,7 +357,10 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	_, quiet := c.log.(nopLogger)
 	start := time.Now()
 	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
-	if payload != nil && !quiet {
+	switch {
+	case payload != nil && req.secretRequest:
+		fields["request_body"] = "(redacted: the request holds a secret)"
+	case payload != nil && !quiet:
 		fields["request_body"] = c.masker.body(payload)
 	}
 	hresp, err := c.http.Do(hreq)

@@ -94,13 +94,20 @@ func ngList[T any](ctx context.Context, c *Client, path string, q url.Values) ([
 var notFoundPhrases = []string{"doesn't exist", "does not exist", "not present", "is not found"}
 
 // markNotFound reclassifies a 400 that says the object does not exist as
-// ErrNotFound, so callers can tell "gone" from "invalid".
-func markNotFound(err error) error {
+// ErrNotFound, so callers can tell "gone" from "invalid". The message must
+// name the object (noun, such as "api key", and its identifier) as well as
+// say it is missing: Harness's other 400s use the same phrases for other
+// things ("Account detail is not present in the request", 6.1), and taking
+// one of those for "gone" would silently drop a resource from state.
+func markNotFound(err error, noun, identifier string) error {
 	apiErr, ok := AsAPIError(err)
 	if !ok || apiErr.StatusCode != 400 {
 		return err
 	}
 	msg := strings.ToLower(apiErr.Message)
+	if !strings.Contains(msg, noun) || !strings.Contains(msg, strings.ToLower(identifier)) {
+		return err
+	}
 	for _, p := range notFoundPhrases {
 		if strings.Contains(msg, p) {
 			apiErr.Kind = KindNotFound
@@ -137,16 +144,4 @@ func tagsOrEmpty(t map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return t
-}
-
-func sameTags(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -348,4 +349,133 @@ func TestListTokensDropsOtherScopes(t *testing.T) {
 	if err != nil || got.Token.Name != "t1 " {
 		t.Fatalf("account-scope token: %+v %v", got, err)
 	}
+}
+
+// ValidateToken sends the secret as the raw text body, as Harness reads it
+// (harness-api.md 4), and keeps it out of the logs even when it is not
+// shaped like a Harness token.
+func TestValidateTokenSendsRawText(t *testing.T) {
+	t.Parallel()
+	var gotType, gotBody string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotType, gotBody = r.Header.Get("Content-Type"), string(b)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"SUCCESS","data":{"identifier":"t1","apiKeyIdentifier":"k1"}}`)
+	}))
+	t.Cleanup(hs.Close)
+	log := &recordingLogger{}
+	c, err := New(Config{Endpoint: hs.URL, AccountID: "acct", APIKey: "pat.acct.000000000000000000000000.admin", Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "legacy.unshaped.Secret0123456789"
+	v, err := c.ValidateToken(context.Background(), secret)
+	if err != nil || v.Identifier != "t1" {
+		t.Fatalf("validate: %+v %v", v, err)
+	}
+	if gotType != "text/plain" || gotBody != secret {
+		t.Fatalf("sent Content-Type %q, body %q; want text/plain and the bare secret", gotType, gotBody)
+	}
+	if logs := log.all(); strings.Contains(logs, "Secret0123456789") || !strings.Contains(logs, "(redacted: the request holds a secret)") {
+		t.Fatalf("the secret reached the log or the body was not redacted:\n%s", logs)
+	}
+}
+
+// Only a 400 that names the object as missing means "gone". Harness's 400
+// for a request without an account ("Account detail is not present in the
+// request", harness-api.md 6.1) must not make a resource drop from state.
+func TestNGNotFoundOnlyWhenTheObjectIsNamed(t *testing.T) {
+	t.Parallel()
+	f := newNGFixture(t)
+	f.seedKey(t)
+	ctx := context.Background()
+	noAccount := `{"status":"ERROR","code":"INVALID_REQUEST","message":"Account detail is not present in the request","correlationId":"c"}`
+	calls := map[string]func() error{
+		mockserver.OpGetServiceAccount: func() error { _, err := f.c.GetServiceAccount(ctx, Scope{}, "sa1"); return err },
+		mockserver.OpUpdateServiceAccount: func() error {
+			_, err := f.c.UpdateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA 1", Email: "sa1@service.harness.io"})
+			return err
+		},
+		mockserver.OpDeleteServiceAccount: func() error { return f.c.DeleteServiceAccount(ctx, Scope{}, "sa1") },
+		mockserver.OpGetAPIKey:            func() error { _, err := f.c.GetAPIKey(ctx, saKeyRef); return err },
+	}
+	for op, call := range calls {
+		f.mock.InjectFault(mockserver.Fault{Op: op, Status: http.StatusBadRequest, Body: noAccount})
+		if err := call(); err == nil || IsNotFound(err) {
+			t.Errorf("%s answered %q: got %v, want an error that is not ErrNotFound", op, "Account detail is not present", err)
+		}
+	}
+	// Harness's real "missing" answers still are.
+	if _, err := f.c.GetServiceAccount(ctx, Scope{}, "nope"); !IsNotFound(err) {
+		t.Errorf("missing service account: %v", err)
+	}
+	if _, err := f.c.GetAPIKey(ctx, APIKeyRef{Type: APIKeyTypeServiceAccount, Parent: "sa1", Identifier: "nope"}); !IsNotFound(err) {
+		t.Errorf("missing API key: %v", err)
+	}
+	if err := f.c.DeleteServiceAccount(ctx, Scope{}, "nope"); !IsNotFound(err) {
+		t.Errorf("delete of a missing service account: %v", err)
+	}
+}
+
+func TestMarkNotFoundNeedsTheObject(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code, msg string
+		want      bool
+	}{
+		{"INVALID_REQUEST", "Account detail is not present in the request", false},
+		{"UNKNOWN", "Api key [k1] doesn't exist in scope", true},
+		{"UNKNOWN", "Api key [k2] doesn't exist in scope", false},
+		{"UNKNOWN", "Service account [sa1] doesn't exist in scope", false},
+		{"UNKNOWN", "API key not present in scope for identifier: [k1]", true},
+	} {
+		err := markNotFound(&APIError{StatusCode: 400, Code: tc.code, Message: tc.msg, Kind: KindValidation}, "api key", "k1")
+		if IsNotFound(err) != tc.want {
+			t.Errorf("%q: not found = %v, want %v", tc.msg, IsNotFound(err), tc.want)
+		}
+	}
+}
+
+// A token that expired but that Harness has not purged yet (its TTL purge
+// lags) still holds its identifier. Creating the token again deletes the
+// dead one and succeeds; a live token with that identifier is never
+// touched.
+func TestCreateTokenReplacesExpiredLeftover(t *testing.T) {
+	t.Parallel()
+	mock := mockserver.New(mockserver.Options{KeepExpiredTokens: true})
+	hs := httptest.NewServer(mock)
+	t.Cleanup(hs.Close)
+	c, err := New(Config{Endpoint: hs.URL, AccountID: mock.AccountID(), APIKey: mock.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &ngFixture{mock: mock, c: c}
+	f.seedKey(t)
+	ctx := context.Background()
+	tok := &Token{Identifier: "t1", Name: "t1"}
+	tok.SetKey(saKeyRef)
+	if _, err := c.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	key := mockserver.APIKeyRef{Type: mockserver.KindServiceAccount, Parent: "sa1", Identifier: "k1"}
+	if err := mock.UpdateToken(key, "t1", func(t *mockserver.Token) {
+		t.ValidFrom, t.ValidTo = time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mock.ResetRequests()
+	secret, err := c.CreateToken(ctx, tok)
+	if err != nil {
+		t.Fatalf("create over an expired leftover: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1, mockserver.OpDeleteToken: 1})
+	if got, _ := mock.LookupToken(key, "t1"); mock.TokenValue(got) != secret || !got.Valid(time.Now()) {
+		t.Fatal("the new token is not the one in Harness")
+	}
+	// A live token under the identifier is a real conflict.
+	if _, err := c.CreateToken(ctx, tok); !IsConflict(err) {
+		t.Fatalf("create over a live token: %v", err)
+	}
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 )
@@ -48,7 +49,7 @@ func (c *Client) CreateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 	if err != nil {
 		if uncertainConflict(err) {
 			if got, gerr := c.GetServiceAccount(ctx, sa.Scope(), sa.Identifier); gerr == nil &&
-				got.Name == body.Name && got.Email == body.Email && got.Description == body.Description && sameTags(got.Tags, body.Tags) {
+				got.Name == body.Name && got.Email == body.Email && got.Description == body.Description && maps.Equal(got.Tags, body.Tags) {
 				c.log.Debug(ctx, "service account create was retried after an uncertain failure; adopting the account the first attempt created",
 					map[string]any{"identifier": sa.Identifier})
 				return got, nil
@@ -66,7 +67,7 @@ func (c *Client) GetServiceAccount(ctx context.Context, sc Scope, identifier str
 	out, err := ngCall[serviceAccountAggregate](ctx, c,
 		c.ng(http.MethodGet, serviceAccountPath+"/aggregate/"+url.PathEscape(identifier), c.ngQuery(sc), nil))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "service account", identifier)
 	}
 	return &out.ServiceAccount, nil
 }
@@ -77,7 +78,7 @@ func (c *Client) UpdateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 	out, err := ngCall[ServiceAccount](ctx, c, c.ng(http.MethodPut, serviceAccountPath+"/"+url.PathEscape(sa.Identifier),
 		c.ngQuery(sa.Scope()), c.serviceAccountBody(sa)))
 	if err != nil {
-		return nil, markNotFound(err)
+		return nil, markNotFound(err, "service account", sa.Identifier)
 	}
 	return &out, nil
 }
@@ -86,5 +87,5 @@ func (c *Client) UpdateServiceAccount(ctx context.Context, sa *ServiceAccount) (
 // tokens. A missing account is an ErrNotFound error.
 func (c *Client) DeleteServiceAccount(ctx context.Context, sc Scope, identifier string) error {
 	_, err := ngCall[bool](ctx, c, c.ng(http.MethodDelete, serviceAccountPath+"/"+url.PathEscape(identifier), c.ngQuery(sc), nil))
-	return markNotFound(err)
+	return markNotFound(err, "service account", identifier)
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,27 +90,42 @@ func (c *Client) tokenQuery(r APIKeyRef) url.Values {
 // Harness creates a missing API key on the fly (harness-api.md 4, quirk),
 // so callers should make sure the key exists.
 //
-// When an earlier attempt of this call may have been applied (the
-// connection dropped after Harness committed, or a 5xx) and the retry is
-// refused as a duplicate or over the limit, the secret of the token that
-// attempt created is lost. If that token is exactly the one requested
-// (same identifier, name, description, tags and validity), it is deleted
-// and created once more, so the caller gets a working secret and nothing is
-// left behind that nobody can use. A different token under the same
-// identifier is never touched: the error is returned.
+// When Harness refuses the identifier as taken, one read finds out by what:
+//
+//   - A token that has expired (ExpiresAt in the past) but is still stored:
+//     Harness purges expired tokens only through a lagging TTL index (derived
+//     from harness-core Token.java, not in harness-api.md), and such a token
+//     can never work again. It is deleted and the token created once more.
+//   - When an earlier attempt of this call may have been applied (the
+//     connection dropped after Harness committed, or a 5xx), the secret of
+//     the token that attempt created is lost. If that token is exactly the
+//     one requested (same identifier, name, description, tags and validity),
+//     it is deleted and created once more, so the caller gets a working
+//     secret and nothing is left behind that nobody can use.
+//
+// A live token that is not the requested one is never touched: the error is
+// returned.
 func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
 	secret, err := c.createToken(ctx, t)
-	if err == nil || !uncertainConflict(err) {
+	if err == nil || (!IsConflict(err) && !uncertainConflict(err)) {
 		return secret, err
 	}
 	got, gerr := c.GetToken(ctx, t.KeyRef(), t.Identifier)
-	if gerr != nil || !sameRequestedToken(t, &got.Token) {
+	if gerr != nil {
 		return "", err
 	}
-	c.log.Debug(ctx, "token create was retried after an uncertain failure and its secret is lost; deleting the token the first attempt created and creating it again",
-		map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	switch {
+	case !got.Token.ExpiresAt().After(time.Now()):
+		c.log.Debug(ctx, "an expired token that Harness has not purged yet holds the identifier; deleting it and creating the token again",
+			map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	case uncertainConflict(err) && sameRequestedToken(t, &got.Token):
+		c.log.Debug(ctx, "token create was retried after an uncertain failure and its secret is lost; deleting the token the first attempt created and creating it again",
+			map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	default:
+		return "", err
+	}
 	if derr := c.DeleteToken(ctx, t.KeyRef(), t.Identifier); derr != nil && !IsNotFound(derr) {
-		return "", fmt.Errorf("%w; deleting the token created by the earlier attempt, whose secret was lost, also failed: %w", err, derr)
+		return "", fmt.Errorf("%w; deleting the token that holds the identifier (expired, or created by an earlier attempt whose secret was lost) also failed: %w", err, derr)
 	}
 	return c.createToken(ctx, t)
 }
@@ -131,7 +147,7 @@ func (c *Client) createToken(ctx context.Context, t *Token) (string, error) {
 // makes, so it can only be the token an earlier attempt created.
 func sameRequestedToken(want, got *Token) bool {
 	return got.ScheduledExpireTime == nil && got.Identifier == want.Identifier && got.Name == want.Name &&
-		got.Description == want.Description && sameTags(tagsOrEmpty(got.Tags), tagsOrEmpty(want.Tags)) &&
+		got.Description == want.Description && maps.Equal(got.Tags, want.Tags) &&
 		(want.ValidFrom == 0 || want.ValidFrom == got.ValidFrom) && (want.ValidTo == 0 || want.ValidTo == got.ValidTo)
 }
 
@@ -157,8 +173,9 @@ func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...s
 }
 
 // GetToken reads one token. Harness has no single-token GET, so this lists
-// with an identifier filter; no match is an ErrNotFound error (a token that
-// expired is purged by Harness and is not found either).
+// with an identifier filter; no match is an ErrNotFound error. An expired
+// token is usually purged by Harness and then not found, but the purge lags
+// and may return it: check Token.ExpiresAt.
 func (c *Client) GetToken(ctx context.Context, key APIKeyRef, identifier string) (*TokenAggregate, error) {
 	rows, err := c.ListTokens(ctx, key, identifier)
 	if err != nil {
@@ -224,8 +241,14 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 
 // ValidateToken asks Harness which token a secret belongs to. It fails with
 // ErrUnauthorized when the secret is unknown, expired or deleted.
+//
+// Harness reads the body as the raw token text (harness-api.md 4): a JSON
+// string would arrive with its quotes and never match, so the secret is
+// sent as text/plain, and never logged.
 func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, error) {
-	out, err := ngCall[Token](ctx, c, c.ng(http.MethodPost, tokenPath+"/validate", c.ngQuery(Scope{}), secret))
+	req := c.ng(http.MethodPost, tokenPath+"/validate", c.ngQuery(Scope{}), nil)
+	req.rawBody, req.secretRequest = []byte(secret), true
+	out, err := ngCall[Token](ctx, c, req)
 	if err != nil {
 		return nil, err
 	}

@@ -261,7 +261,7 @@ func (s *Server) keyGet(w http.ResponseWriter, r *http.Request, _ *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	k := s.store.apiKey(ref)
 	if k == nil {
 		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT",
@@ -301,7 +301,7 @@ func (s *Server) keyListAggregates(w http.ResponseWriter, r *http.Request, _ *ca
 	ids, term := q["identifiers"], strings.ToLower(q.Get("searchTerm"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	var rows []any
 	for _, k := range s.store.sortedAPIKeys() {
 		switch {

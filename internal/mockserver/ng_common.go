@@ -24,7 +24,9 @@ const (
 )
 
 // identifierPattern and reservedIdentifiers are EntityIdentifierValidator's
-// rules (harness-api.md 3.1).
+// rules (harness-api.md 3.1). The provider's plan-time validator has its own
+// copy on purpose: the mock models Harness's server independently and must
+// not share code with the client or provider it tests.
 var identifierPattern = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{

@@ -188,7 +188,7 @@ func (s *Server) saListAggregates(w http.ResponseWriter, r *http.Request, _ *cal
 	term := strings.ToLower(r.URL.Query().Get("searchTerm"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	var rows []any
 	for _, sa := range s.store.sortedServiceAccounts() {
 		if !saMatches(sa, sc, ids) {
@@ -208,7 +208,7 @@ func (s *Server) saGet(w http.ResponseWriter, r *http.Request, _ *call) {
 	id := r.PathValue("identifier")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	sa := s.store.serviceAccount(queryScope(r), id)
 	if sa == nil {
 		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT",

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,11 +303,60 @@ func TestNGUserKeyRule(t *testing.T) {
 	}
 	h.as(pat).expect(h.as(pat).call("POST", "/ng/api/token", nil, tokenBody("t1", "mine", KindUser, AdminUserID)), 403, "NG_ACCESS_DENIED", "")
 	h.expect(h.call("POST", "/ng/api/token", nil, tokenBody("t1", "mine", KindUser, AdminUserID)), 200, "", "")
-	a := h.call("POST", "/ng/api/token/validate", nil, pat)
+	a := h.validate(pat, "text/plain")
 	h.expect(a, 200, "", "")
 	if a.data()["email"] != "bob@example.com" || a.data()["apiKeyIdentifier"] != "bobkey" {
 		t.Fatalf("validate: %s", a.raw)
 	}
+}
+
+// validate posts body as the raw request body of /ng/api/token/validate.
+func (h *ngHarness) validate(body, contentType string) ngAnswer {
+	h.t.Helper()
+	hdr := http.Header{}
+	if contentType != "" {
+		hdr.Set("Content-Type", contentType)
+	}
+	hdr.Set("x-api-key", h.key)
+	req, err := http.NewRequest(http.MethodPost, h.url+"/ng/api/token/validate?accountIdentifier="+h.srv.AccountID(), strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header = hdr
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := ngAnswer{status: resp.StatusCode, raw: string(raw)}
+	_ = json.Unmarshal(raw, &a.body)
+	return a
+}
+
+// The validate body is the token as raw text (harness-api.md 4): Harness
+// reads it as a plain String, so a JSON-quoted token is a different,
+// invalid token.
+func TestNGTokenValidateTakesRawText(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	sat, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k"}, Identifier: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ct := range []string{"text/plain", "application/json", "text/plain; charset=utf-8"} {
+		a := h.validate(sat, ct)
+		h.expect(a, 200, "", "")
+		if a.data()["identifier"] != "t" || a.data()["apiKeyIdentifier"] != "k" {
+			t.Fatalf("validate with %s: %s", ct, a.raw)
+		}
+	}
+	quoted, _ := json.Marshal(sat)
+	for _, ct := range []string{"application/json", "text/plain"} {
+		h.expect(h.validate(string(quoted), ct), 401, "INVALID_TOKEN", "Token is not valid.")
+	}
+	h.expect(h.validate(sat, "application/xml"), 415, "", "")
 }
 
 func TestNGTokens(t *testing.T) {
@@ -474,3 +524,82 @@ func withQ(q url.Values, k, v string) url.Values {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// The token list filters by the parameters that are given: parentIdentifier
+// and apiKeyIdentifier are optional (harness-api.md 4), so leaving them out
+// widens the list instead of matching nothing.
+func TestNGTokenListFiltersByWhatIsGiven(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	for _, sa := range []string{"sa1", "sa2"} {
+		h.srv.SeedServiceAccount(ServiceAccount{Identifier: sa, Name: sa, Email: sa + "@service.harness.io"})
+	}
+	mint := func(parent, key, id string) {
+		if _, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindServiceAccount, Parent: parent, Identifier: key}, Identifier: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mint("sa1", "k1", "a")
+	mint("sa1", "k2", "b")
+	mint("sa2", "k1", "c")
+	if _, err := h.srv.MintToken(TokenSpec{Key: APIKeyRef{Type: KindUser, Parent: AdminUserID, Identifier: "mine"}, Identifier: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(q url.Values) []string {
+		t.Helper()
+		a := h.call("GET", "/ng/api/token/aggregate", q, nil)
+		h.expect(a, 200, "", "")
+		var ids []string
+		content, _ := a.data()["content"].([]any)
+		for _, row := range content {
+			tok, _ := row.(map[string]any)["token"].(map[string]any)
+			ids = append(ids, tok["identifier"].(string))
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for _, tc := range []struct {
+		q    url.Values
+		want []string
+	}{
+		{url.Values{"apiKeyType": {KindServiceAccount}}, []string{"a", "b", "c"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "parentIdentifier": {"sa1"}}, []string{"a", "b"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "parentIdentifier": {"sa1"}, "apiKeyIdentifier": {"k1"}}, []string{"a"}},
+		{url.Values{"apiKeyType": {KindServiceAccount}, "identifiers": {"a", "c"}}, []string{"a", "c"}},
+		{url.Values{"apiKeyType": {KindUser}}, []string{"d"}},
+	} {
+		if got := list(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("list %v = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+// With KeepExpiredTokens an expired token stays listed, as valid=false, and
+// no longer authenticates; its identifier stays taken.
+func TestNGKeepExpiredTokens(t *testing.T) {
+	t.Parallel()
+	srv := New(Options{KeepExpiredTokens: true})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	h := &ngHarness{t: t, srv: srv, url: hs.URL, key: srv.Token()}
+	srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	key := APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k1"}
+	value, err := srv.MintToken(TokenSpec{Key: key, Identifier: "t1", ValidFor: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AdvanceTime(2 * time.Hour)
+	if h.scim(value) != 401 {
+		t.Fatal("an expired token still authenticates")
+	}
+	a := h.call("GET", "/ng/api/token/aggregate", tokenQuery(KindServiceAccount, "sa1", "k1"), nil)
+	h.expect(a, 200, "", "")
+	content, _ := a.data()["content"].([]any)
+	if len(content) != 1 || content[0].(map[string]any)["token"].(map[string]any)["valid"] != false {
+		t.Fatalf("want the expired token listed as invalid: %s", a.raw)
+	}
+	h.expect(h.call("POST", "/ng/api/token", nil, tokenBody("t1", "k1", KindServiceAccount, "sa1")), 400, "DUPLICATE_FIELD", "")
+	if _, ok := srv.LookupToken(key, "t1"); !ok {
+		t.Fatal("LookupToken does not see the kept token")
+	}
+}

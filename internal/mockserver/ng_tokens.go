@@ -40,15 +40,20 @@ func (t *Token) Valid(now time.Time) bool {
 	return now.After(t.ValidFrom) && now.Before(t.ExpiresAt())
 }
 
-// purgeExpiredTokens is Mongo's TTL index on Token.validUntil, which Harness
-// sets to the expiry (scheduledExpireTime ?? validTo): expired tokens,
-// including rotated ones past their scheduled expiry, disappear [code:
-// Token.java @FdTtlIndex validUntil]. The real TTL monitor runs about once
-// a minute; the mock purges on access.
-func (st *store) purgeExpiredTokens(now time.Time) {
-	for id, t := range st.Tokens {
+// purgeExpiredTokensLocked removes expired tokens, including rotated ones
+// past their scheduled expiry, the way Mongo's TTL index on
+// Token.validUntil (set to scheduledExpireTime ?? validTo) does. This is
+// derived from harness-core Token.java (@FdTtlIndex on validUntil) and is
+// NOT in harness-api.md; the real TTL monitor runs about once a minute and
+// may lag, so the provider must not rely on it (Options.KeepExpiredTokens
+// turns it off). The mock purges on access. The caller holds s.mu.
+func (s *Server) purgeExpiredTokensLocked(now time.Time) {
+	if s.opts.KeepExpiredTokens {
+		return
+	}
+	for id, t := range s.store.Tokens {
 		if !now.Before(t.ExpiresAt()) {
-			delete(st.Tokens, id)
+			delete(s.store.Tokens, id)
 		}
 	}
 }
@@ -188,7 +193,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	key := s.keyOrAutoCreate(w, c, ref)
 	if key == nil {
 		return
@@ -242,9 +247,12 @@ func (s *Server) keyOrAutoCreate(w http.ResponseWriter, c *call, ref APIKeyRef) 
 }
 
 // tokenList is GET /ng/api/token/aggregate, the only way to read a token
-// (there is no single-token GET). Filters follow
-// TokenServiceImpl.createApiKeyFilterCriteria: org and project only when
-// given; type, parent and key always, so omitting one matches nothing.
+// (there is no single-token GET). apiKeyType is required; org, project,
+// parentIdentifier, apiKeyIdentifier and identifiers filter only when given
+// (harness-api.md 4 lists them as optional; later harness-core versions of
+// TokenServiceImpl.createApiKeyFilterCriteria check parent and key with
+// isNotEmpty, while the 2023 one read for harness-api.md matched them even
+// when null, which finds nothing).
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	q := r.URL.Query()
 	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
@@ -260,13 +268,15 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	var rows []any
 	for _, t := range s.store.sortedTokens() {
 		switch {
 		case sc.Org != "" && t.Scope.Org != sc.Org,
 			sc.Project != "" && t.Scope.Project != sc.Project,
-			t.Type != q.Get("apiKeyType") || t.Parent != q.Get("parentIdentifier") || t.APIKey != q.Get("apiKeyIdentifier"),
+			t.Type != q.Get("apiKeyType"),
+			q.Get("parentIdentifier") != "" && t.Parent != q.Get("parentIdentifier"),
+			q.Get("apiKeyIdentifier") != "" && t.APIKey != q.Get("apiKeyIdentifier"),
 			len(ids) > 0 && !slices.Contains(ids, t.Identifier),
 			term != "" && !strings.Contains(strings.ToLower(t.Name), term) && !strings.Contains(strings.ToLower(t.Identifier), term),
 			activeOnly && !t.Valid(now):
@@ -303,7 +313,7 @@ func (s *Server) tokenUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	key := s.keyOrAutoCreate(w, c, ref)
 	if key == nil {
 		return
@@ -335,7 +345,7 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	t := s.store.token(ref, r.PathValue("identifier"))
 	if t == nil {
 		writeUnknownError(w)
@@ -368,7 +378,7 @@ func (s *Server) tokenRotate(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.store.purgeExpiredTokens(now)
+	s.purgeExpiredTokensLocked(now)
 	old := s.store.token(ref, r.PathValue("identifier"))
 	key := s.store.apiKey(ref)
 	if old == nil || key == nil {
@@ -385,17 +395,31 @@ func (s *Server) tokenRotate(w http.ResponseWriter, r *http.Request, c *call) {
 	writeNGData(w, s.tokenValue(t))
 }
 
-// tokenValidate is POST /ng/api/token/validate with the raw token as body;
-// it answers the token, with the user's email and name for personal tokens.
-// An invalid token is a 401 INVALID_TOKEN (guessed).
+// tokenValidate is POST /ng/api/token/validate with the raw token text as
+// body (harness-api.md 4); it answers the token, with the user's email and
+// name for personal tokens. An invalid token is a 401 INVALID_TOKEN
+// (guessed).
+//
+// The body is taken exactly as sent, derived from harness-core
+// TokenResource.validateToken, which binds it to a plain String, and
+// TokenValidationHelper, which splits that string on ".": a JSON-quoted
+// token ("\"sat.…\"") or one with surrounding whitespace is a different,
+// invalid token. The route accepts the media types TokenResource declares
+// in @Consumes (application/json, application/yaml, text/plain) and
+// answers others with 415 (derived from the same file).
 func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) {
+	switch mediaType(r) {
+	case "application/json", "application/yaml", "text/plain":
+	default:
+		writeUnsupportedMediaType(w)
+		return
+	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 	if err != nil {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: unreadable body")
 		return
 	}
-	value := strings.Trim(strings.TrimSpace(string(data)), `"`)
-	p, ok := s.mintedToken(value, c.account)
+	p, ok := s.mintedToken(string(data), c.account)
 	if !ok {
 		writeInvalidToken(w)
 		return
@@ -421,7 +445,7 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 func (s *Server) Tokens() []Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	var out []Token
 	for _, t := range s.store.sortedTokens() {
 		cp := *t
@@ -435,7 +459,7 @@ func (s *Server) Tokens() []Token {
 func (s *Server) LookupToken(key APIKeyRef, identifier string) (Token, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.purgeExpiredTokens(s.now())
+	s.purgeExpiredTokensLocked(s.now())
 	t := s.store.token(key, identifier)
 	if t == nil {
 		return Token{}, false

@@ -44,6 +44,10 @@ type Options struct {
 	// OnChange is called, without the lock held, after a request changed
 	// the store (the standalone command persists state there).
 	OnChange func()
+	// KeepExpiredTokens keeps tokens after they expire instead of purging
+	// them (see purgeExpiredTokensLocked): a Harness whose TTL purge lags.
+	// Expired tokens still fail authentication and list as valid=false.
+	KeepExpiredTokens bool
 }
 
 // Server is an http.Handler. It is safe for concurrent use.
@@ -290,13 +294,21 @@ func firstLine(s string) string {
 // validContentType reports whether a body-carrying request used one of the
 // media types Harness accepts (harness-api.md 1.1), answering 415 if not.
 func validContentType(w http.ResponseWriter, r *http.Request) bool {
-	ct := strings.TrimSpace(strings.SplitN(r.Header.Get("Content-Type"), ";", 2)[0])
-	switch strings.ToLower(ct) {
+	switch mediaType(r) {
 	case "application/json", "application/scim+json":
 		return true
 	}
+	writeUnsupportedMediaType(w)
+	return false
+}
+
+// mediaType is the request's Content-Type without parameters, lower-cased.
+func mediaType(r *http.Request) string {
+	return strings.ToLower(strings.TrimSpace(strings.SplitN(r.Header.Get("Content-Type"), ";", 2)[0]))
+}
+
+func writeUnsupportedMediaType(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(http.StatusUnsupportedMediaType)
 	_, _ = fmt.Fprintf(w, "HTTP 415 Unsupported Media Type\n")
-	return false
 }

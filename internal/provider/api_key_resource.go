@@ -24,6 +24,7 @@ var (
 	_ resource.Resource                   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigure      = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState    = (*apiKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*apiKeyResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*apiKeyResource)(nil)
 )
 
@@ -111,6 +112,27 @@ func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String
 	}
 }
 
+// ModifyPlan changes nothing in the plan. It records the key for the
+// harness_api_key_token ephemeral resource, which Terraform may open in
+// the same plan before the key exists (see plannedKeys).
+func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, _ *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan apiKeyResourceModel
+	if diags := req.Plan.Get(ctx, &plan); diags.HasError() {
+		return
+	}
+	for _, v := range []types.String{plan.Identifier, plan.APIKeyType, plan.ParentID, plan.OrgID, plan.ProjectID} {
+		if v.IsUnknown() {
+			// A token referring to this key has an unknown apikey_id or
+			// scope too, and Terraform opens it only during apply.
+			return
+		}
+	}
+	notePlannedKey(r.data, plan.ref())
+}
+
 func (m *apiKeyResourceModel) ref() client.APIKeyRef {
 	return client.APIKeyRef{
 		Scope: scopeOf(m.OrgID, m.ProjectID), Type: client.APIKeyType(m.APIKeyType.ValueString()),
@@ -165,6 +187,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		addNGError(&resp.Diagnostics, "creating", "API key", body.Ref().String(), err)
 		return
 	}
+	noteCreatedKey(r.data, k.Ref())
 	plan.applyAPI(k)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

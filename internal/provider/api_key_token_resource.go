@@ -2,8 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,9 +37,94 @@ var (
 // defaultRotationGracePeriod is how long a rotated-out value keeps working.
 const defaultRotationGracePeriod = "1h"
 
-// privateValueStale marks, in private state, a token whose stored value no
-// longer belongs to it because it was rotated outside Terraform.
-const privateValueStale = "value_stale"
+// Private state keys of harness_api_key_token.
+const (
+	// privateValueStale marks a token whose stored value no longer belongs
+	// to it because it was rotated outside Terraform.
+	privateValueStale = "value_stale"
+	// privateValidityPending marks a token that was rotated with lifetime
+	// set but whose new value did not get its own valid_to yet (the PUT
+	// after the rotation failed): the next apply makes that PUT instead of
+	// rotating again.
+	privateValidityPending = "validity_pending"
+	// privateRotated lists (as a JSON array) the identifiers Harness gave
+	// the values this resource rotated out ("rotated_…") while they still
+	// work, so that destroying the token deletes them too.
+	privateRotated = "rotated"
+	// privateTokenImported marks a token imported and not updated since: its
+	// state has no lifetime, rotate_before_expiry or rotation_triggers,
+	// since Harness does not know them, so the next apply takes them from
+	// the configuration without acting on them.
+	privateTokenImported = "imported"
+	// privateCheckedAt is when the token was last read from (or written
+	// to) Harness, in epoch milliseconds: the clock of the
+	// rotate_before_expiry check (see ModifyPlan).
+	privateCheckedAt = "checked_at"
+)
+
+// setCheckedAt records now as the time the token was last seen in Harness.
+func setCheckedAt(ctx context.Context, p privateWriter, now time.Time) diag.Diagnostics {
+	return p.SetKey(ctx, privateCheckedAt, []byte(strconv.FormatInt(now.UnixMilli(), 10)))
+}
+
+// checkedAt reads privateCheckedAt; ok is false for state written before
+// the key existed.
+func checkedAt(ctx context.Context, p privateReader) (time.Time, bool) {
+	raw, diags := p.GetKey(ctx, privateCheckedAt)
+	ms, err := strconv.ParseInt(string(raw), 10, 64)
+	if len(raw) == 0 || diags.HasError() || err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
+
+// privateReader and privateWriter are the framework's private state data,
+// whose type is internal to the framework.
+type privateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// privateFlag reports whether a private key is set.
+func privateFlag(ctx context.Context, p privateReader, key string) bool {
+	raw, diags := p.GetKey(ctx, key)
+	return len(raw) > 0 && !diags.HasError()
+}
+
+// setPrivateFlag sets or clears a private key.
+func setPrivateFlag(ctx context.Context, p privateWriter, key string, on bool) diag.Diagnostics {
+	if on {
+		return p.SetKey(ctx, key, []byte("true"))
+	}
+	return p.SetKey(ctx, key, nil)
+}
+
+// rotatedIDs reads privateRotated.
+func rotatedIDs(ctx context.Context, p privateReader) []string {
+	raw, diags := p.GetKey(ctx, privateRotated)
+	var ids []string
+	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &ids) != nil {
+		return nil
+	}
+	return ids
+}
+
+// setRotatedIDs writes privateRotated; an empty list removes the key.
+func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
+	if len(ids) == 0 {
+		return p.SetKey(ctx, privateRotated, nil)
+	}
+	raw, err := json.Marshal(ids)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record rotated token values", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, privateRotated, raw)
+}
 
 // NewAPIKeyTokenResource returns the harness_api_key_token resource.
 func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} }
@@ -76,7 +166,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"Harness shows a token's value only when it is created or rotated, so `value` is recorded then and kept from " +
 			"state afterwards. Rotation happens **in place** through Harness's rotate endpoint, when `rotation_triggers` " +
 			"change or, with `lifetime` and `rotate_before_expiry`, when the value is about to expire: the identifier stays, " +
-			"the value changes, and the old value keeps working for `rotation_grace_period`.\n\n" +
+			"the value changes, and the old value keeps working for `rotation_grace_period` (destroying the token deletes it " +
+			"too).\n\n" +
 			"A token deleted or expired in Harness is planned for creation again; a token rotated outside Terraform is " +
 			"noticed and planned for rotation, because the stored value no longer works.",
 		Attributes: map[string]schema.Attribute{
@@ -117,8 +208,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				CustomType: timestampType{},
 				MarkdownDescription: "When the current value stops working, as an RFC 3339 time. Defaults to `valid_from` " +
 					"plus the key's `default_time_to_expire_token` (or `lifetime` when set). Changing it updates the token in " +
-					"place. A rotation keeps it, unless `lifetime` is set. Harness deletes a token once it has expired, and " +
-					"Terraform then plans to create it again.",
+					"place. A rotation keeps it, unless `lifetime` is set. Once it has passed the token is planned for creation " +
+					"again, whether or not Harness has deleted it yet.",
 				Validators:    []validator.String{timestampValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -137,13 +228,15 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
 					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
-					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id.",
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after " +
+					"`terraform import` only records them.",
 			},
 			"rotate_before_expiry": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Rotate the token in place when a plan finds less than this much validity left, as a " +
 					"Go duration such as `\"168h\"` (7 days). Needs `lifetime` (so the new value gets a new expiry) and must be " +
-					"shorter than it. The check runs at plan time, so run Terraform at least that often.",
+					"shorter than it. The check runs when a plan refreshes the token and uses the time of that refresh, so a saved " +
+					"plan applied later does exactly what it showed; run Terraform at least that often.",
 				Validators: []validator.String{
 					durationValidator{},
 					stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
@@ -164,7 +257,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive: true,
 				MarkdownDescription: "The token value, `<sat|pat>.<account>.<token id>.<secret>`. Harness shows it only when " +
 					"the token is created or rotated, so it is kept from state; after `terraform import` it is null (Harness " +
-					"cannot return it) until the token is rotated, for example by setting `rotation_triggers`.",
+					"cannot return it) until the token is rotated, for example by changing `rotation_triggers` after the first apply " +
+					"that follows the import (that apply only records them).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -212,7 +306,8 @@ func (r *apiKeyTokenResource) ValidateConfig(ctx context.Context, req resource.V
 // about to expire (rotate_before_expiry), or a value rotated outside
 // Terraform plan an in-place rotation by marking value unknown. Update
 // rotates exactly when the planned value is unknown, so the decision is
-// made once, here, with the plan's clock.
+// made here, from the refreshed state and its private data only, which
+// makes the plan Terraform repeats at apply time reach the same decision.
 func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -237,22 +332,53 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
+	// After an import the state has no rotation_triggers or lifetime: what
+	// the configuration says is recorded without rotating or moving
+	// valid_to, so importing changes nothing in Harness. From then on they
+	// act as usual.
+	imported := privateFlag(ctx, req.Private, privateTokenImported)
 	reason := ""
 	switch {
+	case imported:
 	case plan.RotationTriggers.IsUnknown():
 		reason = "rotation_triggers will change"
 	case !sameTriggers(plan.RotationTriggers, state.RotationTriggers):
 		reason = "rotation_triggers changed"
 	}
-	if stale, diags := req.Private.GetKey(ctx, privateValueStale); reason == "" && len(stale) > 0 && !diags.HasError() {
+	if reason == "" && privateFlag(ctx, req.Private, privateValueStale) {
 		reason = "the token was rotated outside Terraform, so the stored value no longer works"
 		resp.Diagnostics.AddWarning("Token was rotated outside Terraform",
 			fmt.Sprintf("Harness token %s has a different value than the one in Terraform state (it was rotated in Harness or "+
 				"by another tool). Terraform plans to rotate it again so that value holds a working token.", state.ID.ValueString()))
 	}
-	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok {
-		if to, err := state.ValidTo.Time(); !state.ValidTo.IsNull() && err == nil && time.Until(to) < before {
-			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, state.ValidTo.ValueString())
+
+	// Without a rotation, lifetime can still move valid_to of the current
+	// value: when it changed, or when a rotation could not give the new
+	// value its own valid_to (the PUT after it failed).
+	lifetime, hasLifetime := knownDuration(plan.Lifetime)
+	if reason == "" && hasLifetime && ((!imported && !plan.Lifetime.Equal(state.Lifetime)) || privateFlag(ctx, req.Private, privateValidityPending)) {
+		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
+			plan.ValidTo = newTimestamp(from.Add(lifetime))
+		} else {
+			plan.ValidTo = timestampUnknown()
+		}
+	}
+	// rotate_before_expiry looks at the valid_to this plan leaves the value
+	// with. Its clock is the time of the refresh (privateCheckedAt), not
+	// the time of this call: Terraform plans again at apply time, from the
+	// refreshed state of the plan and without refreshing, and that second
+	// plan must reach the same decision. With the wall clock, a threshold
+	// passing between plan and apply (a saved plan applied later) would turn
+	// a known value into an unknown one, which Terraform rejects as an
+	// inconsistent final plan. The refresh time is the same in both plans,
+	// so the decision is too; the next refresh moves the clock on.
+	now, ok := checkedAt(ctx, req.Private)
+	if !ok {
+		now = time.Now()
+	}
+	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok && !plan.ValidTo.IsUnknown() {
+		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && to.Sub(now) < before {
+			reason = fmt.Sprintf("less than rotate_before_expiry (%s) of validity is left (valid_to %s)", before, plan.ValidTo.ValueString())
 		}
 	}
 
@@ -262,13 +388,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if config.ValidFrom.IsNull() {
 			plan.ValidFrom = timestampUnknown()
 		}
-		if !plan.Lifetime.IsNull() {
-			plan.ValidTo = timestampUnknown()
-		}
-	} else if lifetime, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
-		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
-			plan.ValidTo = newTimestamp(from.Add(lifetime))
-		} else {
+		if hasLifetime {
 			plan.ValidTo = timestampUnknown()
 		}
 	}
@@ -319,6 +439,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		addNGError(&resp.Diagnostics, "creating", "token", fmt.Sprintf("%q of API key %s", body.Identifier, ref), err)
 		return
 	}
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	state := plan
 	state.Value = types.StringValue(secret)
 	state.ID = types.StringValue(tokenID(ref, body.Identifier))
@@ -355,15 +476,40 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
-	agg, err := c.GetToken(ctx, ref, identifier)
-	if client.IsNotFound(err) {
+	// One list reads the token and finds which of the values it rotated out
+	// still work.
+	rotated := rotatedIDs(ctx, req.Private)
+	rows, err := c.ListTokens(ctx, ref, append([]string{identifier}, rotated...)...)
+	if err != nil {
+		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+		return
+	}
+	var agg *client.TokenAggregate
+	var alive []string
+	for i, row := range rows {
+		switch {
+		case row.Token.Identifier == identifier:
+			agg = &rows[i]
+		case slices.Contains(rotated, row.Token.Identifier) && row.Token.ExpiresAt().After(time.Now()):
+			alive = append(alive, row.Token.Identifier)
+		}
+	}
+	if agg == nil {
 		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
 			map[string]any{"token": identifier, "api_key": ref.String()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
+	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
+	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
+		// Harness purges expired tokens only through a lagging TTL index
+		// (derived from harness-core, not promised by harness-api.md), so an
+		// expired token may still be listed. It can never work again: treat
+		// it as gone, and Create replaces it.
+		tflog.Info(ctx, "token has expired in Harness; removing it from state so that it is created again",
+			map[string]any{"token": identifier, "api_key": ref.String(), "expired_at": expiry.Format(time.RFC3339)})
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if from := state.ValidFrom.Millis(); from != 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() && state.Value.ValueString() != "" {
@@ -397,6 +543,9 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	name := fmt.Sprintf("%q of API key %s", identifier, ref)
 	newState := plan
 	newState.Value = state.Value
+	lifetime, hasLifetime := knownDuration(plan.Lifetime)
+	pending := privateFlag(ctx, req.Private, privateValidityPending)
+	rotated := rotatedIDs(ctx, req.Private)
 
 	// cur is the token as Harness has it now.
 	cur := state.tokenFromModel(ctx, &resp.Diagnostics)
@@ -417,13 +566,50 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			addNGError(&resp.Diagnostics, "rotating", "token", name, err)
 			return
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateValueStale, nil)...)
-		// Keep the new value even if a follow-up call below fails.
+		// Save at once what the rotation achieved, so that a failure below
+		// neither loses the new value nor makes the next apply rotate
+		// again: the value, the settings that asked for it and, with
+		// lifetime, a note that the new value still needs its own valid_to.
+		// Harness moved valid_from; the next read fills it in.
 		saved := state
 		saved.Value = types.StringValue(secret)
+		saved.RotationTriggers, saved.Lifetime = plan.RotationTriggers, plan.Lifetime
+		saved.RotateBeforeExpiry, saved.RotationGracePeriod = plan.RotateBeforeExpiry, plan.RotationGracePeriod
+		saved.ValidFrom = timestampNull()
+		pending = hasLifetime
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
+		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
-		newState.Value = types.StringValue(secret)
-		cur.ValidFrom = 0 // Harness moved it; read it below.
+		newState.Value = saved.Value
+
+		// One list of the key's tokens reads the new token and finds the
+		// old value: renamed rotated_…, expiring at the time just sent.
+		rows, err := c.ListTokens(ctx, ref)
+		if err != nil {
+			addNGError(&resp.Diagnostics, "reading", "token", name+" after rotating it", err)
+			return
+		}
+		oldName, found := cur.Name, false
+		var alive []string
+		for _, row := range rows {
+			t := row.Token
+			switch {
+			case t.Identifier == identifier:
+				cur, found = t, true
+			case !t.ExpiresAt().After(time.Now()):
+			case slices.Contains(rotated, t.Identifier),
+				strings.HasPrefix(t.Identifier, "rotated_") && t.Name == oldName && t.ScheduledExpireTime != nil &&
+					*t.ScheduledExpireTime == oldExpiry.UnixMilli():
+				alive = append(alive, t.Identifier)
+			}
+		}
+		rotated = alive
+		resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, rotated)...)
+		if !found {
+			addGoneError(&resp.Diagnostics, "Token", name)
+			return
+		}
 	}
 	if cur.ValidFrom == 0 || cur.ValidTo == 0 {
 		agg, err := c.GetToken(ctx, ref, identifier)
@@ -440,11 +626,11 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	if want.ValidTo == 0 {
 		want.ValidTo = cur.ValidTo
-		if lifetime, ok := knownDuration(plan.Lifetime); ok && rotating {
+		if hasLifetime && (rotating || pending) {
 			want.ValidTo = client.Millis(cur.ValidFrom).Add(lifetime).UnixMilli()
 		}
 	}
-	if want.Name != cur.Name || want.Description != cur.Description || !sameTagMaps(want.Tags, cur.Tags) ||
+	if want.Name != cur.Name || want.Description != cur.Description || !maps.Equal(want.Tags, cur.Tags) ||
 		want.ValidFrom != cur.ValidFrom || want.ValidTo != cur.ValidTo {
 		got, err := c.UpdateToken(ctx, &want)
 		if client.IsNotFound(err) {
@@ -459,19 +645,10 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-}
-
-func sameTagMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -482,6 +659,16 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
+	// The values this token rotated out would keep working until their
+	// grace period ends and hold token slots: delete them first, so a
+	// failure leaves the token in state for the next destroy to retry.
+	for _, old := range rotatedIDs(ctx, req.Private) {
+		if err := c.DeleteToken(ctx, ref, old); err != nil && !client.IsNotFound(err) {
+			addNGError(&resp.Diagnostics, "deleting", "token", fmt.Sprintf("%q (the value %q had before its last rotation) of API key %s",
+				old, identifier, ref), err)
+			return
+		}
+	}
 	err := c.DeleteToken(ctx, ref, identifier)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "token was already gone from Harness", map[string]any{"token": identifier})
@@ -510,6 +697,7 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

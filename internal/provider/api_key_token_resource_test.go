@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -350,6 +352,35 @@ func TestAccAPIKeyToken_rotatedOutsideTerraform(t *testing.T) {
 	})
 }
 
+// A validity window moved outside Terraform makes the refresh ask Harness
+// whether the stored value still belongs to the token. It does, so nothing
+// is planned: the value is sent to the validate route as raw text, the way
+// Harness reads it (a JSON-quoted value would be refused and look rotated).
+func TestAccAPIKeyToken_validFromMovedOutsideTerraform(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom = tok.ValidFrom.Add(-time.Hour)
+					}); err != nil {
+						t.Error(err)
+					}
+					m.reset()
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+					mockserver.OpListTokens: 1, mockserver.OpValidateToken: 1}),
+			},
+		},
+	})
+}
+
 // Import with each of the official provider's formats, and the plan after
 // an import block is empty although the value cannot be recovered.
 func TestAccAPIKeyToken_importFormats(t *testing.T) {
@@ -490,6 +521,356 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 						return nil
 					},
 				),
+			},
+		},
+	})
+}
+
+// newMockWithOptions is newMock for tests that need mock options.
+func newMockWithOptions(t *testing.T, opts mockserver.Options) *testMock {
+	t.Helper()
+	srv := mockserver.New(opts)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &testMock{Server: srv, URL: hs.URL}
+}
+
+// A token past its expiry is gone even when Harness has not purged it yet
+// (the purge is a lagging TTL index, and harness-api.md does not promise
+// it): the refresh plans its creation, and the create replaces the dead
+// token that still holds the identifier.
+func TestAccAPIKeyToken_expiredButNotPurged(t *testing.T) {
+	m := newMockWithOptions(t, mockserver.Options{KeepExpiredTokens: true})
+	cfg := m.config(tokenConfig(""))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				PreConfig: func() {
+					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom, tok.ValidTo = time.Now().Add(-48*time.Hour), time.Now().Add(-time.Minute)
+					}); err != nil {
+						t.Error(err)
+					}
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Refresh (list), then the create: refused (duplicate), one
+					// list finds the holder expired, delete, create, and one
+					// list to learn the validity.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+						mockserver.OpListTokens: 3, mockserver.OpCreateToken: 2, mockserver.OpDeleteToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&first: false, &second: true}),
+					func(*terraform.State) error {
+						if n := len(m.Tokens()); n != 1 {
+							return fmt.Errorf("%d tokens in Harness, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+const ngNoAccountBody = `{"status":"ERROR","code":"INVALID_REQUEST","message":"Invalid request: injected failure","correlationId":"c"}`
+
+// A rotation that succeeds but whose follow-up call fails is not repeated
+// by the next apply: the state saved right after the rotate records the new
+// value and the rotation_triggers it answered.
+func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	rotated := m.config(tokenConfig(`rotation_triggers = { n = "1" }`))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				// The list after the rotate fails (the plan's refresh is the
+				// first list of the step).
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.reset()
+				},
+				Config:      rotated,
+				ExpectError: expectErr("Error reading token", "injected failure"),
+			},
+			{
+				PreConfig: func() { m.ClearFaults(); m.reset() },
+				Config:    rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					m.expectWorks(map[*string]bool{&second: true}),
+					func(*terraform.State) error {
+						if first == second {
+							return fmt.Errorf("the state kept the value from before the rotation")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// With lifetime, a rotation ends with a PUT that gives the new value its
+// own expiry. When that PUT fails, the next apply finishes the job with the
+// PUT alone instead of rotating a second time.
+func TestAccAPIKeyToken_rotationPutFails(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	rotated := m.config(tokenConfig(`lifetime = "720h"` + "\n  rotation_triggers = { n = \"1\" }"))
+	var second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.config(tokenConfig(`lifetime = "720h"`)),
+				// The token was issued a day ago, so the rotated value's own
+				// 720h differ from the old valid_to.
+				Check: func(*terraform.State) error {
+					return m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidFrom, tok.ValidTo = tok.ValidFrom.Add(-24*time.Hour), tok.ValidTo.Add(-24*time.Hour)
+					})
+				},
+			},
+			{
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpUpdateToken, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.reset()
+				},
+				Config:      rotated,
+				ExpectError: expectErr("Error updating token", "injected failure"),
+			},
+			{
+				PreConfig: func() { m.ClearFaults(); m.reset() },
+				Config:    rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpUpdateToken: 1}),
+					captureAttr(tokenAddr, "value", &second),
+					m.expectStoredValue("entra_token", &second),
+					func(*terraform.State) error {
+						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+						if got := tok.ValidTo.Sub(tok.ValidFrom); got != 720*time.Hour {
+							return fmt.Errorf("the rotated value is valid for %s, want 720h", got)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Destroying a token also deletes the value it replaced at its last
+// rotation, which would otherwise keep working (and hold one of the key's 5
+// token slots) until rotation_grace_period ends.
+func TestAccAPIKeyToken_destroyDeletesRotatedValue(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				Config: m.config(tokenConfig(`rotation_triggers = { n = "1" }`)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr(tokenAddr, "value", &second),
+					m.expectWorks(map[*string]bool{&first: true, &second: true}),
+				),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The refresh lists the token and its predecessor in one
+					// call; the destroy deletes both.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+					func(*terraform.State) error {
+						if toks := m.Tokens(); len(toks) != 0 {
+							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// waitUntil is a plan check that holds the step between its plan and its
+// apply until a point in time.
+type waitUntil struct{ at *time.Time }
+
+func (w waitUntil) CheckPlan(ctx context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	select {
+	case <-time.After(time.Until(*w.at)):
+	case <-ctx.Done():
+		resp.Error = ctx.Err()
+	}
+}
+
+// The rotate_before_expiry check gives the same answer when Terraform plans
+// again at apply time, even when the threshold passes in between: a saved
+// plan that only updates the description applies as planned (no "Provider
+// produced inconsistent final plan"), and the next plan rotates.
+func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	settings := `lifetime = "720h"` + "\n  rotate_before_expiry = \"168h\"\n"
+	var threshold, applyAt time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig(settings))},
+			{
+				// valid_to is 168h and a few seconds away: the plan finds more
+				// than rotate_before_expiry left, the apply would not.
+				PreConfig: func() {
+					threshold = time.Now().Add(10 * time.Second)
+					applyAt = threshold.Add(time.Second)
+					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
+						tok.ValidTo = threshold.Add(168 * time.Hour)
+					}); err != nil {
+						t.Error(err)
+					}
+					m.reset()
+				},
+				Config: m.config(tokenConfig(settings + `description = "changed"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+					waitUntil{at: &applyAt},
+				}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+					mockserver.OpListTokens: 1, mockserver.OpUpdateToken: 1}),
+				// The plan after this apply rotates: the threshold has passed.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(settings + `description = "changed"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+				}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+					mockserver.OpListTokens: 2, mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
+			},
+		},
+	})
+}
+
+// exampleTokenSettings are the settings of the official example
+// (examples/resources/harness_api_key_token/resource.tf).
+const exampleTokenSettings = `
+  lifetime              = "2160h"
+  rotate_before_expiry  = "336h"
+  rotation_grace_period = "24h"
+  rotation_triggers = {
+    rotation = "1"
+  }
+`
+
+// Importing a token with the example's configuration changes nothing in
+// Harness: the first plan only records lifetime and rotation_triggers (an
+// update that sends no request), and the plan after it is empty. A later
+// change of rotation_triggers rotates as usual. Both import paths: the
+// import block and terraform import.
+func TestAccAPIKeyToken_importWithExampleSettings(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(exampleTokenSettings))
+	forget := m.config(apiKeyConfig("entra", "Entra ID", "") + `
+removed {
+  from = harness_api_key_token.t
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	const importID = "scim_sa/entra/SERVICE_ACCOUNT/entra_token"
+	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", tokenAddr, importID)
+	refresh := map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}
+	var validTo string
+	recordsOnly := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+			if v != validTo {
+				return fmt.Errorf("valid_to planned as %s, want it kept at %s", v, validTo)
+			}
+			return nil
+		})),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_triggers").AtMapKey("rotation"), knownvalue.StringExact("1")),
+	}}
+	tokenKept := func(*terraform.State) error {
+		if _, ok := m.LookupToken(saKey("entra"), "entra_token"); !ok {
+			return fmt.Errorf("the token is gone from Harness")
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "valid_to", &validTo)},
+			{Config: forget, Check: tokenKept},
+			{
+				// Import block: the plan imports and records the settings.
+				PreConfig:        m.reset,
+				Config:           cfg + importBlock,
+				ConfigPlanChecks: recordsOnly,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            m.expectCounts(refresh),
+			},
+			{Config: forget, Check: tokenKept},
+			{
+				// terraform import, then a plan with the configuration.
+				Config: cfg, ResourceName: tokenAddr, ImportState: true, ImportStateId: importID, ImportStatePersist: true,
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: recordsOnly,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// After that, rotation_triggers work as usual.
+				Config: m.config(tokenConfig(strings.Replace(exampleTokenSettings, `"1"`, `"2"`, 1))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.StringRegexp(satValueRE)),
+				},
 			},
 		},
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -24,6 +25,51 @@ var (
 	_ ephemeral.EphemeralResourceWithClose          = (*apiKeyTokenEphemeral)(nil)
 	_ ephemeral.EphemeralResourceWithValidateConfig = (*apiKeyTokenEphemeral)(nil)
 )
+
+// plannedKeys records which API keys the harness_api_key resources of a
+// configured provider instance planned (or created) in this Terraform
+// command, keyed by that instance's providerData: Configure makes one per
+// provider block and command, and Terraform plans a key before opening an
+// ephemeral token that refers to it. It is how Open tells "the key will be
+// created by this apply" from "there is no such key": Terraform opens
+// ephemeral resources the same way while planning and while applying and
+// does not say which it is doing.
+var plannedKeys sync.Map // plannedKey -> keyStage
+
+type plannedKey struct {
+	data *providerData
+	ref  client.APIKeyRef
+}
+
+type keyStage int
+
+const (
+	keyPlanned keyStage = iota + 1
+	keyCreated
+)
+
+// notePlannedKey records a key a harness_api_key plan includes, unless its
+// creation was already recorded.
+func notePlannedKey(d *providerData, ref client.APIKeyRef) {
+	if d != nil {
+		plannedKeys.LoadOrStore(plannedKey{d, ref}, keyPlanned)
+	}
+}
+
+// noteCreatedKey records a key harness_api_key just created.
+func noteCreatedKey(d *providerData, ref client.APIKeyRef) {
+	if d != nil {
+		plannedKeys.Store(plannedKey{d, ref}, keyCreated)
+	}
+}
+
+// keyPlannedNotCreated reports whether this provider instance planned the
+// key but has not created it: only then may a missing key still appear
+// later in this run.
+func keyPlannedNotCreated(d *providerData, ref client.APIKeyRef) bool {
+	stage, ok := plannedKeys.Load(plannedKey{d, ref})
+	return ok && stage == keyPlanned
+}
 
 // defaultEphemeralLifetime bounds a short-lived token in case Close never
 // runs (Terraform killed mid-run): Harness then deletes it on expiry.
@@ -75,13 +121,15 @@ func (e *apiKeyTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 			"run, and deletes it when the run ends. Its `value` can be passed to other providers (for example as another " +
 			"provider block's `api_key`) without ever being written to the plan or the state. Needs Terraform 1.10 or newer.\n\n" +
 			"Each Terraform command that needs the value (plan, apply) opens its own token, so the key needs a free token " +
-			"slot (Harness allows 5 per key). When the API key is created in the same configuration, the value is unknown " +
-			"while planning and the token is opened during apply, after the key exists.",
+			"slot (Harness allows 5 per key). When the API key is created in the same configuration (by a `harness_api_key` of " +
+			"the same provider block, referred to in `apikey_id`), the value is unknown while planning and the token is opened " +
+			"during apply, after the key exists. Any other missing key is an error naming it.",
 		Attributes: map[string]schema.Attribute{
 			"apikey_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Identifier of the API key to open the token under.",
-				Validators:          []validator.String{identifierValidator{}},
+				Required: true,
+				MarkdownDescription: "Identifier of the API key to open the token under, best a reference such as " +
+					"`harness_api_key.<name>.identifier`. The key must exist or be created by this configuration.",
+				Validators: []validator.String{identifierValidator{}},
 			},
 			"apikey_type": schema.StringAttribute{
 				Required:            true,
@@ -195,15 +243,27 @@ func (e *apiKeyTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 		Parent: m.ParentID.ValueString(), Identifier: m.APIKeyID.ValueString(),
 	}
 	tok.SetKey(key)
-	// Terraform opens ephemeral resources while planning, before a key
-	// created in the same configuration exists (depends_on does not delay
-	// it), and Harness would then quietly create a "<id>_auto" key for the
-	// token (harness-api.md 4). Check the key first; while it is missing the
-	// value is unknown, which defers whatever uses it to the apply.
+	// Harness would quietly create a missing key, as "<id>_auto", for the
+	// token (harness-api.md 4), so the key is checked first. Terraform opens
+	// ephemeral resources while planning too, before a key created in the
+	// same configuration exists (depends_on does not delay it): when this
+	// provider instance planned that key, the value stays unknown, which
+	// defers whatever uses it to the apply, where the key is created first.
+	// Any other missing key is an error now, naming the key, rather than an
+	// unknown value that its consumer would reject after apply.
 	if _, err := c.GetAPIKey(ctx, key); client.IsNotFound(err) {
-		tflog.Info(ctx, "API key does not exist yet; the short-lived token's value stays unknown", map[string]any{"api_key": key.String()})
-		m.ValidTo, m.Value = types.StringUnknown(), types.StringUnknown()
-		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+		if keyPlannedNotCreated(e.data, key) {
+			tflog.Info(ctx, "API key is planned for creation and does not exist yet; the short-lived token is opened during apply",
+				map[string]any{"api_key": key.String()})
+			m.ValidTo, m.Value = types.StringUnknown(), types.StringUnknown()
+			resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+			return
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("apikey_id"), "API key not found",
+			fmt.Sprintf("The short-lived token would be opened under API key %s, which does not exist in Harness, and no "+
+				"harness_api_key of this provider configuration creates it. Check apikey_id, apikey_type, parent_id, org_id "+
+				"and project_id. If the key is created in this configuration, refer to it (apikey_id = "+
+				"harness_api_key.<name>.identifier) so that Terraform creates it before opening the token.", key))
 		return
 	} else if err != nil {
 		addNGError(&resp.Diagnostics, "reading", "API key", key.String(), err)

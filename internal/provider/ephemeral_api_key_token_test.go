@@ -134,3 +134,76 @@ data "harness_scim_tenant_url" "firstgen" {
 		})
 	})
 }
+
+func ephemeralEchoConfig(apiKeyID string) string {
+	return fmt.Sprintf(`
+ephemeral "harness_api_key_token" "tmp" {
+  apikey_id   = %s
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.sa.identifier
+  lifetime    = "10m"
+}
+
+provider "echo" {
+  data = ephemeral.harness_api_key_token.tmp
+}
+
+resource "echo" "token" {}
+`, apiKeyID)
+}
+
+// The key and the short-lived token in one configuration: while planning,
+// the key does not exist yet and is planned for creation, so the value is
+// unknown; the apply creates the key, then opens the token.
+func TestAccAPIKeyTokenEphemeral_keyCreatedInSameApply(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: protoV6FactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			PreConfig: m.reset,
+			Config:    m.config(apiKeyConfig("entra", "Entra ID", "") + ephemeralEchoConfig("harness_api_key.key.identifier")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("value"), knownvalue.StringRegexp(satValueRE)),
+			},
+			// Plan: one key check. Apply: the creates, one key check, the
+			// token opened and closed.
+			Check: m.expectCounts(map[string]int{mockserver.OpCreateServiceAccount: 1, mockserver.OpCreateAPIKey: 1,
+				mockserver.OpGetAPIKey: 2, mockserver.OpCreateToken: 1, mockserver.OpDeleteToken: 1}),
+		}},
+	})
+}
+
+// An apikey_id that names no key, and no key this configuration creates,
+// fails while planning with an error naming the key, and nothing is created
+// in Harness (Harness would otherwise create a "<id>_auto" key for the
+// token).
+func TestAccAPIKeyTokenEphemeral_unknownKey(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: protoV6FactoriesWithEcho,
+		Steps: []resource.TestStep{
+			{Config: m.config(apiKeyConfig("entra", "Entra ID", ""))},
+			{
+				PreConfig:   m.reset,
+				Config:      m.config(apiKeyConfig("entra", "Entra ID", "") + ephemeralEchoConfig(`"entra_typo"`)),
+				ExpectError: expectErr(`API key not found`, `"entra_typo" (SERVICE_ACCOUNT key of scim_sa, account scope)`, "does not exist", "apikey_id"),
+			},
+			{
+				PreConfig: func() {
+					// The failed plan refreshed the key, checked the missing
+					// one once and created nothing.
+					if got, want := mockserver.CountsString(m.Counts()), mockserver.CountsString(map[string]int{
+						mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 2}); got != want {
+						t.Errorf("requests of the failed plan: %s, want %s", got, want)
+					}
+					if n := len(m.APIKeys()); n != 1 {
+						t.Errorf("%d API keys in Harness, want 1", n)
+					}
+				},
+				Config: m.config(apiKeyConfig("entra", "Entra ID", "")),
+			},
+		},
+	})
+}

@@ -25,7 +25,10 @@ import (
 )
 
 // identifierRE and reservedIdentifiers are Harness's identifier rules
-// (harness-api.md 3.1), checked at plan time.
+// (harness-api.md 3.1), checked at plan time. internal/mockserver has its
+// own copy on purpose: the mock models Harness's server independently of
+// the provider, so a mistake here is caught by the mock refusing the
+// identifier instead of being shared by both.
 var identifierRE = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{

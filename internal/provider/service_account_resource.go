@@ -22,6 +22,7 @@ var (
 	_ resource.Resource                = (*serviceAccountResource)(nil)
 	_ resource.ResourceWithConfigure   = (*serviceAccountResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceAccountResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*serviceAccountResource)(nil)
 )
 
 // NewServiceAccountResource returns the harness_service_account resource.
@@ -53,7 +54,8 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"keys, whose tokens (`sat.`) are what an identity provider such as Microsoft Entra ID uses as its SCIM secret.\n\n" +
 			"Give the service account the Harness roles SCIM needs (manage users and user groups) in the Harness UI or with " +
 			"the official Harness provider; this resource manages only the account itself.\n\n" +
-			"~> **Note:** Deleting a service account deletes its API keys and tokens in Harness.",
+			"~> **Note:** Deleting a service account deletes its API keys and tokens in Harness. Changing `email` replaces the " +
+			"service account: see `email` for keeping its keys and tokens in step.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -66,7 +68,10 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"email": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Email address of the service account, for example `scim@service.harness.io`. Harness " +
-					"cannot change it, so changing it replaces the service account (and deletes its keys and tokens).",
+					"cannot change it, so changing it replaces the service account, and Harness deletes its API keys and tokens " +
+					"with it. Their `harness_api_key` and `harness_api_key_token` resources refer to the identifier, which stays, " +
+					"so Terraform would re-create them only on the next apply: give them " +
+					"`lifecycle { replace_triggered_by = [harness_service_account.<name>] }` to replace them in the same apply.",
 				Validators:    []validator.String{emailValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -80,6 +85,31 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 
 func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan warns when a new email replaces the service account under the
+// same identifier: Harness deletes the account's keys and tokens with it,
+// but the resources that manage them refer to the unchanged identifier, so
+// Terraform plans nothing for them and they are silently gone after the
+// apply (a value in use stops working) until the next plan re-creates them.
+func (r *serviceAccountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state serviceAccountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.Email.IsUnknown() || plan.Email.Equal(state.Email) ||
+		!plan.Identifier.Equal(state.Identifier) {
+		return
+	}
+	id := state.Identifier.ValueString()
+	resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Replacing service account "+id+" deletes its API keys and tokens",
+		fmt.Sprintf("Harness cannot change a service account's email, so this plan replaces service account %s, and Harness "+
+			"deletes its API keys and tokens together with it. harness_api_key and harness_api_key_token resources that belong "+
+			"to it are not replaced by this plan unless they have lifecycle { replace_triggered_by = "+
+			"[harness_service_account.<name>] }: without it they are gone after this apply (their token values stop working) "+
+			"and only the next plan re-creates them.", id))
 }
 
 func (m *serviceAccountResourceModel) scope() client.Scope { return scopeOf(m.OrgID, m.ProjectID) }

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -195,4 +196,51 @@ func TestAccServiceAccount_planTimeValidation(t *testing.T) {
 	if n := len(m.Requests()); n != 0 {
 		t.Fatalf("plan-time refusals called Harness %d times", n)
 	}
+}
+
+// A new email replaces the service account, and Harness deletes its keys
+// and tokens with it. Their resources refer to the identifier, which stays,
+// so Terraform would not plan to replace them: the plan warns and names
+// replace_triggered_by, and with it the whole chain is replaced in one
+// apply, after which the plan is empty.
+func TestAccCLI_serviceAccountReplacementWarns(t *testing.T) {
+	cli := newTFCLI(t)
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cli.config(m, tokenConfig(""))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+
+	newEmail := func(body string) string {
+		return strings.Replace(body, `email      = "scim@service.harness.io"`, `email      = "scim2@service.harness.io"`, 1)
+	}
+	cli.config(m, newEmail(tokenConfig("")))
+	out := strings.Join(strings.Fields(cli.mustRun("plan", "-input=false")), " ")
+	for _, want := range []string{"Warning: Replacing service account scim_sa deletes its API keys and tokens",
+		"replace_triggered_by = [harness_service_account.<name>]", "1 to add, 0 to change, 1 to destroy"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+
+	const lc = "  lifecycle {\n    replace_triggered_by = [harness_service_account.sa]\n  }\n"
+	body := strings.Replace(tokenConfig(lc), "parent_id   = harness_service_account.sa.identifier\n",
+		"parent_id   = harness_service_account.sa.identifier\n"+lc, 1)
+	cli.config(m, newEmail(body))
+	m.ResetRequests()
+	out = strings.Join(strings.Fields(cli.mustRun("apply", "-auto-approve", "-input=false")), " ")
+	if !strings.Contains(out, "3 added, 0 changed, 3 destroyed") {
+		t.Fatalf("apply did not replace the chain:\n%s", out)
+	}
+	if got, want := mockserver.CountsString(m.Counts()), mockserver.CountsString(map[string]int{
+		mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+		mockserver.OpDeleteToken: 1, mockserver.OpDeleteAPIKey: 1, mockserver.OpDeleteServiceAccount: 1,
+		mockserver.OpCreateServiceAccount: 1, mockserver.OpCreateAPIKey: 1, mockserver.OpCreateToken: 1}); got != want {
+		t.Fatalf("requests: %s, want %s", got, want)
+	}
+	if sas, toks := m.ServiceAccounts(), m.Tokens(); len(sas) != 1 || sas[0].Email != "scim2@service.harness.io" || len(toks) != 1 {
+		t.Fatalf("after the apply: service accounts %+v, %d tokens", sas, len(toks))
+	}
+	if out, err := cli.run("plan", "-detailed-exitcode", "-input=false"); err != nil || !strings.Contains(out, "No changes") {
+		t.Fatalf("the plan after the replacement is not empty (%v):\n%s", err, out)
+	}
+	cli.mustRun("destroy", "-auto-approve", "-input=false")
 }
