@@ -312,11 +312,16 @@ func TestAccCLI_rotateTokenUsedByAnotherProviderBlock(t *testing.T) {
 	if m.Count(mockserver.OpRotateToken) != 1 {
 		t.Fatalf("RotateToken requests = %d, want 1", m.Count(mockserver.OpRotateToken))
 	}
-	// The update went out with the rotated value.
+	// The update went out once, with the new value: the token that keeps the
+	// identifier, not the rotated-out one (renamed rotated_…).
+	var updates []mockserver.Request
 	for _, r := range m.Requests() {
-		if r.Op == mockserver.OpReplaceUser && r.Status != 200 {
-			t.Fatalf("ReplaceUser answered %d", r.Status)
+		if r.Op == mockserver.OpReplaceUser {
+			updates = append(updates, r)
 		}
+	}
+	if len(updates) != 1 || updates[0].Status != 200 || updates[0].Principal != "SERVICE_ACCOUNT:scim_sa/entra/entra_token" {
+		t.Fatalf("want one successful ReplaceUser authenticated by the rotated token, got %+v", updates)
 	}
 	if u, _ := m.UserByEmail("alice@example.com"); u.DisplayName != "Alice Rotated" || u.ID != before.ID {
 		t.Fatalf("alice after the rotating apply: %+v", u)
