@@ -188,10 +188,18 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
 		id := client.GroupIdentifier(name)
+		uncertain := ""
+		if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
+			// The client adopts the group only when the first attempt
+			// could have made it (client.CreateSCIMGroup).
+			uncertain = " An earlier attempt of this create failed without a clear answer, but the existing group is not " +
+				"one it could have made (it is not SCIM-managed, or its name or members differ), so Terraform did not take " +
+				"it over."
+		}
 		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
 			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
-				"(Harness said: %s).\n\nIf it is the group you mean, import it instead of creating it:\n"+
-				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, id))
+				"(Harness said: %s).%s\n\nIf it is the group you mean, import it instead of creating it:\n"+
+				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, uncertain, id))
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)

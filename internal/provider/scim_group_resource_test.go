@@ -545,6 +545,86 @@ func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 	})
 }
 
+// TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone: an identity
+// provider's group holds the name, and the create's first attempt gets a
+// 502. In NextGen the retry's 409 must stand with the "id already in use"
+// error: the group's members are not the ones sent, so the first attempt
+// did not make it, and adopting it would let Terraform change its members
+// and delete it on destroy. That costs one search (and would cost a user
+// read per sent id the group lacks, had the group no member that was not
+// sent: TestSCIMGroupClientUncertainConflictStands). FirstGen's POST answers
+// any create with the group of that name (harness-api.md 2.2), fault or
+// not, which the resource documents: the group is adopted and its
+// members are set.
+func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(3)
+		idp := m.SeedGroup(mockserver.GroupSpec{Name: "Platform Team", Members: u[:2]})
+		cfg := m.config(groupConfig("Platform Team", u[1:]))
+		fault := func() {
+			m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, Status: 502})
+			m.reset()
+		}
+		var steps []resource.TestStep
+		if p.Generation == mockserver.NextGen {
+			steps = []resource.TestStep{
+				{
+					PreConfig: fault,
+					Config:    cfg,
+					ExpectError: expectErr(`Harness group id already in use`,
+						`derives the id "Platform_Team" from display_name "Platform Team"`, `(after 2 attempts)`,
+						`An earlier attempt of this create failed without a clear answer`, `did not take it over`,
+						`terraform import <address> Platform_Team`),
+				},
+				{
+					// Checks the failed step: nothing was changed or tracked.
+					PreConfig: func() {
+						if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+							t.Fatal(err)
+						}
+						if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {
+							t.Fatal(err)
+						}
+						if n := len(m.Groups()); n != 1 {
+							t.Fatalf("Harness has %d groups, want the identity provider's only", n)
+						}
+						fault()
+					},
+					// Without members the group must be empty to be adopted.
+					Config:      m.config(groupConfig("Platform Team", nil)),
+					ExpectError: expectErr(`Harness group id already in use`),
+				},
+			}
+		} else {
+			steps = []resource.TestStep{{
+				PreConfig: fault,
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), knownvalue.StringExact(idp.ID)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1}),
+					m.expectGroup(&idp.ID, "Platform Team", u[1:]...),
+				),
+			}}
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps:                    steps,
+		})
+		if p.Generation == mockserver.NextGen {
+			// The second failed step, and nothing after it.
+			if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+				t.Error(err)
+			}
+			if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
 // TestAccSCIMGroup_import imports a group with members made elsewhere.
 // Without members in the configuration the import plans nothing: members
 // are left alone when omitted, so import does not record them. With
