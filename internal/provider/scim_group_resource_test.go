@@ -831,6 +831,117 @@ resource "harness_scim_group_member" "test" {
 	})
 }
 
+// TestAccSCIMGroup_memberDeactivatedKeepsID replaces a member user whose
+// on_destroy is "deactivate". Under every profile the re-created user keeps
+// its id and was dropped from the group: NextGen removes a deactivated user
+// from the account and its POST brings the same person back, and FirstGen
+// without PL_USER_DELETION_V2 disables the user, drops it from every SCIM
+// group and re-enables it on POST (harness-api.md 1.4, 1.7). So FirstGen
+// needs the read Update makes before a rename as much as NextGen: with it,
+// a rename in the same apply restores the member. Without a rename,
+// Terraform skips the group's update (its members look unchanged) and the
+// next plan adds the user back.
+func TestAccSCIMGroup_memberDeactivatedKeepsID(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		var aliceID, bobID, groupID string
+		cfg := func(group string) string {
+			return m.config(fmt.Sprintf(`
+resource "harness_scim_user" "alice" {
+  user_name    = "alice@example.com"
+  display_name = "Alice"
+  on_destroy   = "deactivate"
+}
+
+resource "harness_scim_user" "bob" {
+  user_name    = "bob@example.com"
+  display_name = "Bob"
+}
+
+resource "harness_scim_group" "test" {
+  display_name = %q
+  members      = [harness_scim_user.alice.id, harness_scim_user.bob.id]
+}
+`, group))
+		}
+		// sameAlice checks that alice kept her id and is in the group or not.
+		sameAlice := func(group string, inGroup bool) resource.TestCheckFunc {
+			return func(s *terraform.State) error {
+				id, err := stateAttr(s, "harness_scim_user.alice", "id")
+				if err != nil {
+					return err
+				}
+				if id != aliceID {
+					return fmt.Errorf("alice's id changed from %s to %s; this test needs a replacement that keeps it", aliceID, id)
+				}
+				want := []string{bobID}
+				if inGroup {
+					want = append(want, aliceID)
+				}
+				return m.expectGroup(&groupID, group, want...)(s)
+			}
+		}
+		replaced := []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("harness_scim_user.alice", plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&groupID),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg("Keep"),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureAttr("harness_scim_user.alice", "id", &aliceID),
+						captureAttr("harness_scim_user.bob", "id", &bobID),
+						captureAttr(groupAddr, "id", &groupID),
+						func(s *terraform.State) error { return sameAlice("Keep", true)(s) },
+					),
+				},
+				{
+					// No rename: the refresh (two users, the group), the
+					// PATCH active=false and the POST; the group's update is
+					// skipped, and the next plan adds alice back.
+					PreConfig:        m.reset,
+					Taint:            []string{"harness_scim_user.alice"},
+					Config:           cfg("Keep"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 1,
+							mockserver.OpPatchUser: 1, mockserver.OpCreateUser: 1}),
+						sameAlice("Keep", false),
+					),
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					// The next apply: the refresh, one PATCH and one GET.
+					PreConfig: m.reset,
+					Config:    cfg("Keep"),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
+						sameAlice("Keep", true),
+					),
+				},
+				{
+					// With a rename Update runs and reads the group first,
+					// so one PATCH renames it and adds alice back: the
+					// refresh, PATCH active=false, POST, then GET, PATCH, GET.
+					// The next plan is empty.
+					PreConfig:        m.reset,
+					Taint:            []string{"harness_scim_user.alice"},
+					Config:           cfg("Keep Renamed"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 3,
+							mockserver.OpPatchUser: 1, mockserver.OpCreateUser: 1, mockserver.OpPatchGroup: 1}),
+						sameAlice("Keep Renamed", true),
+					),
+				},
+			},
+		})
+	})
+}
+
 // TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
 // sent, under every profile. The id-related steps differ by generation:
 // only NextGen derives the id from display_name (harness-api.md 2.2), so
