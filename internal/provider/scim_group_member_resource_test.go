@@ -185,7 +185,7 @@ func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 // That is an identity provider doing its job, so it must not block every
 // plan of the workspace: the refresh (the group, then the user, to tell
 // this from a membership removed out of band) keeps the membership with a
-// warning (TestAccCLI_groupMemberUserLeftWarns) and plans nothing, since
+// warning (TestAccCLI_SCIMGroupMemberUserLeftWarns) and plans nothing, since
 // adding the id back would be silently ignored. When the user is back in
 // the account (NextGen keeps the person, so the same id returns), the next
 // plan adds it again with one PATCH. FirstGen deletes the user, so a new
@@ -287,11 +287,11 @@ func TestAccSCIMGroupMember_userLeft(t *testing.T) {
 	})
 }
 
-// TestAccCLI_groupMemberUserLeftWarns: after a membership's user leaves the
+// TestAccCLI_SCIMGroupMemberUserLeftWarns: after a membership's user leaves the
 // account, plans warn, naming the user and the group, and show no change
 // (exit code 0 with -detailed-exitcode). The real CLI is needed to see the
 // warning.
-func TestAccCLI_groupMemberUserLeftWarns(t *testing.T) {
+func TestAccCLI_SCIMGroupMemberUserLeftWarns(t *testing.T) {
 	cli := newTFCLI(t)
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	u := m.seedUsers(1)
