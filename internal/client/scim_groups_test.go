@@ -314,36 +314,90 @@ func TestSCIMGroupClientCreateAnswerLost(t *testing.T) {
 
 // TestSCIMGroupClientUncertainConflictStands: a 409 after an uncertain
 // attempt is not adopted when the group holding the id is not one this
-// create made: a group made in the Harness UI (SCIM cannot change it), or
-// a SCIM group of another name that gives the same id. NextGen only: it is
-// the one generation that answers a create with 409 (FirstGen adopts a
-// group of the same name, harness-api.md 2.2).
+// create made: a group made in the Harness UI (SCIM cannot change it), a
+// SCIM group of another name that gives the same id, or a SCIM group of
+// the same name (an identity provider's) whose members are not what the
+// create sent. NextGen's POST stores exactly the sent ids that are users
+// (harness-api.md 2.2), so a group with a member not sent, or lacking a
+// sent id that is a user, is someone else's; checking the latter costs
+// one user read per sent id the group lacks, only in this rare case.
+// NextGen only: it is the one generation that answers a create with 409
+// (FirstGen adopts a group of the same name, harness-api.md 2.2).
 func TestSCIMGroupClientUncertainConflictStands(t *testing.T) {
 	for _, tc := range []struct {
 		name, create string
 		seed         mockserver.GroupSpec
+		// seedMembers and send index the seeded users.
+		seedMembers, send []int
+		want              map[string]int
 	}{
-		{"ui-group", "dev-team", mockserver.GroupSpec{Name: "dev-team", NotExternallyManaged: true}},
+		{name: "ui-group", create: "dev-team", seed: mockserver.GroupSpec{Name: "dev-team", NotExternallyManaged: true}},
 		// dev.team and dev-team both give the id dev_team (2.2).
-		{"other-name", "dev.team", mockserver.GroupSpec{Name: "dev-team"}},
+		{name: "other-name", create: "dev.team", seed: mockserver.GroupSpec{Name: "dev-team"}},
+		{name: "idp-group-other-members", create: "Platform", seed: mockserver.GroupSpec{Name: "Platform"},
+			seedMembers: []int{0, 1}, send: []int{2}},
+		{name: "idp-group-none-sent", create: "Platform", seed: mockserver.GroupSpec{Name: "Platform"},
+			seedMembers: []int{0}},
+		{name: "idp-group-more-members", create: "Platform", seed: mockserver.GroupSpec{Name: "Platform"},
+			seedMembers: []int{0, 1}, send: []int{0}},
+		// Members the group lacks are read: a user there means this POST
+		// did not make the group.
+		{name: "idp-group-empty", create: "Platform", seed: mockserver.GroupSpec{Name: "Platform"},
+			send: []int{0, 1}, want: map[string]int{mockserver.OpGetUser: 1}},
+		{name: "idp-group-fewer-members", create: "Platform", seed: mockserver.GroupSpec{Name: "Platform"},
+			seedMembers: []int{0}, send: []int{0, 1}, want: map[string]int{mockserver.OpGetUser: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			c, srv := newGroupTestClient(t, "nextgen")
-			srv.SeedGroup(tc.seed)
+			u := seedGroupUsers(srv, 3)
+			pick := func(idx []int) []string {
+				var ids []string
+				for _, i := range idx {
+					ids = append(ids, u[i])
+				}
+				return ids
+			}
+			tc.seed.Members = pick(tc.seedMembers)
+			seeded := srv.SeedGroup(tc.seed)
 			srv.ResetRequests()
 			// A 502 leaves the first attempt's outcome open without applying it.
 			srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, Status: 502})
-			_, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: tc.create})
+			_, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: tc.create, Members: SCIMGroupMembers(pick(tc.send))})
 			apiErr, ok := AsAPIError(err)
 			if !IsConflict(err) || !ok || !apiErr.Uncertain {
 				t.Fatalf("create over a foreign group: %v, want the uncertain 409", err)
 			}
-			checkCounts(t, srv, map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})
-			if n := len(srv.Groups()); n != 1 {
-				t.Fatalf("Harness has %d groups, want the seeded one only", n)
+			want := map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1}
+			for op, n := range tc.want {
+				want[op] = n
+			}
+			checkCounts(t, srv, want)
+			groups := srv.Groups()
+			if len(groups) != 1 || !slices.Equal(groups[0].Members, seeded.Members) {
+				t.Fatalf("Harness has %+v, want the seeded group only, untouched", groups)
 			}
 		})
+	}
+}
+
+// TestSCIMGroupClientCreateAnswerLostUnknownMember: the group an applied
+// POST made lacks the sent ids that are not users (harness-api.md 2.2);
+// it is still adopted, after reading each such id once to confirm that
+// Harness has no such user.
+func TestSCIMGroupClientCreateAnswerLostUnknownMember(t *testing.T) {
+	ctx := context.Background()
+	c, srv := newGroupTestClient(t, "nextgen")
+	u := seedGroupUsers(srv, 1)
+	srv.ResetRequests()
+	srv.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+	g, err := c.CreateSCIMGroup(ctx, &SCIMGroup{DisplayName: "Lost", Members: SCIMGroupMembers([]string{u[0], "NoSuchUser000000000000"})})
+	if err != nil {
+		t.Fatalf("create through a dropped answer: %v", err)
+	}
+	checkCounts(t, srv, map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1, mockserver.OpGetUser: 1})
+	if g.ID != "Lost" || !slices.Equal(g.MemberIDs(), u) {
+		t.Fatalf("adopted %+v", g)
 	}
 }

@@ -27,12 +27,18 @@ var (
 
 // Private state keys of a membership.
 const (
-	// privateUserMissing marks a membership Read kept although Harness does
-	// not have it, because user_id is not a user of the account: Harness
+	// privateUserMissing marks a membership Read kept although Harness
+	// never had it, because user_id is not a user of the account: Harness
 	// ignores adding such an id (harness-api.md 2.2, 2.5), so planning the
 	// membership again would apply "successfully" forever. ModifyPlan
 	// turns the mark into an error naming user_id.
 	privateUserMissing = "user_missing"
+	// privateUnconfirmed marks a membership Create made and no Read has
+	// seen in the group yet. Only such a membership (or one already marked
+	// user_missing) gets the error above: a membership Harness had, whose
+	// user then left the account, is a warning (see Read). A membership
+	// recorded before this mark existed counts as seen.
+	privateUnconfirmed = "unconfirmed"
 	// privateImported marks a membership just imported: one that does not
 	// exist must fail the import rather than be kept.
 	privateImported = "imported"
@@ -68,9 +74,12 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"Either list all members in `harness_scim_group.members`, or omit `members` there and use one " +
 			"`harness_scim_group_member` per membership.\n\n" +
 			"Harness silently ignores a `user_id` that is not a user of the account, so the apply that creates such a " +
-			"membership cannot tell; the next plan fails with an error naming the `user_id` (also when the user is deleted " +
-			"later). A membership removed outside Terraform is planned to be created again. Refreshing a membership that " +
-			"is missing reads the user too, to tell the two apart.",
+			"membership cannot tell; the next plan fails with an error naming the `user_id`. A user who leaves the account " +
+			"(for example deprovisioned by an identity provider) once Terraform has seen the membership in Harness (a " +
+			"refresh found it and a later `terraform apply` saved that) only gets a warning: the membership stays in state " +
+			"and plans nothing, and when a user with that id is back in the account, the next plan adds it again. A " +
+			"membership removed outside Terraform is planned to be created again. Refreshing a membership that is missing " +
+			"reads the user too, to tell these cases apart.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -113,13 +122,25 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	}
 	plan.ID = types.StringValue(memberID(groupID, userID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// The 204 does not say whether Harness added the user (it ignores
+	// unknown ids), so the membership counts as seen only once Read finds
+	// it.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnconfirmed, []byte(`true`))...)
 }
 
 // Read removes the membership from state when the group or the user's
 // membership is gone, so that the next plan creates it again. When the
-// membership is missing it reads the user (one more request, only then):
-// if Harness has no such user, adding it again would be silently ignored,
-// so the membership is kept and marked for ModifyPlan to report.
+// membership is missing it reads the user (one more request, only then),
+// because adding a user Harness does not have would be silently ignored
+// (harness-api.md 2.2, 2.5), so planning it again could never converge:
+//   - A membership never seen in Harness (just created, with an id that is
+//     no user) is kept and marked for ModifyPlan to fail the plan, naming
+//     user_id: the configuration is wrong.
+//   - A membership Harness had, whose user then left the account (which
+//     drops it from every group, 1.8), is an identity provider doing its
+//     job and must not block every plan of the workspace. It is kept with
+//     a warning and plans nothing; once a user with that id is back, the
+//     refresh finds the user and the next plan adds it again.
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -147,10 +168,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		if imported == nil {
 			_, uerr := c.GetSCIMUser(ctx, userID)
 			if client.IsNotFound(uerr) {
-				tflog.Info(ctx, "the membership's user is not a user of the account; keeping the membership to report it",
-					map[string]any{"group_id": groupID, "user_id": userID})
-				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, []byte(`true`))...)
-				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+				r.keepWithoutUser(ctx, req, resp, &state)
 				return
 			}
 			if uerr != nil {
@@ -164,6 +182,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnconfirmed, nil)...)
 	if imported != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
@@ -171,8 +190,35 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// ModifyPlan fails a plan that keeps a membership whose user Harness does
-// not have (see Read). A plan that changes user_id or group_id replaces
+// keepWithoutUser keeps a membership whose user Harness does not have (see
+// Read): marked for ModifyPlan's error when Harness never had the
+// membership, with a warning when the user left after Harness had it.
+func (r *scimGroupMemberResource) keepWithoutUser(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse,
+	state *scimGroupMemberResourceModel) {
+	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
+	unconfirmed, diags := req.Private.GetKey(ctx, privateUnconfirmed)
+	resp.Diagnostics.Append(diags...)
+	missing, diags := req.Private.GetKey(ctx, privateUserMissing)
+	resp.Diagnostics.Append(diags...)
+	if unconfirmed != nil || missing != nil {
+		tflog.Info(ctx, "the membership's user is not a user of the account; keeping the membership to report it",
+			map[string]any{"group_id": groupID, "user_id": userID})
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, []byte(`true`))...)
+	} else {
+		tflog.Info(ctx, "the membership's user left the account; keeping the membership with a warning",
+			map[string]any{"group_id": groupID, "user_id": userID})
+		resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "Membership's user left Harness",
+			fmt.Sprintf("Harness no longer has a user with id %q in this account (the user was deleted or left the account, "+
+				"for example deprovisioned by an identity provider), so it is no longer a member of group %q. Terraform keeps "+
+				"this membership in state and plans nothing for it, because Harness would silently ignore adding the id back. "+
+				"When a user with this id is back in the account, the next plan adds it to the group again. To stop managing "+
+				"the membership, remove this resource or set user_id to an existing user.", userID, groupID))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// ModifyPlan fails a plan that keeps a membership Harness never had
+// because its user does not exist (see Read). A plan that changes user_id or group_id replaces
 // the membership, and destroying it is allowed, so fixing the
 // configuration or removing the resource gets past the error.
 func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -193,8 +239,8 @@ func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.AddAttributeError(path.Root("user_id"), "No such user in Harness",
 		fmt.Sprintf("Harness has no user with id %q in this account, so it is not a member of group %q: Harness silently "+
 			"ignores adding an id that is not a user of the account (a mistyped id, or a user who was deleted "+
-			"or left the account). Set user_id to the id of an existing user, such as harness_scim_user.<name>.id, or "+
-			"remove this resource.", state.UserID.ValueString(), state.GroupID.ValueString()))
+			"or left the account before Terraform saw this membership in Harness). Set user_id to the id of an existing "+
+			"user, such as harness_scim_user.<name>.id, or remove this resource.", state.UserID.ValueString(), state.GroupID.ValueString()))
 }
 
 // Update is never called with a change: both inputs require replacement.

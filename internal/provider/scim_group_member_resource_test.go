@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -110,7 +111,9 @@ func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 // Reading a membership that is missing costs one more request, a GET of
 // the user, to tell an unknown user (error) from a membership removed out
 // of band (planned again). A user deleted after the membership was made is
-// reported the same way; fixing user_id replaces the membership.
+// fixing user_id replaces the membership. (A user who leaves after the
+// membership was seen in Harness is not an error:
+// TestAccSCIMGroupMember_userLeft.)
 func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -150,7 +153,11 @@ func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 					),
 				},
 				{
-					// The user leaves the account: the plan fails the same way.
+					// The user leaves before any apply saved a refresh that
+					// found the membership: to Terraform it was never seen in
+					// Harness, which looks exactly like a mistyped id, so the
+					// plan fails the same way. (After such an apply it is a
+					// warning: TestAccSCIMGroupMember_userLeft.)
 					PreConfig: func() {
 						if !m.RemoveUser(u[0]) {
 							t.Fatal("RemoveUser")
@@ -170,6 +177,152 @@ func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 			},
 		})
 	})
+}
+
+// TestAccSCIMGroupMember_userLeft: a user whose membership Harness had
+// leaves the account, which drops it from every group (harness-api.md 1.8,
+// 1.7).
+// That is an identity provider doing its job, so it must not block every
+// plan of the workspace: the refresh (the group, then the user, to tell
+// this from a membership removed out of band) keeps the membership with a
+// warning (TestAccCLI_SCIMGroupMemberUserLeftWarns) and plans nothing, since
+// adding the id back would be silently ignored. When the user is back in
+// the account (NextGen keeps the person, so the same id returns), the next
+// plan adds it again with one PATCH. FirstGen deletes the user, so a new
+// id comes back and changing user_id replaces the membership.
+func TestAccSCIMGroupMember_userLeft(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(3)
+		g := m.SeedGroup(mockserver.GroupSpec{Name: "Shared", Members: u[1:2]})
+		cfg := m.config(groupMemberConfig(g.ID, u[0]))
+		refresh := map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1}
+		steps := []resource.TestStep{
+			{
+				PreConfig: m.reset,
+				Config:    cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpPatchGroup: 1}),
+					m.expectGroup(&g.ID, "Shared", u[0], u[1]),
+				),
+			},
+			{
+				// Any later apply, even one that changes nothing, saves the
+				// refresh that found the membership: from then on Harness is
+				// known to have had it. (Until then a missing user looks like
+				// a mistyped id, TestAccSCIMGroupMember_unknownUser.)
+				PreConfig: m.reset,
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: m.expectCounts(map[string]int{mockserver.OpGetGroup: 1}),
+			},
+			{
+				PreConfig: func() {
+					if !m.RemoveUser(u[0]) {
+						t.Fatal("RemoveUser")
+					}
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(u[0])),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(refresh),
+					m.expectGroup(&g.ID, "Shared", u[1]),
+				),
+			},
+			{
+				// It stays that way: a refresh is the same two reads.
+				PreConfig:    m.reset,
+				RefreshState: true,
+				Check:        m.expectCounts(refresh),
+			},
+		}
+		if p.Generation == mockserver.NextGen {
+			steps = append(steps, resource.TestStep{
+				// The user is back with the same id: the membership is
+				// planned again and one PATCH re-adds it.
+				PreConfig: func() {
+					if back := m.SeedUser(mockserver.UserSpec{Email: "u0@example.com", DisplayName: "User 0"}); back.ID != u[0] {
+						t.Fatalf("the returning user has id %s, want %s", back.ID, u[0])
+					}
+					m.reset()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
+					m.expectGroup(&g.ID, "Shared", u[0], u[1]),
+				),
+			})
+		} else {
+			steps = append(steps, resource.TestStep{
+				// FirstGen deleted the user, so whoever comes back has a
+				// new id (here u[2]): changing user_id replaces the
+				// membership, one PATCH out (a no-op) and one in.
+				PreConfig: m.reset,
+				Config:    m.config(groupMemberConfig(g.ID, u[2])),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 2}),
+					m.expectGroup(&g.ID, "Shared", u[1], u[2]),
+				),
+			})
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.expectGroup(&g.ID, "Shared", u[1]),
+			Steps:                    steps,
+		})
+	})
+}
+
+// TestAccCLI_SCIMGroupMemberUserLeftWarns: after a membership's user leaves the
+// account, plans warn, naming the user and the group, and show no change
+// (exit code 0 with -detailed-exitcode). The real CLI is needed to see the
+// warning.
+func TestAccCLI_SCIMGroupMemberUserLeftWarns(t *testing.T) {
+	cli := newTFCLI(t)
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	u := m.seedUsers(1)
+	g := m.SeedGroup(mockserver.GroupSpec{Name: "Shared"})
+	cli.config(m, groupMemberConfig(g.ID, u[0]))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	// A later apply saves the refresh that finds the membership.
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	if !m.RemoveUser(u[0]) {
+		t.Fatal("RemoveUser")
+	}
+	for i := range 2 {
+		m.ResetRequests()
+		out, err := cli.run("plan", "-detailed-exitcode", "-input=false")
+		flat := strings.Join(strings.Fields(out), " ")
+		if err != nil || !strings.Contains(flat, "No changes") {
+			t.Fatalf("plan %d after the user left is not an empty success (%v):\n%s", i+1, err, out)
+		}
+		for _, want := range []string{"Warning: Membership's user left Harness", "with harness_scim_group_member.test",
+			`Harness no longer has a user with id "` + u[0] + `"`, `no longer a member of group "` + g.ID + `"`,
+			"When a user with this id is back in the account, the next plan adds it to the group again"} {
+			if !strings.Contains(flat, want) {
+				t.Fatalf("plan %d output lacks %q:\n%s", i+1, want, out)
+			}
+		}
+		if got, want := mockserver.CountsString(m.Counts()), mockserver.CountsString(map[string]int{
+			mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1}); got != want {
+			t.Fatalf("plan %d requests: %s, want %s", i+1, got, want)
+		}
+	}
+	cli.mustRun("destroy", "-auto-approve", "-input=false")
 }
 
 // TestAccSCIMGroupMember_groupGone drops the membership from state when its

@@ -51,15 +51,17 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Harness UI cannot edit.\n\n" +
 			"`members` is **authoritative** when set: users not listed are removed from the group, and an empty set " +
 			"(`members = []`) empties it. When `members` is omitted, Terraform neither reads nor changes the group's " +
-			"members. Any change to the name and members is sent as **one** SCIM `PATCH` followed by one read, however " +
-			"many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
+			"members. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
+			"however many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
-			"When a member user is replaced (with `scim_generation = \"nextgen\"`, changing its `given_name`, " +
-			"`family_name` or `external_id`), Harness removes it from every group and gives the re-created user the same " +
-			"id. Terraform then finds this group's members unchanged and skips its update in that apply, so the next plan " +
-			"shows the user being added back, and the next apply adds it with one `PATCH`. A rename of the group in the " +
-			"same apply, or a `harness_scim_group_member` (replaced along with the user), restores the membership at once.\n\n" +
+			"When a member user is replaced, Harness removes it from every group, and the re-created user may get the same " +
+			"id: always with `scim_generation = \"nextgen\"` (for example when `given_name`, `family_name` or " +
+			"`external_id` changes), and with `\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
+			"account does not have PL_USER_DELETION_V2. Terraform then finds this group's members unchanged and skips its " +
+			"update in that apply, so the next plan shows the user being added back, and the next apply adds it with one " +
+			"`PATCH` and one read. A rename of the group in the same apply (its update then reads the group before the " +
+			"`PATCH`), or a `harness_scim_group_member` (replaced along with the user), restores the membership at once.\n\n" +
 			"~> **Note:** Do not manage the members of one group both with `members` here and with " +
 			"`harness_scim_group_member`: every plan would remove the other resource's members. Use `members` when " +
 			"Terraform owns the whole group, `harness_scim_group_member` when it owns only some memberships.\n\n" +
@@ -188,10 +190,18 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
 		id := client.GroupIdentifier(name)
+		uncertain := ""
+		if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
+			// The client adopts the group only when the first attempt
+			// could have made it (client.CreateSCIMGroup).
+			uncertain = " An earlier attempt of this create failed without a clear answer, but the existing group is not " +
+				"one it could have made (it is not SCIM-managed, or its name or members differ), so Terraform did not take " +
+				"it over."
+		}
 		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
 			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
-				"(Harness said: %s).\n\nIf it is the group you mean, import it instead of creating it:\n"+
-				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, id))
+				"(Harness said: %s).%s\n\nIf it is the group you mean, import it instead of creating it:\n"+
+				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, uncertain, id))
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
@@ -352,11 +362,15 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	// or the group was imported) there is nothing to compare with. With
 	// planned members equal to the recorded ones (in practice a rename:
 	// Terraform skips an update whose unknown values turn out unchanged),
-	// a member user may have been replaced earlier in this apply: NextGen
-	// re-creates it with the same id, but its deletion removed it from
-	// every group (harness-api.md 1.8), so the recorded members are
-	// stale. This read is one extra request in these cases only, making a
-	// rename GET + PATCH.
+	// a member user may have been replaced earlier in this apply, keeping
+	// its id while its removal dropped it from every group, so the
+	// recorded members are stale: NextGen always gives the re-created user
+	// the same id (harness-api.md 1.4, 1.8), and FirstGen does when the
+	// user was deactivated rather than deleted (on_destroy = "deactivate"
+	// without PL_USER_DELETION_V2, 1.7;
+	// TestAccSCIMGroup_memberDeactivatedKeepsID). Neither generation can
+	// be ruled out, so this read is paid in both, in these cases only,
+	// making a rename GET + PATCH.
 	if state.Members.IsNull() || sameMembers(want, current) {
 		read, err := c.GetSCIMGroup(ctx, id)
 		if err != nil {

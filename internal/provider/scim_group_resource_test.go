@@ -545,6 +545,86 @@ func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 	})
 }
 
+// TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone: an identity
+// provider's group holds the name, and the create's first attempt gets a
+// 502. In NextGen the retry's 409 must stand with the "id already in use"
+// error: the group's members are not the ones sent, so the first attempt
+// did not make it, and adopting it would let Terraform change its members
+// and delete it on destroy. That costs one search (and would cost a user
+// read per sent id the group lacks, had the group no member that was not
+// sent: TestSCIMGroupClientUncertainConflictStands). FirstGen's POST answers
+// any create with the group of that name (harness-api.md 2.2), fault or
+// not, which the resource documents: the group is adopted and its
+// members are set.
+func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		u := m.seedUsers(3)
+		idp := m.SeedGroup(mockserver.GroupSpec{Name: "Platform Team", Members: u[:2]})
+		cfg := m.config(groupConfig("Platform Team", u[1:]))
+		fault := func() {
+			m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, Status: 502})
+			m.reset()
+		}
+		var steps []resource.TestStep
+		if p.Generation == mockserver.NextGen {
+			steps = []resource.TestStep{
+				{
+					PreConfig: fault,
+					Config:    cfg,
+					ExpectError: expectErr(`Harness group id already in use`,
+						`derives the id "Platform_Team" from display_name "Platform Team"`, `(after 2 attempts)`,
+						`An earlier attempt of this create failed without a clear answer`, `did not take it over`,
+						`terraform import <address> Platform_Team`),
+				},
+				{
+					// Checks the failed step: nothing was changed or tracked.
+					PreConfig: func() {
+						if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+							t.Fatal(err)
+						}
+						if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {
+							t.Fatal(err)
+						}
+						if n := len(m.Groups()); n != 1 {
+							t.Fatalf("Harness has %d groups, want the identity provider's only", n)
+						}
+						fault()
+					},
+					// Without members the group must be empty to be adopted.
+					Config:      m.config(groupConfig("Platform Team", nil)),
+					ExpectError: expectErr(`Harness group id already in use`),
+				},
+			}
+		} else {
+			steps = []resource.TestStep{{
+				PreConfig: fault,
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), knownvalue.StringExact(idp.ID)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1}),
+					m.expectGroup(&idp.ID, "Platform Team", u[1:]...),
+				),
+			}}
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps:                    steps,
+		})
+		if p.Generation == mockserver.NextGen {
+			// The second failed step, and nothing after it.
+			if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+				t.Error(err)
+			}
+			if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
 // TestAccSCIMGroup_import imports a group with members made elsewhere.
 // Without members in the configuration the import plans nothing: members
 // are left alone when omitted, so import does not record them. With
@@ -747,6 +827,117 @@ resource "harness_scim_group_member" "test" {
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             m.checkGroupGone(&groupID),
 			Steps:                    steps,
+		})
+	})
+}
+
+// TestAccSCIMGroup_memberDeactivatedKeepsID replaces a member user whose
+// on_destroy is "deactivate". Under every profile the re-created user keeps
+// its id and was dropped from the group: NextGen removes a deactivated user
+// from the account and its POST brings the same person back, and FirstGen
+// without PL_USER_DELETION_V2 disables the user, drops it from every SCIM
+// group and re-enables it on POST (harness-api.md 1.4, 1.7). So FirstGen
+// needs the read Update makes before a rename as much as NextGen: with it,
+// a rename in the same apply restores the member. Without a rename,
+// Terraform skips the group's update (its members look unchanged) and the
+// next plan adds the user back.
+func TestAccSCIMGroup_memberDeactivatedKeepsID(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		var aliceID, bobID, groupID string
+		cfg := func(group string) string {
+			return m.config(fmt.Sprintf(`
+resource "harness_scim_user" "alice" {
+  user_name    = "alice@example.com"
+  display_name = "Alice"
+  on_destroy   = "deactivate"
+}
+
+resource "harness_scim_user" "bob" {
+  user_name    = "bob@example.com"
+  display_name = "Bob"
+}
+
+resource "harness_scim_group" "test" {
+  display_name = %q
+  members      = [harness_scim_user.alice.id, harness_scim_user.bob.id]
+}
+`, group))
+		}
+		// sameAlice checks that alice kept her id and is in the group or not.
+		sameAlice := func(group string, inGroup bool) resource.TestCheckFunc {
+			return func(s *terraform.State) error {
+				id, err := stateAttr(s, "harness_scim_user.alice", "id")
+				if err != nil {
+					return err
+				}
+				if id != aliceID {
+					return fmt.Errorf("alice's id changed from %s to %s; this test needs a replacement that keeps it", aliceID, id)
+				}
+				want := []string{bobID}
+				if inGroup {
+					want = append(want, aliceID)
+				}
+				return m.expectGroup(&groupID, group, want...)(s)
+			}
+		}
+		replaced := []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("harness_scim_user.alice", plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkGroupGone(&groupID),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg("Keep"),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureAttr("harness_scim_user.alice", "id", &aliceID),
+						captureAttr("harness_scim_user.bob", "id", &bobID),
+						captureAttr(groupAddr, "id", &groupID),
+						func(s *terraform.State) error { return sameAlice("Keep", true)(s) },
+					),
+				},
+				{
+					// No rename: the refresh (two users, the group), the
+					// PATCH active=false and the POST; the group's update is
+					// skipped, and the next plan adds alice back.
+					PreConfig:        m.reset,
+					Taint:            []string{"harness_scim_user.alice"},
+					Config:           cfg("Keep"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 1,
+							mockserver.OpPatchUser: 1, mockserver.OpCreateUser: 1}),
+						sameAlice("Keep", false),
+					),
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					// The next apply: the refresh, one PATCH and one GET.
+					PreConfig: m.reset,
+					Config:    cfg("Keep"),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
+						sameAlice("Keep", true),
+					),
+				},
+				{
+					// With a rename Update runs and reads the group first,
+					// so one PATCH renames it and adds alice back: the
+					// refresh, PATCH active=false, POST, then GET, PATCH, GET.
+					// The next plan is empty.
+					PreConfig:        m.reset,
+					Taint:            []string{"harness_scim_user.alice"},
+					Config:           cfg("Keep Renamed"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 3,
+							mockserver.OpPatchUser: 1, mockserver.OpCreateUser: 1, mockserver.OpPatchGroup: 1}),
+						sameAlice("Keep Renamed", true),
+					),
+				},
+			},
 		})
 	})
 }
