@@ -413,12 +413,18 @@ func (m *apiKeyTokenResourceModel) tokenFromModel(ctx context.Context, diags *di
 	return t
 }
 
+// applyToken copies what Harness reported. A validity bound Harness does
+// not report (zero or missing) keeps its last known value.
 func (m *apiKeyTokenResourceModel) applyToken(t *client.Token) {
 	m.Name = types.StringValue(t.Name)
 	m.Description = types.StringValue(t.Description)
 	m.Tags = tagsToModel(t.Tags)
-	m.ValidFrom = timestampFromMillis(t.ValidFrom)
-	m.ValidTo = timestampFromMillis(t.ValidTo)
+	if t.ValidFrom > 0 {
+		m.ValidFrom = timestampFromMillis(t.ValidFrom)
+	}
+	if t.ValidTo > 0 {
+		m.ValidTo = timestampFromMillis(t.ValidTo)
+	}
 }
 
 func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -490,7 +496,7 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		switch {
 		case row.Token.Identifier == identifier:
 			agg = &rows[i]
-		case slices.Contains(rotated, row.Token.Identifier) && row.Token.ExpiresAt().After(time.Now()):
+		case slices.Contains(rotated, row.Token.Identifier) && !row.Token.Expired(time.Now()):
 			alive = append(alive, row.Token.Identifier)
 		}
 	}
@@ -502,17 +508,20 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
 	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
-	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
+	if agg.Token.Expired(time.Now()) {
 		// Harness purges expired tokens only through a lagging TTL index
 		// (derived from harness-core, not promised by harness-api.md), so an
 		// expired token may still be listed. It can never work again: treat
-		// it as gone, and Create replaces it.
+		// it as gone, and Create replaces it. An unknown expiry is not
+		// expired (see client.Token.Expired).
+		expiry, _ := agg.Token.ExpiresAt()
 		tflog.Info(ctx, "token has expired in Harness; removing it from state so that it is created again",
 			map[string]any{"token": identifier, "api_key": ref.String(), "expired_at": expiry.Format(time.RFC3339)})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if from := state.ValidFrom.Millis(); from != 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() && state.Value.ValueString() != "" {
+	if from := state.ValidFrom.Millis(); from != 0 && agg.Token.ValidFrom > 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() &&
+		state.Value.ValueString() != "" {
 		v, verr := c.ValidateToken(ctx, state.Value.ValueString())
 		switch {
 		case errors.Is(verr, client.ErrUnauthorized), verr == nil && (v.Identifier != identifier || v.APIKeyIdentifier != ref.Identifier):
@@ -597,7 +606,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			switch {
 			case t.Identifier == identifier:
 				cur, found = t, true
-			case !t.ExpiresAt().After(time.Now()):
+			case t.Expired(time.Now()):
 			case slices.Contains(rotated, t.Identifier),
 				strings.HasPrefix(t.Identifier, "rotated_") && t.Name == oldName && t.ScheduledExpireTime != nil &&
 					*t.ScheduledExpireTime == oldExpiry.UnixMilli():

@@ -875,3 +875,61 @@ removed {
 		},
 	})
 }
+
+// listWithExpiry is a token list answer holding tok with its validTo and
+// scheduledExpireTime replaced by raw JSON ("null" leaves one out): a way
+// to show the provider what the mock never stores.
+func (m *testMock) listWithExpiry(tok mockserver.Token, validTo, scheduled string) string {
+	return fmt.Sprintf(`{"status":"SUCCESS","data":{"totalPages":1,"totalItems":1,"pageItemCount":1,"pageSize":50,"content":[`+
+		`{"token":{"identifier":%q,"name":%q,"validFrom":%d,"validTo":%s,"scheduledExpireTime":%s,"valid":true,`+
+		`"accountIdentifier":%q,"orgIdentifier":null,"projectIdentifier":null,"apiKeyIdentifier":%q,"parentIdentifier":%q,`+
+		`"apiKeyType":%q,"description":%q,"tags":{}},"expiryAt":0,"createdAt":0,"lastModifiedAt":0}],"pageIndex":0,"empty":false},`+
+		`"metaData":null,"correlationId":"c"}`,
+		tok.Identifier, tok.Name, tok.ValidFrom.UnixMilli(), validTo, scheduled, m.AccountID(), tok.APIKey, tok.Parent, tok.Type,
+		tok.Description)
+}
+
+// A token whose expiry Harness does not report (validTo zero or missing, a
+// scheduledExpireTime of zero) is not expired: the refresh keeps it, with
+// the last known valid_to, rather than dropping it from state and planning
+// a create that would delete a token that may be live.
+func TestAccAPIKeyToken_unknownExpiryIsNotExpired(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	var value, validTo string
+	step := func(validToJSON, scheduled string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+				m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Status: http.StatusOK,
+					Body: m.listWithExpiry(tok, validToJSON, scheduled)})
+				m.reset()
+			},
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+					if v != validTo {
+						return fmt.Errorf("valid_to %s, want the last known %s", v, validTo)
+					}
+					return nil
+				})),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
+				m.expectStoredValue("entra_token", &value),
+				m.expectWorks(map[*string]bool{&value: true}),
+			),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(
+				captureAttr(tokenAddr, "value", &value), captureAttr(tokenAddr, "valid_to", &validTo))},
+			step("0", "null"),
+			step("null", "null"),
+			step("0", "0"),
+		},
+	})
+}
