@@ -51,6 +51,11 @@ const (
 	// the values this resource rotated out ("rotated_…") while they still
 	// work, so that destroying the token deletes them too.
 	privateRotated = "rotated"
+	// privateRotationPending lists (as a JSON array of epoch milliseconds)
+	// the rotateTimestamp of each rotation whose rotated-out value is not in
+	// privateRotated yet, because the list that finds it after the rotation
+	// failed. The next Read or Delete resolves it with the list it makes.
+	privateRotationPending = "rotation_pending"
 	// privateTokenImported marks a token imported and not updated since: its
 	// state has no lifetime, rotate_before_expiry or rotation_triggers,
 	// since Harness does not know them, so the next apply takes them from
@@ -102,28 +107,74 @@ func setPrivateFlag(ctx context.Context, p privateWriter, key string, on bool) d
 	return p.SetKey(ctx, key, nil)
 }
 
-// rotatedIDs reads privateRotated.
-func rotatedIDs(ctx context.Context, p privateReader) []string {
-	raw, diags := p.GetKey(ctx, privateRotated)
-	var ids []string
-	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &ids) != nil {
+// privateList reads a private key holding a JSON array.
+func privateList[T any](ctx context.Context, p privateReader, key string) []T {
+	raw, diags := p.GetKey(ctx, key)
+	var out []T
+	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &out) != nil {
 		return nil
 	}
-	return ids
+	return out
 }
 
-// setRotatedIDs writes privateRotated; an empty list removes the key.
-func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
-	if len(ids) == 0 {
-		return p.SetKey(ctx, privateRotated, nil)
+// setPrivateList writes a private key as a JSON array; an empty list
+// removes the key.
+func setPrivateList[T any](ctx context.Context, p privateWriter, key string, list []T) diag.Diagnostics {
+	if len(list) == 0 {
+		return p.SetKey(ctx, key, nil)
 	}
-	raw, err := json.Marshal(ids)
+	raw, err := json.Marshal(list)
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Cannot record rotated token values", err.Error())
 		return diags
 	}
-	return p.SetKey(ctx, privateRotated, raw)
+	return p.SetKey(ctx, key, raw)
+}
+
+// rotatedIDs reads privateRotated.
+func rotatedIDs(ctx context.Context, p privateReader) []string {
+	return privateList[string](ctx, p, privateRotated)
+}
+
+// setRotatedIDs writes privateRotated.
+func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
+	return setPrivateList(ctx, p, privateRotated, ids)
+}
+
+// pendingRotations reads privateRotationPending.
+func pendingRotations(ctx context.Context, p privateReader) []int64 {
+	return privateList[int64](ctx, p, privateRotationPending)
+}
+
+// setPendingRotations writes privateRotationPending.
+func setPendingRotations(ctx context.Context, p privateWriter, stamps []int64) diag.Diagnostics {
+	return setPrivateList(ctx, p, privateRotationPending, stamps)
+}
+
+// rotatedOutBy reports whether t is the value one of the pending rotations
+// replaced. A rotation renames the old token's identifier rotated_<15
+// letters> and sets its scheduledExpireTime to the rotateTimestamp sent
+// (harness-api.md 4); the exact millisecond tells it from any other
+// rotated token of the key. Whether Harness also renames the name is not
+// documented, so the name is not compared.
+func rotatedOutBy(t *client.Token, pending []int64) bool {
+	return strings.HasPrefix(t.Identifier, "rotated_") && t.ScheduledExpireTime != nil &&
+		slices.Contains(pending, *t.ScheduledExpireTime)
+}
+
+// stillWorking returns, from a list of the key's tokens, the identifiers of
+// the values this resource rotated out that have not expired: those already
+// known (rotated) and those the pending rotations left behind.
+func stillWorking(rows []client.TokenAggregate, rotated []string, pending []int64, now time.Time) []string {
+	var alive []string
+	for i := range rows {
+		t := &rows[i].Token
+		if !t.Expired(now) && (slices.Contains(rotated, t.Identifier) || rotatedOutBy(t, pending)) {
+			alive = append(alive, t.Identifier)
+		}
+	}
+	return alive
 }
 
 // NewAPIKeyTokenResource returns the harness_api_key_token resource.
@@ -483,23 +534,25 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
 	// One list reads the token and finds which of the values it rotated out
-	// still work.
-	rotated := rotatedIDs(ctx, req.Private)
-	rows, err := c.ListTokens(ctx, ref, append([]string{identifier}, rotated...)...)
+	// still work. A rotation whose rotated-out value is still unknown needs
+	// the key's whole list, since Harness chose that value's identifier.
+	rotated, pending := rotatedIDs(ctx, req.Private), pendingRotations(ctx, req.Private)
+	filter := append([]string{identifier}, rotated...)
+	if len(pending) > 0 {
+		filter = nil
+	}
+	rows, err := c.ListTokens(ctx, ref, filter...)
 	if err != nil {
 		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
 		return
 	}
 	var agg *client.TokenAggregate
-	var alive []string
 	for i, row := range rows {
-		switch {
-		case row.Token.Identifier == identifier:
+		if row.Token.Identifier == identifier {
 			agg = &rows[i]
-		case slices.Contains(rotated, row.Token.Identifier) && !row.Token.Expired(time.Now()):
-			alive = append(alive, row.Token.Identifier)
 		}
 	}
+	alive := stillWorking(rows, rotated, pending, time.Now())
 	if agg == nil {
 		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
 			map[string]any{"token": identifier, "api_key": ref.String()})
@@ -507,6 +560,7 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
+	resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
 	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
 	if agg.Token.Expired(time.Now()) {
 		// Harness purges expired tokens only through a lagging TTL index
@@ -554,7 +608,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.Value = state.Value
 	lifetime, hasLifetime := knownDuration(plan.Lifetime)
 	pending := privateFlag(ctx, req.Private, privateValidityPending)
-	rotated := rotatedIDs(ctx, req.Private)
+	rotated, rotations := rotatedIDs(ctx, req.Private), pendingRotations(ctx, req.Private)
 
 	// cur is the token as Harness has it now.
 	cur := state.tokenFromModel(ctx, &resp.Diagnostics)
@@ -577,9 +631,11 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 		// Save at once what the rotation achieved, so that a failure below
 		// neither loses the new value nor makes the next apply rotate
-		// again: the value, the settings that asked for it and, with
-		// lifetime, a note that the new value still needs its own valid_to.
-		// Harness moved valid_from; the next read fills it in.
+		// again: the value, the settings that asked for it, with lifetime a
+		// note that the new value still needs its own valid_to, and the
+		// rotateTimestamp that identifies the value rotated out, which the
+		// next Read or Delete finds if the list below fails. Harness moved
+		// valid_from; the next read fills it in.
 		saved := state
 		saved.Value = types.StringValue(secret)
 		saved.RotationTriggers, saved.Lifetime = plan.RotationTriggers, plan.Lifetime
@@ -589,6 +645,8 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
+		rotations = append(rotations, oldExpiry.UnixMilli())
+		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, rotations)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 		newState.Value = saved.Value
 
@@ -599,22 +657,15 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			addNGError(&resp.Diagnostics, "reading", "token", name+" after rotating it", err)
 			return
 		}
-		oldName, found := cur.Name, false
-		var alive []string
+		found := false
 		for _, row := range rows {
-			t := row.Token
-			switch {
-			case t.Identifier == identifier:
-				cur, found = t, true
-			case t.Expired(time.Now()):
-			case slices.Contains(rotated, t.Identifier),
-				strings.HasPrefix(t.Identifier, "rotated_") && t.Name == oldName && t.ScheduledExpireTime != nil &&
-					*t.ScheduledExpireTime == oldExpiry.UnixMilli():
-				alive = append(alive, t.Identifier)
+			if row.Token.Identifier == identifier {
+				cur, found = row.Token, true
 			}
 		}
-		rotated = alive
+		rotated = stillWorking(rows, rotated, rotations, time.Now())
 		resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, rotated)...)
+		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
 		if !found {
 			addGoneError(&resp.Diagnostics, "Token", name)
 			return
@@ -670,8 +721,20 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
 	// The values this token rotated out would keep working until their
 	// grace period ends and hold token slots: delete them first, so a
-	// failure leaves the token in state for the next destroy to retry.
-	for _, old := range rotatedIDs(ctx, req.Private) {
+	// failure leaves the token in state for the next destroy to retry. A
+	// rotation whose rotated-out value was never found (the list after it
+	// failed, and no refresh ran since) costs one list here.
+	rotated := rotatedIDs(ctx, req.Private)
+	if pending := pendingRotations(ctx, req.Private); len(pending) > 0 {
+		rows, err := c.ListTokens(ctx, ref)
+		if err != nil {
+			addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s, to find the value its last rotation "+
+				"replaced, before deleting it", identifier, ref), err)
+			return
+		}
+		rotated = stillWorking(rows, rotated, pending, time.Now())
+	}
+	for _, old := range rotated {
 		if err := c.DeleteToken(ctx, ref, old); err != nil && !client.IsNotFound(err) {
 			addNGError(&resp.Diagnostics, "deleting", "token", fmt.Sprintf("%q (the value %q had before its last rotation) of API key %s",
 				old, identifier, ref), err)

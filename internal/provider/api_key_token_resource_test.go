@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -614,7 +615,7 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
 					captureAttr(tokenAddr, "value", &second),
 					m.expectStoredValue("entra_token", &second),
-					m.expectWorks(map[*string]bool{&second: true}),
+					m.expectWorks(map[*string]bool{&first: true, &second: true}),
 					func(*terraform.State) error {
 						if first == second {
 							return fmt.Errorf("the state kept the value from before the rotation")
@@ -622,6 +623,75 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 						return nil
 					},
 				),
+			},
+			{
+				// The value rotated out is still tracked although the list that
+				// would have found it failed: the refresh found it, and the
+				// destroy deletes it with the token.
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+					func(*terraform.State) error {
+						if toks := m.Tokens(); len(toks) != 0 {
+							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// A destroy without a refresh (terraform destroy -refresh=false, as
+// terraform-plugin-testing's final destroy) right after a rotation whose
+// list failed still deletes the value rotated out: Delete resolves it with
+// one list.
+//
+// The service account and the key are made outside Terraform here, since
+// destroying the service account would delete every token with it and hide
+// a leftover.
+func TestAccAPIKeyToken_rotationListFailsThenDestroy(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	m.SeedServiceAccount(mockserver.ServiceAccount{Identifier: "scim_sa", Name: "SCIM", Email: "scim@service.harness.io"})
+	if _, err := m.MintToken(mockserver.TokenSpec{Key: saKey("entra"), Identifier: "seed"}); err != nil || !m.RemoveToken(saKey("entra"), "seed") {
+		t.Fatalf("seeding the key: %v", err)
+	}
+	token := func(extra string) string {
+		return m.config(`
+resource "harness_api_key_token" "t" {
+  identifier  = "entra_token"
+  name        = "Entra ID SCIM"
+  apikey_id   = "entra"
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = "scim_sa"
+  ` + extra + `
+}
+`)
+	}
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			func(*terraform.State) error {
+				if toks := m.Tokens(); len(toks) != 0 {
+					return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+				}
+				return nil
+			},
+			m.expectWorks(map[*string]bool{&first: false}),
+		),
+		Steps: []resource.TestStep{
+			{Config: token(""), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+				},
+				Config:      token(`rotation_triggers = { n = "1" }`),
+				ExpectError: expectErr("Error reading token", "injected failure"),
 			},
 		},
 	})
@@ -930,6 +1000,58 @@ func TestAccAPIKeyToken_unknownExpiryIsNotExpired(t *testing.T) {
 			step("0", "null"),
 			step("null", "null"),
 			step("0", "0"),
+		},
+	})
+}
+
+// The value a rotation replaced is found by its rotated_ identifier and the
+// exact scheduledExpireTime sent, whatever its name: harness-api.md 4 says
+// Harness "renames" the old token without saying whether the name changes
+// too. Here the mock renames it as well, and destroy still deletes it.
+func TestAccAPIKeyToken_rotatedValueFoundWhateverItsName(t *testing.T) {
+	// OnChange runs before the answer reaches the provider.
+	var srv atomic.Pointer[mockserver.Server]
+	m := newMockWithOptions(t, mockserver.Options{OnChange: func() {
+		s := srv.Load()
+		if s == nil {
+			return
+		}
+		for _, tok := range s.Tokens() {
+			if strings.HasPrefix(tok.Identifier, "rotated_") && tok.Name != tok.Identifier {
+				_ = s.UpdateToken(tok.KeyRef(), tok.Identifier, func(t *mockserver.Token) { t.Name = t.Identifier })
+			}
+		}
+	}})
+	srv.Store(m.Server)
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				Config: m.config(tokenConfig(`rotation_triggers = { n = "1" }`)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr(tokenAddr, "value", &second),
+					func(*terraform.State) error {
+						for _, tok := range m.Tokens() {
+							if strings.HasPrefix(tok.Identifier, "rotated_") && tok.Name == tok.Identifier {
+								return nil
+							}
+						}
+						return fmt.Errorf("the mock did not rename the rotated token: %+v", m.Tokens())
+					},
+				),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+				),
+			},
 		},
 	})
 }
