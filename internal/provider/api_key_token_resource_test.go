@@ -789,38 +789,26 @@ func TestAccAPIKeyToken_destroyDeletesRotatedValue(t *testing.T) {
 	})
 }
 
-// waitUntil is a plan check that holds the step between its plan and its
-// apply until a point in time.
-type waitUntil struct{ at *time.Time }
-
-func (w waitUntil) CheckPlan(ctx context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	select {
-	case <-time.After(time.Until(*w.at)):
-	case <-ctx.Done():
-		resp.Error = ctx.Err()
-	}
-}
-
 // The rotate_before_expiry check gives the same answer when Terraform plans
 // again at apply time, even when the threshold passes in between: a saved
 // plan that only updates the description applies as planned (no "Provider
-// produced inconsistent final plan"), and the next plan rotates.
+// produced inconsistent final plan"), and the next plan rotates. The
+// provider's clock moves two minutes between the plan and the apply.
 func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	clock := &testClock{}
 	settings := `lifetime = "720h"` + "\n  rotate_before_expiry = \"168h\"\n"
-	var threshold, applyAt time.Time
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
+		ProtoV6ProviderFactories: clockFactories(clock),
 		Steps: []resource.TestStep{
 			{Config: m.config(tokenConfig(settings))},
 			{
-				// valid_to is 168h and a few seconds away: the plan finds more
-				// than rotate_before_expiry left, the apply would not.
+				// valid_to is 168h and a minute away: the plan finds more than
+				// rotate_before_expiry left, the apply two minutes later would
+				// not.
 				PreConfig: func() {
-					threshold = time.Now().Add(10 * time.Second)
-					applyAt = threshold.Add(time.Second)
 					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
-						tok.ValidTo = threshold.Add(168 * time.Hour)
+						tok.ValidTo = clock.Now().Add(168*time.Hour + time.Minute)
 					}); err != nil {
 						t.Error(err)
 					}
@@ -830,7 +818,7 @@ func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
-					waitUntil{at: &applyAt},
+					advanceClock{clock: clock, by: 2 * time.Minute},
 				}},
 				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
 					mockserver.OpListTokens: 1, mockserver.OpUpdateToken: 1}),
