@@ -56,11 +56,6 @@ const (
 	// privateRotated yet, because the list that finds it after the rotation
 	// failed. The next Read or Delete resolves it with the list it makes.
 	privateRotationPending = "rotation_pending"
-	// privateTokenImported marks a token imported and not updated since: its
-	// state has no lifetime, rotate_before_expiry or rotation_triggers,
-	// since Harness does not know them, so the next apply takes them from
-	// the configuration without acting on them.
-	privateTokenImported = "imported"
 	// privateCheckedAt is when the token was last read from (or written
 	// to) Harness, in epoch milliseconds: the clock of the
 	// rotate_before_expiry check (see ModifyPlan).
@@ -290,8 +285,9 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
 					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
-					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after " +
-					"`terraform import` only records them.",
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after an " +
+					"import (`terraform import` or an `import` block) only records them, since Harness does not keep them; change " +
+					"them again after that apply to rotate.",
 			},
 			"rotate_before_expiry": schema.StringAttribute{
 				Optional: true,
@@ -311,7 +307,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "After a rotation, how long the previous value keeps working (Harness's " +
 					"`rotateTimestamp`), as a Go duration; never longer than the previous value's own `valid_to`. Defaults to `\"" +
 					defaultRotationGracePeriod + "\"`, enough for consumers updated in the same apply; `\"0s\"` revokes the old " +
-					"value at once.",
+					"value at once. Harness does not keep it, so after an import it is null until the first apply records it.",
 				Validators: []validator.String{nonNegativeDurationValidator{}},
 			},
 			"value": schema.StringAttribute{
@@ -320,7 +316,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The token value, `<sat|pat>.<account>.<token id>.<secret>`. Harness shows it only when " +
 					"the token is created or rotated, so it is kept from state; after `terraform import` it is null (Harness " +
 					"cannot return it) until the token is rotated, for example by changing `rotation_triggers` after the first apply " +
-					"that follows the import (that apply only records them).",
+					"that follows the import (that apply only records them, without rotating).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -394,11 +390,13 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
-	// After an import the state has no rotation_triggers or lifetime: what
-	// the configuration says is recorded without rotating or moving
-	// valid_to, so importing changes nothing in Harness. From then on they
-	// act as usual.
-	imported := privateFlag(ctx, req.Private, privateTokenImported)
+	// After an import the state has no rotation_triggers or lifetime, which
+	// Harness does not keep: the first apply records what the configuration
+	// says without rotating or moving valid_to (see importedNotRecorded).
+	imported := importedNotRecorded(&state)
+	if imported {
+		warnImportRecordsOnly(&resp.Diagnostics, &plan, &state)
+	}
 	reason := ""
 	switch {
 	case imported:
@@ -455,6 +453,37 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// importedNotRecorded reports whether the state is one an import left and
+// no apply has recorded the configuration into yet. rotation_grace_period
+// has a default, so every Create and Update stores it, and Read keeps what
+// the state has: it is null only after an import. Every plan sets it (to
+// the configuration or the default), so the first plan after an import is
+// never empty and its apply ends this: nothing from the import outlives that
+// apply, unlike a private flag that an empty plan could not clear.
+func importedNotRecorded(state *apiKeyTokenResourceModel) bool {
+	return state.RotationGracePeriod.IsNull()
+}
+
+// warnImportRecordsOnly says which settings the first plan after an import
+// records without acting on them, if any.
+func warnImportRecordsOnly(diags *diag.Diagnostics, plan, state *apiKeyTokenResourceModel) {
+	var recorded []string
+	if plan.RotationTriggers.IsUnknown() || !sameTriggers(plan.RotationTriggers, state.RotationTriggers) {
+		recorded = append(recorded, "rotation_triggers (no rotation)")
+	}
+	if _, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
+		recorded = append(recorded, "lifetime (valid_to stays as Harness has it)")
+	}
+	if len(recorded) == 0 {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("rotation_triggers"), "Imported token: settings recorded, not acted on",
+		fmt.Sprintf("harness_api_key_token %s was imported, and Harness does not keep Terraform's rotation settings, so the "+
+			"first apply after the import records them from the configuration without acting on them: %s. Its value stays "+
+			"null (Harness shows a value only when it issues one). To rotate the token, change rotation_triggers again after "+
+			"this apply.", state.ID.ValueString(), strings.Join(recorded, "; ")))
 }
 
 // sameTriggers treats a null map and an empty map alike.
@@ -598,9 +627,8 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyToken(&agg.Token)
 	state.ID = types.StringValue(tokenID(ref, identifier))
-	if state.RotationGracePeriod.IsNull() {
-		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
-	}
+	// rotation_grace_period stays null after an import: it marks the state
+	// as not recorded yet (see importedNotRecorded).
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -654,7 +682,6 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		saved.ValidFrom = timestampNull()
 		pending = hasLifetime
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
-		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
 		rotations = append(rotations, oldExpiry.UnixMilli())
 		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, rotations)...)
@@ -717,7 +744,6 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
-	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
@@ -780,7 +806,6 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
-	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -184,11 +187,14 @@ func TestAccAPIKeyToken_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:            tokenAddr,
-				ImportState:             true,
-				ImportStateId:           "scim_sa/entra/SERVICE_ACCOUNT/entra_token",
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"value", "rotation_triggers", "rotation_triggers.%", "rotation_triggers.rotated"},
+				ResourceName:      tokenAddr,
+				ImportState:       true,
+				ImportStateId:     "scim_sa/entra/SERVICE_ACCOUNT/entra_token",
+				ImportStateVerify: true,
+				// Harness keeps neither the value nor Terraform's rotation
+				// settings.
+				ImportStateVerifyIgnore: []string{"value", "rotation_triggers", "rotation_triggers.%", "rotation_triggers.rotated",
+					"rotation_grace_period"},
 			},
 			{
 				// Deleted in Harness: noticed and created again.
@@ -382,8 +388,10 @@ func TestAccAPIKeyToken_validFromMovedOutsideTerraform(t *testing.T) {
 	})
 }
 
-// Import with each of the official provider's formats, and the plan after
-// an import block is empty although the value cannot be recovered.
+// Import with each of the official provider's formats. The plan after an
+// import block only records what Harness does not keep (an update that
+// sends no request, rotation_grace_period from its default, the value
+// null); for an API key it is empty.
 func TestAccAPIKeyToken_importFormats(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	scoped := func(org, project string) string {
@@ -422,11 +430,21 @@ resource "harness_api_key_token" "%[1]s" {
 	cfg := m.config(tokenConfig("") + scoped("org1", "") + scoped("org1", "proj1"))
 	verify := func(addr, id string) resource.TestStep {
 		return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true,
-			ImportStateVerifyIgnore: []string{"value"}}
+			ImportStateVerifyIgnore: []string{"value", "rotation_grace_period"}}
 	}
 	noop := func(addr, id string) resource.TestStep {
 		return resource.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id,
 			ImportStateKind: resource.ImportBlockWithID}
+	}
+	recordOnly := func(addr, id string) resource.TestStep {
+		step := noop(addr, id)
+		step.ExpectNonEmptyPlan = true
+		step.ImportPlanChecks.PreApply = []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.Null()),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
+		}
+		return step
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -437,8 +455,8 @@ resource "harness_api_key_token" "%[1]s" {
 			verify("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			verify("harness_api_key.sa_org1", "org1/sa_org1/key/SERVICE_ACCOUNT"),
 			verify("harness_api_key.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT"),
-			noop(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
-			noop("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
+			recordOnly(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
+			recordOnly("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			noop("harness_api_key.key", "scim_sa/entra/SERVICE_ACCOUNT"),
 			{
 				ResourceName: tokenAddr, ImportState: true, ImportStateId: "scim_sa/entra/ADMIN/entra_token",
@@ -1042,4 +1060,132 @@ func TestAccAPIKeyToken_rotatedValueFoundWhateverItsName(t *testing.T) {
 			},
 		},
 	})
+}
+
+// After an import whose configuration has no rotation settings, the first
+// apply is the one that records them (here: none), so rotation_triggers
+// added later rotate at once; nothing from the import lingers. Both import
+// paths: the import block and terraform import. A description that differs
+// from Harness makes that first apply one PUT, still without rotating.
+func TestAccAPIKeyToken_importThenAddTriggersRotates(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	forget := m.config(apiKeyConfig("entra", "Entra ID", "") + `
+removed {
+  from = harness_api_key_token.t
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	const importID = "scim_sa/entra/SERVICE_ACCOUNT/entra_token"
+	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", tokenAddr, importID)
+	refresh := map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}
+	var validTo, value string
+	// The first plan after the import only records what Harness does not
+	// know: no request, the value null, valid_to kept.
+	records := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+			if v != validTo {
+				return fmt.Errorf("valid_to planned as %s, want it kept at %s", v, validTo)
+			}
+			return nil
+		})),
+	}}
+	rotates := func(extra, n string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: m.reset,
+			Config:    m.config(tokenConfig(extra + "\n  rotation_triggers = { n = \"" + n + "\" }")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+					mockserver.OpRotateToken: 1}),
+				captureAttr(tokenAddr, "value", &value),
+				m.expectStoredValue("entra_token", &value),
+				m.expectWorks(map[*string]bool{&value: true}),
+			),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "valid_to", &validTo)},
+			{Config: forget},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg + importBlock,
+				ConfigPlanChecks: records,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            m.expectCounts(refresh),
+			},
+			rotates("", "1"),
+			{Config: forget},
+			{Config: cfg, ResourceName: tokenAddr, ImportState: true, ImportStateId: importID, ImportStatePersist: true},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(`description = "edited"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpUpdateToken: 1}),
+					m.expectWorks(map[*string]bool{&value: true}),
+				),
+			},
+			rotates(`description = "edited"`, "2"),
+		},
+	})
+}
+
+// The first plan after an import warns exactly when it records a setting
+// it would otherwise act on, and names it.
+func TestWarnImportRecordsOnly(t *testing.T) {
+	state := apiKeyTokenResourceModel{ID: types.StringValue("sa/k/SERVICE_ACCOUNT/t"),
+		RotationTriggers: types.MapNull(types.StringType), Lifetime: types.StringNull()}
+	triggers := types.MapValueMust(types.StringType, map[string]attr.Value{"n": types.StringValue("1")})
+	for _, c := range []struct {
+		name     string
+		triggers types.Map
+		lifetime types.String
+		want     []string
+	}{
+		{"nothing set", types.MapNull(types.StringType), types.StringNull(), nil},
+		{"empty triggers", types.MapValueMust(types.StringType, map[string]attr.Value{}), types.StringNull(), nil},
+		{"triggers", triggers, types.StringNull(), []string{"rotation_triggers (no rotation)"}},
+		{"unknown triggers", types.MapUnknown(types.StringType), types.StringNull(), []string{"rotation_triggers (no rotation)"}},
+		{"both", triggers, types.StringValue("720h"), []string{"rotation_triggers (no rotation)", "lifetime (valid_to stays"}},
+	} {
+		plan := state
+		plan.RotationTriggers, plan.Lifetime = c.triggers, c.lifetime
+		var diags diag.Diagnostics
+		warnImportRecordsOnly(&diags, &plan, &state)
+		if len(c.want) == 0 {
+			if len(diags) != 0 {
+				t.Errorf("%s: unexpected diagnostics %v", c.name, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning {
+			t.Errorf("%s: want one warning, got %v", c.name, diags)
+			continue
+		}
+		for _, w := range append(c.want, "sa/k/SERVICE_ACCOUNT/t", "change rotation_triggers again after this apply") {
+			if !strings.Contains(diags[0].Detail(), w) {
+				t.Errorf("%s: warning lacks %q: %s", c.name, w, diags[0].Detail())
+			}
+		}
+	}
 }
