@@ -479,3 +479,80 @@ func TestCreateTokenReplacesExpiredLeftover(t *testing.T) {
 	}
 	f.counts(t, map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})
 }
+
+// tokenListBody is a one-row token list answer whose token carries the
+// given validTo and scheduledExpireTime JSON (raw, "null" to leave one out).
+func tokenListBody(identifier, validTo, scheduled string) string {
+	return fmt.Sprintf(`{"status":"SUCCESS","data":{"totalPages":1,"totalItems":1,"pageItemCount":1,"pageSize":50,"content":[`+
+		`{"token":{"identifier":%q,"name":"someone else's","validFrom":1700000000000,"validTo":%s,"scheduledExpireTime":%s,`+
+		`"valid":true,"accountIdentifier":%q,"orgIdentifier":null,"projectIdentifier":null,"apiKeyIdentifier":"k1",`+
+		`"parentIdentifier":"sa1","apiKeyType":"SERVICE_ACCOUNT","description":"","tags":{}},"expiryAt":0,"createdAt":1700000000000,`+
+		`"lastModifiedAt":1700000000000}],"pageIndex":0,"empty":false},"metaData":null,"correlationId":"c"}`,
+		identifier, validTo, scheduled, mockserver.DefaultAccountID)
+}
+
+// A token whose expiry Harness does not give (validTo zero or missing, a
+// scheduledExpireTime of zero or less) has an unknown expiry, which never
+// counts as expired: creating a token under its identifier is a plain
+// conflict, and the token, which may be live, is never deleted.
+func TestCreateTokenKeepsTokenWithUnknownExpiry(t *testing.T) {
+	t.Parallel()
+	for name, times := range map[string][2]string{
+		"validTo zero":              {"0", "null"},
+		"validTo missing":           {"null", "null"},
+		"scheduledExpireTime zero":  {"0", "0"},
+		"scheduledExpireTime below": {"4102444800000", "-1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newNGFixture(t)
+			f.seedKey(t)
+			ctx := context.Background()
+			other := &Token{Identifier: "t1", Name: "someone else's"}
+			other.SetKey(saKeyRef)
+			secret, err := f.c.CreateToken(ctx, other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.mock.ResetRequests()
+			f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Status: http.StatusOK,
+				Body: tokenListBody("t1", times[0], times[1])})
+			tok := &Token{Identifier: "t1", Name: "mine"}
+			tok.SetKey(saKeyRef)
+			if _, err := f.c.CreateToken(ctx, tok); !IsConflict(err) {
+				t.Fatalf("want the duplicate error, got %v", err)
+			}
+			f.counts(t, map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})
+			if _, err := f.c.ValidateToken(ctx, secret); err != nil {
+				t.Fatalf("the other token was deleted: %v", err)
+			}
+		})
+	}
+}
+
+func TestTokenExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.UnixMilli(1_800_000_000_000)
+	ms := func(v int64) *int64 { return &v }
+	for _, c := range []struct {
+		name      string
+		tok       Token
+		at        int64 // 0: unknown
+		expiredAt bool
+	}{
+		{"validTo", Token{ValidTo: now.UnixMilli() + 1}, now.UnixMilli() + 1, false},
+		{"validTo reached", Token{ValidTo: now.UnixMilli()}, now.UnixMilli(), true},
+		{"scheduled before validTo", Token{ValidTo: now.UnixMilli() + 1000, ScheduledExpireTime: ms(now.UnixMilli() - 1)}, now.UnixMilli() - 1, true},
+		{"validTo zero", Token{}, 0, false},
+		{"validTo negative", Token{ValidTo: -5}, 0, false},
+		{"scheduled zero", Token{ValidTo: now.UnixMilli() - 1, ScheduledExpireTime: ms(0)}, 0, false},
+	} {
+		at, ok := c.tok.ExpiresAt()
+		if ok != (c.at != 0) || (ok && at.UnixMilli() != c.at) {
+			t.Errorf("%s: ExpiresAt = %v, %v; want %d", c.name, at, ok, c.at)
+		}
+		if got := c.tok.Expired(now); got != c.expiredAt {
+			t.Errorf("%s: Expired = %v, want %v", c.name, got, c.expiredAt)
+		}
+	}
+}

@@ -44,12 +44,29 @@ func (t *Token) KeyRef() APIKeyRef {
 }
 
 // ExpiresAt is when the token stops working: its scheduled expiry after a
-// rotation, otherwise validTo.
-func (t *Token) ExpiresAt() time.Time {
-	if t.ScheduledExpireTime != nil {
-		return Millis(*t.ScheduledExpireTime)
+// rotation, otherwise validTo (harness-api.md 4). ok is false when the
+// expiry is unknown: validTo zero or missing without a scheduled expiry, or
+// a scheduledExpireTime of zero or less. Harness always sets validTo on
+// create, so such a token is odd, but nothing says it has stopped working.
+func (t *Token) ExpiresAt() (at time.Time, ok bool) {
+	switch {
+	case t.ScheduledExpireTime != nil:
+		if *t.ScheduledExpireTime <= 0 {
+			return time.Time{}, false
+		}
+		return Millis(*t.ScheduledExpireTime), true
+	case t.ValidTo <= 0:
+		return time.Time{}, false
 	}
-	return Millis(t.ValidTo)
+	return Millis(t.ValidTo), true
+}
+
+// Expired reports whether the token is known to have stopped working by
+// now. An unknown expiry is never expired: callers delete or forget expired
+// tokens, and guessing wrong would destroy a live one.
+func (t *Token) Expired(now time.Time) bool {
+	at, ok := t.ExpiresAt()
+	return ok && !at.After(now)
 }
 
 // SetKey copies a key reference into the token.
@@ -92,7 +109,8 @@ func (c *Client) tokenQuery(r APIKeyRef) url.Values {
 //
 // When Harness refuses the identifier as taken, one read finds out by what:
 //
-//   - A token that has expired (ExpiresAt in the past) but is still stored:
+//   - A token that has expired (Expired; an unknown expiry never is) but is
+//     still stored:
 //     Harness purges expired tokens only through a lagging TTL index (derived
 //     from harness-core Token.java, not in harness-api.md), and such a token
 //     can never work again. It is deleted and the token created once more.
@@ -115,7 +133,7 @@ func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
 		return "", err
 	}
 	switch {
-	case !got.Token.ExpiresAt().After(time.Now()):
+	case got.Token.Expired(time.Now()):
 		c.log.Debug(ctx, "an expired token that Harness has not purged yet holds the identifier; deleting it and creating the token again",
 			map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
 	case uncertainConflict(err) && sameRequestedToken(t, &got.Token):
@@ -175,7 +193,7 @@ func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...s
 // GetToken reads one token. Harness has no single-token GET, so this lists
 // with an identifier filter; no match is an ErrNotFound error. An expired
 // token is usually purged by Harness and then not found, but the purge lags
-// and may return it: check Token.ExpiresAt.
+// and may return it: check Token.Expired.
 func (c *Client) GetToken(ctx context.Context, key APIKeyRef, identifier string) (*TokenAggregate, error) {
 	rows, err := c.ListTokens(ctx, key, identifier)
 	if err != nil {

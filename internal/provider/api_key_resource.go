@@ -114,7 +114,7 @@ func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String
 
 // ModifyPlan changes nothing in the plan. It records the key for the
 // harness_api_key_token ephemeral resource, which Terraform may open in
-// the same plan before the key exists (see plannedKeys).
+// the same plan before the key exists (see notePlannedKey).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, _ *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return

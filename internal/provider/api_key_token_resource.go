@@ -51,11 +51,11 @@ const (
 	// the values this resource rotated out ("rotated_…") while they still
 	// work, so that destroying the token deletes them too.
 	privateRotated = "rotated"
-	// privateTokenImported marks a token imported and not updated since: its
-	// state has no lifetime, rotate_before_expiry or rotation_triggers,
-	// since Harness does not know them, so the next apply takes them from
-	// the configuration without acting on them.
-	privateTokenImported = "imported"
+	// privateRotationPending lists (as a JSON array of epoch milliseconds)
+	// the rotateTimestamp of each rotation whose rotated-out value is not in
+	// privateRotated yet, because the list that finds it after the rotation
+	// failed. The next Read or Delete resolves it with the list it makes.
+	privateRotationPending = "rotation_pending"
 	// privateCheckedAt is when the token was last read from (or written
 	// to) Harness, in epoch milliseconds: the clock of the
 	// rotate_before_expiry check (see ModifyPlan).
@@ -102,28 +102,74 @@ func setPrivateFlag(ctx context.Context, p privateWriter, key string, on bool) d
 	return p.SetKey(ctx, key, nil)
 }
 
-// rotatedIDs reads privateRotated.
-func rotatedIDs(ctx context.Context, p privateReader) []string {
-	raw, diags := p.GetKey(ctx, privateRotated)
-	var ids []string
-	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &ids) != nil {
+// privateList reads a private key holding a JSON array.
+func privateList[T any](ctx context.Context, p privateReader, key string) []T {
+	raw, diags := p.GetKey(ctx, key)
+	var out []T
+	if len(raw) == 0 || diags.HasError() || json.Unmarshal(raw, &out) != nil {
 		return nil
 	}
-	return ids
+	return out
 }
 
-// setRotatedIDs writes privateRotated; an empty list removes the key.
-func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
-	if len(ids) == 0 {
-		return p.SetKey(ctx, privateRotated, nil)
+// setPrivateList writes a private key as a JSON array; an empty list
+// removes the key.
+func setPrivateList[T any](ctx context.Context, p privateWriter, key string, list []T) diag.Diagnostics {
+	if len(list) == 0 {
+		return p.SetKey(ctx, key, nil)
 	}
-	raw, err := json.Marshal(ids)
+	raw, err := json.Marshal(list)
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Cannot record rotated token values", err.Error())
 		return diags
 	}
-	return p.SetKey(ctx, privateRotated, raw)
+	return p.SetKey(ctx, key, raw)
+}
+
+// rotatedIDs reads privateRotated.
+func rotatedIDs(ctx context.Context, p privateReader) []string {
+	return privateList[string](ctx, p, privateRotated)
+}
+
+// setRotatedIDs writes privateRotated.
+func setRotatedIDs(ctx context.Context, p privateWriter, ids []string) diag.Diagnostics {
+	return setPrivateList(ctx, p, privateRotated, ids)
+}
+
+// pendingRotations reads privateRotationPending.
+func pendingRotations(ctx context.Context, p privateReader) []int64 {
+	return privateList[int64](ctx, p, privateRotationPending)
+}
+
+// setPendingRotations writes privateRotationPending.
+func setPendingRotations(ctx context.Context, p privateWriter, stamps []int64) diag.Diagnostics {
+	return setPrivateList(ctx, p, privateRotationPending, stamps)
+}
+
+// rotatedOutBy reports whether t is the value one of the pending rotations
+// replaced. A rotation renames the old token's identifier rotated_<15
+// letters> and sets its scheduledExpireTime to the rotateTimestamp sent
+// (harness-api.md 4); the exact millisecond tells it from any other
+// rotated token of the key. Whether Harness also renames the name is not
+// documented, so the name is not compared.
+func rotatedOutBy(t *client.Token, pending []int64) bool {
+	return strings.HasPrefix(t.Identifier, "rotated_") && t.ScheduledExpireTime != nil &&
+		slices.Contains(pending, *t.ScheduledExpireTime)
+}
+
+// stillWorking returns, from a list of the key's tokens, the identifiers of
+// the values this resource rotated out that have not expired: those already
+// known (rotated) and those the pending rotations left behind.
+func stillWorking(rows []client.TokenAggregate, rotated []string, pending []int64, now time.Time) []string {
+	var alive []string
+	for i := range rows {
+		t := &rows[i].Token
+		if !t.Expired(now) && (slices.Contains(rotated, t.Identifier) || rotatedOutBy(t, pending)) {
+			alive = append(alive, t.Identifier)
+		}
+	}
+	return alive
 }
 
 // NewAPIKeyTokenResource returns the harness_api_key_token resource.
@@ -133,6 +179,17 @@ func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} 
 // provider uses (harness-api.md 4).
 type apiKeyTokenResource struct {
 	data *providerData
+	// now is the clock; nil means time.Now. Tests set it to move time
+	// between a plan and its apply without sleeping.
+	now func() time.Time
+}
+
+// clock returns the current time.
+func (r *apiKeyTokenResource) clock() time.Time {
+	if r.now != nil {
+		return r.now()
+	}
+	return time.Now()
 }
 
 type apiKeyTokenResourceModel struct {
@@ -228,8 +285,9 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
 					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
-					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after " +
-					"`terraform import` only records them.",
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after an " +
+					"import (`terraform import` or an `import` block) only records them, since Harness does not keep them; change " +
+					"them again after that apply to rotate.",
 			},
 			"rotate_before_expiry": schema.StringAttribute{
 				Optional: true,
@@ -249,7 +307,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "After a rotation, how long the previous value keeps working (Harness's " +
 					"`rotateTimestamp`), as a Go duration; never longer than the previous value's own `valid_to`. Defaults to `\"" +
 					defaultRotationGracePeriod + "\"`, enough for consumers updated in the same apply; `\"0s\"` revokes the old " +
-					"value at once.",
+					"value at once. Harness does not keep it, so after an import it is null until the first apply records it.",
 				Validators: []validator.String{nonNegativeDurationValidator{}},
 			},
 			"value": schema.StringAttribute{
@@ -258,7 +316,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The token value, `<sat|pat>.<account>.<token id>.<secret>`. Harness shows it only when " +
 					"the token is created or rotated, so it is kept from state; after `terraform import` it is null (Harness " +
 					"cannot return it) until the token is rotated, for example by changing `rotation_triggers` after the first apply " +
-					"that follows the import (that apply only records them).",
+					"that follows the import (that apply only records them, without rotating).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -320,7 +378,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if req.State.Raw.IsNull() {
 		// Creation: refuse an expiry in the past now rather than at apply.
-		if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(time.Now()) {
+		if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(r.clock()) {
 			resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past",
 				fmt.Sprintf("valid_to is %s, which has passed; Harness refuses tokens that are already expired.", config.ValidTo.ValueString()))
 		}
@@ -332,11 +390,13 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
-	// After an import the state has no rotation_triggers or lifetime: what
-	// the configuration says is recorded without rotating or moving
-	// valid_to, so importing changes nothing in Harness. From then on they
-	// act as usual.
-	imported := privateFlag(ctx, req.Private, privateTokenImported)
+	// After an import the state has no rotation_triggers or lifetime, which
+	// Harness does not keep: the first apply records what the configuration
+	// says without rotating or moving valid_to (see importedNotRecorded).
+	imported := importedNotRecorded(&state)
+	if imported {
+		warnImportRecordsOnly(&resp.Diagnostics, &plan, &state)
+	}
 	reason := ""
 	switch {
 	case imported:
@@ -374,7 +434,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// so the decision is too; the next refresh moves the clock on.
 	now, ok := checkedAt(ctx, req.Private)
 	if !ok {
-		now = time.Now()
+		now = r.clock()
 	}
 	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok && !plan.ValidTo.IsUnknown() {
 		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && to.Sub(now) < before {
@@ -395,6 +455,37 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// importedNotRecorded reports whether the state is one an import left and
+// no apply has recorded the configuration into yet. rotation_grace_period
+// has a default, so every Create and Update stores it, and Read keeps what
+// the state has: it is null only after an import. Every plan sets it (to
+// the configuration or the default), so the first plan after an import is
+// never empty and its apply ends this: nothing from the import outlives that
+// apply, unlike a private flag that an empty plan could not clear.
+func importedNotRecorded(state *apiKeyTokenResourceModel) bool {
+	return state.RotationGracePeriod.IsNull()
+}
+
+// warnImportRecordsOnly says which settings the first plan after an import
+// records without acting on them, if any.
+func warnImportRecordsOnly(diags *diag.Diagnostics, plan, state *apiKeyTokenResourceModel) {
+	var recorded []string
+	if plan.RotationTriggers.IsUnknown() || !sameTriggers(plan.RotationTriggers, state.RotationTriggers) {
+		recorded = append(recorded, "rotation_triggers (no rotation)")
+	}
+	if _, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
+		recorded = append(recorded, "lifetime (valid_to stays as Harness has it)")
+	}
+	if len(recorded) == 0 {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("rotation_triggers"), "Imported token: settings recorded, not acted on",
+		fmt.Sprintf("harness_api_key_token %s was imported, and Harness does not keep Terraform's rotation settings, so the "+
+			"first apply after the import records them from the configuration without acting on them: %s. Its value stays "+
+			"null (Harness shows a value only when it issues one). To rotate the token, change rotation_triggers again after "+
+			"this apply.", state.ID.ValueString(), strings.Join(recorded, "; ")))
+}
+
 // sameTriggers treats a null map and an empty map alike.
 func sameTriggers(a, b types.Map) bool {
 	if len(a.Elements()) == 0 && len(b.Elements()) == 0 {
@@ -413,12 +504,18 @@ func (m *apiKeyTokenResourceModel) tokenFromModel(ctx context.Context, diags *di
 	return t
 }
 
+// applyToken copies what Harness reported. A validity bound Harness does
+// not report (zero or missing) keeps its last known value.
 func (m *apiKeyTokenResourceModel) applyToken(t *client.Token) {
 	m.Name = types.StringValue(t.Name)
 	m.Description = types.StringValue(t.Description)
 	m.Tags = tagsToModel(t.Tags)
-	m.ValidFrom = timestampFromMillis(t.ValidFrom)
-	m.ValidTo = timestampFromMillis(t.ValidTo)
+	if t.ValidFrom > 0 {
+		m.ValidFrom = timestampFromMillis(t.ValidFrom)
+	}
+	if t.ValidTo > 0 {
+		m.ValidTo = timestampFromMillis(t.ValidTo)
+	}
 }
 
 func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -431,7 +528,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
 	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
-		body.ValidTo = time.Now().Add(lifetime).UnixMilli()
+		body.ValidTo = r.clock().Add(lifetime).UnixMilli()
 	}
 	ref := body.KeyRef()
 	secret, err := c.CreateToken(ctx, &body)
@@ -439,7 +536,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		addNGError(&resp.Diagnostics, "creating", "token", fmt.Sprintf("%q of API key %s", body.Identifier, ref), err)
 		return
 	}
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
 	state := plan
 	state.Value = types.StringValue(secret)
 	state.ID = types.StringValue(tokenID(ref, body.Identifier))
@@ -477,23 +574,25 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
 	// One list reads the token and finds which of the values it rotated out
-	// still work.
-	rotated := rotatedIDs(ctx, req.Private)
-	rows, err := c.ListTokens(ctx, ref, append([]string{identifier}, rotated...)...)
+	// still work. A rotation whose rotated-out value is still unknown needs
+	// the key's whole list, since Harness chose that value's identifier.
+	rotated, pending := rotatedIDs(ctx, req.Private), pendingRotations(ctx, req.Private)
+	filter := append([]string{identifier}, rotated...)
+	if len(pending) > 0 {
+		filter = nil
+	}
+	rows, err := c.ListTokens(ctx, ref, filter...)
 	if err != nil {
 		addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s", identifier, ref), err)
 		return
 	}
 	var agg *client.TokenAggregate
-	var alive []string
 	for i, row := range rows {
-		switch {
-		case row.Token.Identifier == identifier:
+		if row.Token.Identifier == identifier {
 			agg = &rows[i]
-		case slices.Contains(rotated, row.Token.Identifier) && row.Token.ExpiresAt().After(time.Now()):
-			alive = append(alive, row.Token.Identifier)
 		}
 	}
+	alive := stillWorking(rows, rotated, pending, r.clock())
 	if agg == nil {
 		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
 			map[string]any{"token": identifier, "api_key": ref.String()})
@@ -501,18 +600,22 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
-	if expiry := agg.Token.ExpiresAt(); !expiry.After(time.Now()) {
+	resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
+	if agg.Token.Expired(r.clock()) {
 		// Harness purges expired tokens only through a lagging TTL index
 		// (derived from harness-core, not promised by harness-api.md), so an
 		// expired token may still be listed. It can never work again: treat
-		// it as gone, and Create replaces it.
+		// it as gone, and Create replaces it. An unknown expiry is not
+		// expired (see client.Token.Expired).
+		expiry, _ := agg.Token.ExpiresAt()
 		tflog.Info(ctx, "token has expired in Harness; removing it from state so that it is created again",
 			map[string]any{"token": identifier, "api_key": ref.String(), "expired_at": expiry.Format(time.RFC3339)})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if from := state.ValidFrom.Millis(); from != 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() && state.Value.ValueString() != "" {
+	if from := state.ValidFrom.Millis(); from != 0 && agg.Token.ValidFrom > 0 && from != agg.Token.ValidFrom && !state.Value.IsNull() &&
+		state.Value.ValueString() != "" {
 		v, verr := c.ValidateToken(ctx, state.Value.ValueString())
 		switch {
 		case errors.Is(verr, client.ErrUnauthorized), verr == nil && (v.Identifier != identifier || v.APIKeyIdentifier != ref.Identifier):
@@ -524,9 +627,8 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyToken(&agg.Token)
 	state.ID = types.StringValue(tokenID(ref, identifier))
-	if state.RotationGracePeriod.IsNull() {
-		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
-	}
+	// rotation_grace_period stays null after an import: it marks the state
+	// as not recorded yet (see importedNotRecorded).
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -545,7 +647,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.Value = state.Value
 	lifetime, hasLifetime := knownDuration(plan.Lifetime)
 	pending := privateFlag(ctx, req.Private, privateValidityPending)
-	rotated := rotatedIDs(ctx, req.Private)
+	rotated, rotations := rotatedIDs(ctx, req.Private), pendingRotations(ctx, req.Private)
 
 	// cur is the token as Harness has it now.
 	cur := state.tokenFromModel(ctx, &resp.Diagnostics)
@@ -553,7 +655,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	rotating := plan.Value.IsUnknown()
 	if rotating {
 		grace, _ := knownDuration(plan.RotationGracePeriod)
-		oldExpiry := time.Now().Add(grace)
+		oldExpiry := r.clock().Add(grace)
 		if to, err := state.ValidTo.Time(); err == nil && to.Before(oldExpiry) {
 			oldExpiry = to
 		}
@@ -568,9 +670,11 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 		// Save at once what the rotation achieved, so that a failure below
 		// neither loses the new value nor makes the next apply rotate
-		// again: the value, the settings that asked for it and, with
-		// lifetime, a note that the new value still needs its own valid_to.
-		// Harness moved valid_from; the next read fills it in.
+		// again: the value, the settings that asked for it, with lifetime a
+		// note that the new value still needs its own valid_to, and the
+		// rotateTimestamp that identifies the value rotated out, which the
+		// next Read or Delete finds if the list below fails. Harness moved
+		// valid_from; the next read fills it in.
 		saved := state
 		saved.Value = types.StringValue(secret)
 		saved.RotationTriggers, saved.Lifetime = plan.RotationTriggers, plan.Lifetime
@@ -578,8 +682,9 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 		saved.ValidFrom = timestampNull()
 		pending = hasLifetime
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValueStale, false)...)
-		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
 		resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, pending)...)
+		rotations = append(rotations, oldExpiry.UnixMilli())
+		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, rotations)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 		newState.Value = saved.Value
 
@@ -590,22 +695,15 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 			addNGError(&resp.Diagnostics, "reading", "token", name+" after rotating it", err)
 			return
 		}
-		oldName, found := cur.Name, false
-		var alive []string
+		found := false
 		for _, row := range rows {
-			t := row.Token
-			switch {
-			case t.Identifier == identifier:
-				cur, found = t, true
-			case !t.ExpiresAt().After(time.Now()):
-			case slices.Contains(rotated, t.Identifier),
-				strings.HasPrefix(t.Identifier, "rotated_") && t.Name == oldName && t.ScheduledExpireTime != nil &&
-					*t.ScheduledExpireTime == oldExpiry.UnixMilli():
-				alive = append(alive, t.Identifier)
+			if row.Token.Identifier == identifier {
+				cur, found = row.Token, true
 			}
 		}
-		rotated = alive
+		rotated = stillWorking(rows, rotated, rotations, r.clock())
 		resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, rotated)...)
+		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
 		if !found {
 			addGoneError(&resp.Diagnostics, "Token", name)
 			return
@@ -646,8 +744,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
-	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, false)...)
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, time.Now())...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -661,8 +758,20 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 	ref, identifier := state.keyRef(), state.Identifier.ValueString()
 	// The values this token rotated out would keep working until their
 	// grace period ends and hold token slots: delete them first, so a
-	// failure leaves the token in state for the next destroy to retry.
-	for _, old := range rotatedIDs(ctx, req.Private) {
+	// failure leaves the token in state for the next destroy to retry. A
+	// rotation whose rotated-out value was never found (the list after it
+	// failed, and no refresh ran since) costs one list here.
+	rotated := rotatedIDs(ctx, req.Private)
+	if pending := pendingRotations(ctx, req.Private); len(pending) > 0 {
+		rows, err := c.ListTokens(ctx, ref)
+		if err != nil {
+			addNGError(&resp.Diagnostics, "reading", "token", fmt.Sprintf("%q of API key %s, to find the value its last rotation "+
+				"replaced, before deleting it", identifier, ref), err)
+			return
+		}
+		rotated = stillWorking(rows, rotated, pending, r.clock())
+	}
+	for _, old := range rotated {
 		if err := c.DeleteToken(ctx, ref, old); err != nil && !client.IsNotFound(err) {
 			addNGError(&resp.Diagnostics, "deleting", "token", fmt.Sprintf("%q (the value %q had before its last rotation) of API key %s",
 				old, identifier, ref), err)
@@ -697,7 +806,6 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
-	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateTokenImported, true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

@@ -7,9 +7,13 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -183,11 +187,14 @@ func TestAccAPIKeyToken_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:            tokenAddr,
-				ImportState:             true,
-				ImportStateId:           "scim_sa/entra/SERVICE_ACCOUNT/entra_token",
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"value", "rotation_triggers", "rotation_triggers.%", "rotation_triggers.rotated"},
+				ResourceName:      tokenAddr,
+				ImportState:       true,
+				ImportStateId:     "scim_sa/entra/SERVICE_ACCOUNT/entra_token",
+				ImportStateVerify: true,
+				// Harness keeps neither the value nor Terraform's rotation
+				// settings.
+				ImportStateVerifyIgnore: []string{"value", "rotation_triggers", "rotation_triggers.%", "rotation_triggers.rotated",
+					"rotation_grace_period"},
 			},
 			{
 				// Deleted in Harness: noticed and created again.
@@ -381,8 +388,10 @@ func TestAccAPIKeyToken_validFromMovedOutsideTerraform(t *testing.T) {
 	})
 }
 
-// Import with each of the official provider's formats, and the plan after
-// an import block is empty although the value cannot be recovered.
+// Import with each of the official provider's formats. The plan after an
+// import block only records what Harness does not keep (an update that
+// sends no request, rotation_grace_period from its default, the value
+// null); for an API key it is empty.
 func TestAccAPIKeyToken_importFormats(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	scoped := func(org, project string) string {
@@ -421,11 +430,21 @@ resource "harness_api_key_token" "%[1]s" {
 	cfg := m.config(tokenConfig("") + scoped("org1", "") + scoped("org1", "proj1"))
 	verify := func(addr, id string) resource.TestStep {
 		return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true,
-			ImportStateVerifyIgnore: []string{"value"}}
+			ImportStateVerifyIgnore: []string{"value", "rotation_grace_period"}}
 	}
 	noop := func(addr, id string) resource.TestStep {
 		return resource.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id,
 			ImportStateKind: resource.ImportBlockWithID}
+	}
+	recordOnly := func(addr, id string) resource.TestStep {
+		step := noop(addr, id)
+		step.ExpectNonEmptyPlan = true
+		step.ImportPlanChecks.PreApply = []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.Null()),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
+		}
+		return step
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -436,8 +455,8 @@ resource "harness_api_key_token" "%[1]s" {
 			verify("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			verify("harness_api_key.sa_org1", "org1/sa_org1/key/SERVICE_ACCOUNT"),
 			verify("harness_api_key.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT"),
-			noop(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
-			noop("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
+			recordOnly(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
+			recordOnly("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			noop("harness_api_key.key", "scim_sa/entra/SERVICE_ACCOUNT"),
 			{
 				ResourceName: tokenAddr, ImportState: true, ImportStateId: "scim_sa/entra/ADMIN/entra_token",
@@ -614,7 +633,7 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
 					captureAttr(tokenAddr, "value", &second),
 					m.expectStoredValue("entra_token", &second),
-					m.expectWorks(map[*string]bool{&second: true}),
+					m.expectWorks(map[*string]bool{&first: true, &second: true}),
 					func(*terraform.State) error {
 						if first == second {
 							return fmt.Errorf("the state kept the value from before the rotation")
@@ -622,6 +641,75 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 						return nil
 					},
 				),
+			},
+			{
+				// The value rotated out is still tracked although the list that
+				// would have found it failed: the refresh found it, and the
+				// destroy deletes it with the token.
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+					func(*terraform.State) error {
+						if toks := m.Tokens(); len(toks) != 0 {
+							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// A destroy without a refresh (terraform destroy -refresh=false, as
+// terraform-plugin-testing's final destroy) right after a rotation whose
+// list failed still deletes the value rotated out: Delete resolves it with
+// one list.
+//
+// The service account and the key are made outside Terraform here, since
+// destroying the service account would delete every token with it and hide
+// a leftover.
+func TestAccAPIKeyToken_rotationListFailsThenDestroy(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	m.SeedServiceAccount(mockserver.ServiceAccount{Identifier: "scim_sa", Name: "SCIM", Email: "scim@service.harness.io"})
+	if _, err := m.MintToken(mockserver.TokenSpec{Key: saKey("entra"), Identifier: "seed"}); err != nil || !m.RemoveToken(saKey("entra"), "seed") {
+		t.Fatalf("seeding the key: %v", err)
+	}
+	token := func(extra string) string {
+		return m.config(`
+resource "harness_api_key_token" "t" {
+  identifier  = "entra_token"
+  name        = "Entra ID SCIM"
+  apikey_id   = "entra"
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = "scim_sa"
+  ` + extra + `
+}
+`)
+	}
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			func(*terraform.State) error {
+				if toks := m.Tokens(); len(toks) != 0 {
+					return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+				}
+				return nil
+			},
+			m.expectWorks(map[*string]bool{&first: false}),
+		),
+		Steps: []resource.TestStep{
+			{Config: token(""), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				PreConfig: func() {
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+				},
+				Config:      token(`rotation_triggers = { n = "1" }`),
+				ExpectError: expectErr("Error reading token", "injected failure"),
 			},
 		},
 	})
@@ -719,38 +807,26 @@ func TestAccAPIKeyToken_destroyDeletesRotatedValue(t *testing.T) {
 	})
 }
 
-// waitUntil is a plan check that holds the step between its plan and its
-// apply until a point in time.
-type waitUntil struct{ at *time.Time }
-
-func (w waitUntil) CheckPlan(ctx context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	select {
-	case <-time.After(time.Until(*w.at)):
-	case <-ctx.Done():
-		resp.Error = ctx.Err()
-	}
-}
-
 // The rotate_before_expiry check gives the same answer when Terraform plans
 // again at apply time, even when the threshold passes in between: a saved
 // plan that only updates the description applies as planned (no "Provider
-// produced inconsistent final plan"), and the next plan rotates.
+// produced inconsistent final plan"), and the next plan rotates. The
+// provider's clock moves two minutes between the plan and the apply.
 func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	clock := &testClock{}
 	settings := `lifetime = "720h"` + "\n  rotate_before_expiry = \"168h\"\n"
-	var threshold, applyAt time.Time
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
+		ProtoV6ProviderFactories: clockFactories(clock),
 		Steps: []resource.TestStep{
 			{Config: m.config(tokenConfig(settings))},
 			{
-				// valid_to is 168h and a few seconds away: the plan finds more
-				// than rotate_before_expiry left, the apply would not.
+				// valid_to is 168h and a minute away: the plan finds more than
+				// rotate_before_expiry left, the apply two minutes later would
+				// not.
 				PreConfig: func() {
-					threshold = time.Now().Add(10 * time.Second)
-					applyAt = threshold.Add(time.Second)
 					if err := m.UpdateToken(saKey("entra"), "entra_token", func(tok *mockserver.Token) {
-						tok.ValidTo = threshold.Add(168 * time.Hour)
+						tok.ValidTo = clock.Now().Add(168*time.Hour + time.Minute)
 					}); err != nil {
 						t.Error(err)
 					}
@@ -760,7 +836,7 @@ func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
-					waitUntil{at: &applyAt},
+					advanceClock{clock: clock, by: 2 * time.Minute},
 				}},
 				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
 					mockserver.OpListTokens: 1, mockserver.OpUpdateToken: 1}),
@@ -874,4 +950,242 @@ removed {
 			},
 		},
 	})
+}
+
+// listWithExpiry is a token list answer holding tok with its validTo and
+// scheduledExpireTime replaced by raw JSON ("null" leaves one out): a way
+// to show the provider what the mock never stores.
+func (m *testMock) listWithExpiry(tok mockserver.Token, validTo, scheduled string) string {
+	return fmt.Sprintf(`{"status":"SUCCESS","data":{"totalPages":1,"totalItems":1,"pageItemCount":1,"pageSize":50,"content":[`+
+		`{"token":{"identifier":%q,"name":%q,"validFrom":%d,"validTo":%s,"scheduledExpireTime":%s,"valid":true,`+
+		`"accountIdentifier":%q,"orgIdentifier":null,"projectIdentifier":null,"apiKeyIdentifier":%q,"parentIdentifier":%q,`+
+		`"apiKeyType":%q,"description":%q,"tags":{}},"expiryAt":0,"createdAt":0,"lastModifiedAt":0}],"pageIndex":0,"empty":false},`+
+		`"metaData":null,"correlationId":"c"}`,
+		tok.Identifier, tok.Name, tok.ValidFrom.UnixMilli(), validTo, scheduled, m.AccountID(), tok.APIKey, tok.Parent, tok.Type,
+		tok.Description)
+}
+
+// A token whose expiry Harness does not report (validTo zero or missing, a
+// scheduledExpireTime of zero) is not expired: the refresh keeps it, with
+// the last known valid_to, rather than dropping it from state and planning
+// a create that would delete a token that may be live.
+func TestAccAPIKeyToken_unknownExpiryIsNotExpired(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	var value, validTo string
+	step := func(validToJSON, scheduled string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+				m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Status: http.StatusOK,
+					Body: m.listWithExpiry(tok, validToJSON, scheduled)})
+				m.reset()
+			},
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+					if v != validTo {
+						return fmt.Errorf("valid_to %s, want the last known %s", v, validTo)
+					}
+					return nil
+				})),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}),
+				m.expectStoredValue("entra_token", &value),
+				m.expectWorks(map[*string]bool{&value: true}),
+			),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(
+				captureAttr(tokenAddr, "value", &value), captureAttr(tokenAddr, "valid_to", &validTo))},
+			step("0", "null"),
+			step("null", "null"),
+			step("0", "0"),
+		},
+	})
+}
+
+// The value a rotation replaced is found by its rotated_ identifier and the
+// exact scheduledExpireTime sent, whatever its name: harness-api.md 4 says
+// Harness "renames" the old token without saying whether the name changes
+// too. Here the mock renames it as well, and destroy still deletes it.
+func TestAccAPIKeyToken_rotatedValueFoundWhateverItsName(t *testing.T) {
+	// OnChange runs before the answer reaches the provider.
+	var srv atomic.Pointer[mockserver.Server]
+	m := newMockWithOptions(t, mockserver.Options{OnChange: func() {
+		s := srv.Load()
+		if s == nil {
+			return
+		}
+		for _, tok := range s.Tokens() {
+			if strings.HasPrefix(tok.Identifier, "rotated_") && tok.Name != tok.Identifier {
+				_ = s.UpdateToken(tok.KeyRef(), tok.Identifier, func(t *mockserver.Token) { t.Name = t.Identifier })
+			}
+		}
+	}})
+	srv.Store(m.Server)
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{
+			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
+			{
+				Config: m.config(tokenConfig(`rotation_triggers = { n = "1" }`)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr(tokenAddr, "value", &second),
+					func(*terraform.State) error {
+						for _, tok := range m.Tokens() {
+							if strings.HasPrefix(tok.Identifier, "rotated_") && tok.Name == tok.Identifier {
+								return nil
+							}
+						}
+						return fmt.Errorf("the mock did not rename the rotated token: %+v", m.Tokens())
+					},
+				),
+			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(apiKeyConfig("entra", "Entra ID", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpDeleteToken: 2}),
+					m.expectWorks(map[*string]bool{&first: false, &second: false}),
+				),
+			},
+		},
+	})
+}
+
+// After an import whose configuration has no rotation settings, the first
+// apply is the one that records them (here: none), so rotation_triggers
+// added later rotate at once; nothing from the import lingers. Both import
+// paths: the import block and terraform import. A description that differs
+// from Harness makes that first apply one PUT, still without rotating.
+func TestAccAPIKeyToken_importThenAddTriggersRotates(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	cfg := m.config(tokenConfig(""))
+	forget := m.config(apiKeyConfig("entra", "Entra ID", "") + `
+removed {
+  from = harness_api_key_token.t
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	const importID = "scim_sa/entra/SERVICE_ACCOUNT/entra_token"
+	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", tokenAddr, importID)
+	refresh := map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1}
+	var validTo, value string
+	// The first plan after the import only records what Harness does not
+	// know: no request, the value null, valid_to kept.
+	records := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
+		plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("valid_to"), knownvalue.StringFunc(func(v string) error {
+			if v != validTo {
+				return fmt.Errorf("valid_to planned as %s, want it kept at %s", v, validTo)
+			}
+			return nil
+		})),
+	}}
+	rotates := func(extra, n string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: m.reset,
+			Config:    m.config(tokenConfig(extra + "\n  rotation_triggers = { n = \"" + n + "\" }")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+					mockserver.OpRotateToken: 1}),
+				captureAttr(tokenAddr, "value", &value),
+				m.expectStoredValue("entra_token", &value),
+				m.expectWorks(map[*string]bool{&value: true}),
+			),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(tokenAddr, "valid_to", &validTo)},
+			{Config: forget},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg + importBlock,
+				ConfigPlanChecks: records,
+				Check:            m.expectCounts(refresh),
+			},
+			{
+				PreConfig:        m.reset,
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            m.expectCounts(refresh),
+			},
+			rotates("", "1"),
+			{Config: forget},
+			{Config: cfg, ResourceName: tokenAddr, ImportState: true, ImportStateId: importID, ImportStatePersist: true},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(tokenConfig(`description = "edited"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+						mockserver.OpUpdateToken: 1}),
+					m.expectWorks(map[*string]bool{&value: true}),
+				),
+			},
+			rotates(`description = "edited"`, "2"),
+		},
+	})
+}
+
+// The first plan after an import warns exactly when it records a setting
+// it would otherwise act on, and names it.
+func TestWarnImportRecordsOnly(t *testing.T) {
+	state := apiKeyTokenResourceModel{ID: types.StringValue("sa/k/SERVICE_ACCOUNT/t"),
+		RotationTriggers: types.MapNull(types.StringType), Lifetime: types.StringNull()}
+	triggers := types.MapValueMust(types.StringType, map[string]attr.Value{"n": types.StringValue("1")})
+	for _, c := range []struct {
+		name     string
+		triggers types.Map
+		lifetime types.String
+		want     []string
+	}{
+		{"nothing set", types.MapNull(types.StringType), types.StringNull(), nil},
+		{"empty triggers", types.MapValueMust(types.StringType, map[string]attr.Value{}), types.StringNull(), nil},
+		{"triggers", triggers, types.StringNull(), []string{"rotation_triggers (no rotation)"}},
+		{"unknown triggers", types.MapUnknown(types.StringType), types.StringNull(), []string{"rotation_triggers (no rotation)"}},
+		{"both", triggers, types.StringValue("720h"), []string{"rotation_triggers (no rotation)", "lifetime (valid_to stays"}},
+	} {
+		plan := state
+		plan.RotationTriggers, plan.Lifetime = c.triggers, c.lifetime
+		var diags diag.Diagnostics
+		warnImportRecordsOnly(&diags, &plan, &state)
+		if len(c.want) == 0 {
+			if len(diags) != 0 {
+				t.Errorf("%s: unexpected diagnostics %v", c.name, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning {
+			t.Errorf("%s: want one warning, got %v", c.name, diags)
+			continue
+		}
+		for _, w := range append(c.want, "sa/k/SERVICE_ACCOUNT/t", "change rotation_triggers again after this apply") {
+			if !strings.Contains(diags[0].Detail(), w) {
+				t.Errorf("%s: warning lacks %q: %s", c.name, w, diags[0].Detail())
+			}
+		}
+	}
 }

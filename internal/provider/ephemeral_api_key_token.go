@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -26,20 +25,14 @@ var (
 	_ ephemeral.EphemeralResourceWithValidateConfig = (*apiKeyTokenEphemeral)(nil)
 )
 
-// plannedKeys records which API keys the harness_api_key resources of a
-// configured provider instance planned (or created) in this Terraform
-// command, keyed by that instance's providerData: Configure makes one per
-// provider block and command, and Terraform plans a key before opening an
-// ephemeral token that refers to it. It is how Open tells "the key will be
-// created by this apply" from "there is no such key": Terraform opens
-// ephemeral resources the same way while planning and while applying and
-// does not say which it is doing.
-var plannedKeys sync.Map // plannedKey -> keyStage
-
-type plannedKey struct {
-	data *providerData
-	ref  client.APIKeyRef
-}
+// A provider instance records which API keys its harness_api_key resources
+// planned (or created) in this Terraform command, in providerData.keys:
+// Configure makes one instance per provider block and command, and
+// Terraform plans a key before opening an ephemeral token that refers to
+// it. It is how Open tells "the key will be created by this apply" from
+// "there is no such key": Terraform opens ephemeral resources the same way
+// while planning and while applying and does not say which it is doing.
+// The record lives and dies with the instance.
 
 type keyStage int
 
@@ -48,18 +41,32 @@ const (
 	keyCreated
 )
 
+// setKeyStage records a key's stage; with onlyIfNew it keeps a stage
+// already recorded.
+func (d *providerData) setKeyStage(ref client.APIKeyRef, stage keyStage, onlyIfNew bool) {
+	d.keysMu.Lock()
+	defer d.keysMu.Unlock()
+	if d.keys == nil {
+		d.keys = map[client.APIKeyRef]keyStage{}
+	}
+	if _, ok := d.keys[ref]; ok && onlyIfNew {
+		return
+	}
+	d.keys[ref] = stage
+}
+
 // notePlannedKey records a key a harness_api_key plan includes, unless its
 // creation was already recorded.
 func notePlannedKey(d *providerData, ref client.APIKeyRef) {
 	if d != nil {
-		plannedKeys.LoadOrStore(plannedKey{d, ref}, keyPlanned)
+		d.setKeyStage(ref, keyPlanned, true)
 	}
 }
 
 // noteCreatedKey records a key harness_api_key just created.
 func noteCreatedKey(d *providerData, ref client.APIKeyRef) {
 	if d != nil {
-		plannedKeys.Store(plannedKey{d, ref}, keyCreated)
+		d.setKeyStage(ref, keyCreated, false)
 	}
 }
 
@@ -67,8 +74,12 @@ func noteCreatedKey(d *providerData, ref client.APIKeyRef) {
 // key but has not created it: only then may a missing key still appear
 // later in this run.
 func keyPlannedNotCreated(d *providerData, ref client.APIKeyRef) bool {
-	stage, ok := plannedKeys.Load(plannedKey{d, ref})
-	return ok && stage == keyPlanned
+	if d == nil {
+		return false
+	}
+	d.keysMu.Lock()
+	defer d.keysMu.Unlock()
+	return d.keys[ref] == keyPlanned
 }
 
 // defaultEphemeralLifetime bounds a short-lived token in case Close never

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -139,6 +140,11 @@ type providerData struct {
 	client     *client.Client
 	generation client.Generation // empty when unknown
 	unknown    []string          // provider attributes that were unknown
+
+	// keys are the API keys harness_api_key planned or created through this
+	// instance (see notePlannedKey); they go away with it.
+	keysMu sync.Mutex
+	keys   map[client.APIKeyRef]keyStage
 }
 
 func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

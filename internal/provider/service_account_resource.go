@@ -71,7 +71,9 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"cannot change it, so changing it replaces the service account, and Harness deletes its API keys and tokens " +
 					"with it. Their `harness_api_key` and `harness_api_key_token` resources refer to the identifier, which stays, " +
 					"so Terraform would re-create them only on the next apply: give them " +
-					"`lifecycle { replace_triggered_by = [harness_service_account.<name>] }` to replace them in the same apply.",
+					"`lifecycle { replace_triggered_by = [harness_service_account.<name>.email] }` to replace them in the same " +
+					"apply. Refer to `email`, not to the whole resource, which would also replace them (and revoke the token " +
+					"value) when the service account is only edited in place.",
 				Validators:    []validator.String{emailValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -108,8 +110,9 @@ func (r *serviceAccountResource) ModifyPlan(ctx context.Context, req resource.Mo
 		fmt.Sprintf("Harness cannot change a service account's email, so this plan replaces service account %s, and Harness "+
 			"deletes its API keys and tokens together with it. harness_api_key and harness_api_key_token resources that belong "+
 			"to it are not replaced by this plan unless they have lifecycle { replace_triggered_by = "+
-			"[harness_service_account.<name>] }: without it they are gone after this apply (their token values stop working) "+
-			"and only the next plan re-creates them.", id))
+			"[harness_service_account.<name>.email] }: without it they are gone after this apply (their token values stop "+
+			"working) and only the next plan re-creates them. Refer to email rather than the whole service account, which "+
+			"would also replace them when the account is only edited.", id))
 }
 
 func (m *serviceAccountResourceModel) scope() client.Scope { return scopeOf(m.OrgID, m.ProjectID) }

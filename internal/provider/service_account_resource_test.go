@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -201,8 +202,9 @@ func TestAccServiceAccount_planTimeValidation(t *testing.T) {
 // A new email replaces the service account, and Harness deletes its keys
 // and tokens with it. Their resources refer to the identifier, which stays,
 // so Terraform would not plan to replace them: the plan warns and names
-// replace_triggered_by, and with it the whole chain is replaced in one
-// apply, after which the plan is empty.
+// replace_triggered_by on the email, and with it the whole chain is
+// replaced in one apply, after which the plan is empty. Editing the
+// account in place (its description) leaves the key and the token alone.
 func TestAccCLI_serviceAccountReplacementWarns(t *testing.T) {
 	cli := newTFCLI(t)
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
@@ -215,13 +217,13 @@ func TestAccCLI_serviceAccountReplacementWarns(t *testing.T) {
 	cli.config(m, newEmail(tokenConfig("")))
 	out := strings.Join(strings.Fields(cli.mustRun("plan", "-input=false")), " ")
 	for _, want := range []string{"Warning: Replacing service account scim_sa deletes its API keys and tokens",
-		"replace_triggered_by = [harness_service_account.<name>]", "1 to add, 0 to change, 1 to destroy"} {
+		"replace_triggered_by = [harness_service_account.<name>.email]", "1 to add, 0 to change, 1 to destroy"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("plan output lacks %q:\n%s", want, out)
 		}
 	}
 
-	const lc = "  lifecycle {\n    replace_triggered_by = [harness_service_account.sa]\n  }\n"
+	const lc = "  lifecycle {\n    replace_triggered_by = [harness_service_account.sa.email]\n  }\n"
 	body := strings.Replace(tokenConfig(lc), "parent_id   = harness_service_account.sa.identifier\n",
 		"parent_id   = harness_service_account.sa.identifier\n"+lc, 1)
 	cli.config(m, newEmail(body))
@@ -241,6 +243,27 @@ func TestAccCLI_serviceAccountReplacementWarns(t *testing.T) {
 	}
 	if out, err := cli.run("plan", "-detailed-exitcode", "-input=false"); err != nil || !strings.Contains(out, "No changes") {
 		t.Fatalf("the plan after the replacement is not empty (%v):\n%s", err, out)
+	}
+
+	// Editing the service account in place (its description) must not
+	// replace the key and the token: the trigger is the email, not any
+	// change of the account.
+	tok, _ := m.LookupToken(saKey("entra"), "entra_token")
+	value := m.TokenValue(tok)
+	cli.config(m, strings.Replace(newEmail(body), `email      = "scim2@service.harness.io"`,
+		"email      = \"scim2@service.harness.io\"\n  description = \"edited\"", 1))
+	m.ResetRequests()
+	out = strings.Join(strings.Fields(cli.mustRun("apply", "-auto-approve", "-input=false")), " ")
+	if !strings.Contains(out, "0 added, 1 changed, 0 destroyed") {
+		t.Fatalf("editing the description did more than update the service account:\n%s", out)
+	}
+	if got, want := mockserver.CountsString(m.Counts()), mockserver.CountsString(map[string]int{
+		mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
+		mockserver.OpUpdateServiceAccount: 1}); got != want {
+		t.Fatalf("requests: %s, want %s", got, want)
+	}
+	if tok, ok := m.LookupToken(saKey("entra"), "entra_token"); !ok || m.TokenValue(tok) != value || m.scimStatus(value) != http.StatusOK {
+		t.Fatal("the token value Entra ID holds changed or stopped working after a description edit")
 	}
 	cli.mustRun("destroy", "-auto-approve", "-input=false")
 }

@@ -9,6 +9,14 @@ resource "harness_api_key" "scim" {
   name        = "Entra ID"
   apikey_type = "SERVICE_ACCOUNT"
   parent_id   = harness_service_account.scim.identifier
+
+  # A new email replaces the service account, and Harness deletes its keys
+  # and tokens with it: replace the key (and below, the token) in the same
+  # apply. Refer to email, not to the whole service account, so that editing
+  # its description does not revoke the token.
+  lifecycle {
+    replace_triggered_by = [harness_service_account.scim.email]
+  }
 }
 
 # The SCIM secret: each value lives 90 days and is rotated in place two weeks
@@ -27,6 +35,10 @@ resource "harness_api_key_token" "scim" {
   # Change to rotate now, for example after someone saw the value.
   rotation_triggers = {
     rotation = "1"
+  }
+
+  lifecycle {
+    replace_triggered_by = [harness_service_account.scim.email]
   }
 }
 
