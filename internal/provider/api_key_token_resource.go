@@ -285,9 +285,9 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary map of values that, when changed, rotate the token in place: a new value " +
 					"under the same identifier, the old value working for `rotation_grace_period`. Use it like `keepers` of " +
-					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. The first apply after an " +
-					"import (`terraform import` or an `import` block) only records them, since Harness does not keep them; change " +
-					"them again after that apply to rotate.",
+					"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. On an imported token " +
+					"(whose value Terraform never saw) the first apply that sets them only records them, with a warning, so a " +
+					"value in use elsewhere is not revoked; change them again after that apply to rotate.",
 			},
 			"rotate_before_expiry": schema.StringAttribute{
 				Optional: true,
@@ -307,7 +307,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "After a rotation, how long the previous value keeps working (Harness's " +
 					"`rotateTimestamp`), as a Go duration; never longer than the previous value's own `valid_to`. Defaults to `\"" +
 					defaultRotationGracePeriod + "\"`, enough for consumers updated in the same apply; `\"0s\"` revokes the old " +
-					"value at once. Harness does not keep it, so after an import it is null until the first apply records it.",
+					"value at once. Harness does not keep it, so an import takes the default.",
 				Validators: []validator.String{nonNegativeDurationValidator{}},
 			},
 			"value": schema.StringAttribute{
@@ -390,16 +390,15 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
-	// After an import the state has no rotation_triggers or lifetime, which
-	// Harness does not keep: the first apply records what the configuration
-	// says without rotating or moving valid_to (see importedNotRecorded).
-	imported := importedNotRecorded(&state)
-	if imported {
-		warnImportRecordsOnly(&resp.Diagnostics, &plan, &state)
-	}
+	// A token Terraform did not issue (imported: its value is null) has no
+	// rotation_triggers or lifetime in state, since Harness keeps neither.
+	// The first time the configuration gives them, they are recorded
+	// without rotating or moving valid_to (see firstRecording).
+	recordTriggers, recordLifetime := firstRecording(&plan, &state)
+	warnImportRecordsOnly(&resp.Diagnostics, &state, recordTriggers, recordLifetime)
 	reason := ""
 	switch {
-	case imported:
+	case recordTriggers:
 	case plan.RotationTriggers.IsUnknown():
 		reason = "rotation_triggers will change"
 	case !sameTriggers(plan.RotationTriggers, state.RotationTriggers):
@@ -416,7 +415,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// value: when it changed, or when a rotation could not give the new
 	// value its own valid_to (the PUT after it failed).
 	lifetime, hasLifetime := knownDuration(plan.Lifetime)
-	if reason == "" && hasLifetime && ((!imported && !plan.Lifetime.Equal(state.Lifetime)) || privateFlag(ctx, req.Private, privateValidityPending)) {
+	if reason == "" && hasLifetime && ((!recordLifetime && !plan.Lifetime.Equal(state.Lifetime)) || privateFlag(ctx, req.Private, privateValidityPending)) {
 		if from, err := state.ValidFrom.Time(); !state.ValidFrom.IsNull() && err == nil {
 			plan.ValidTo = newTimestamp(from.Add(lifetime))
 		} else {
@@ -455,35 +454,45 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// importedNotRecorded reports whether the state is one an import left and
-// no apply has recorded the configuration into yet. rotation_grace_period
-// has a default, so every Create and Update stores it, and Read keeps what
-// the state has: it is null only after an import. Every plan sets it (to
-// the configuration or the default), so the first plan after an import is
-// never empty and its apply ends this: nothing from the import outlives that
-// apply, unlike a private flag that an empty plan could not clear.
-func importedNotRecorded(state *apiKeyTokenResourceModel) bool {
-	return state.RotationGracePeriod.IsNull()
+// firstRecording reports whether this plan records rotation_triggers and
+// lifetime for the first time on a token whose value Terraform does not
+// know, which only an import leaves (Create always saves the value Harness
+// issued). Such a token may be in use elsewhere, with a value Terraform
+// never saw: rotating it, or moving valid_to, merely because the
+// configuration describes it would revoke that value. So the first
+// recording does neither, and later changes act as usual. The rule reads
+// the state only, so it cannot linger the way a private flag could after
+// an empty plan: a plan after importing a token whose configuration has no
+// rotation settings is empty.
+func firstRecording(plan, state *apiKeyTokenResourceModel) (triggers, lifetime bool) {
+	if !state.Value.IsNull() {
+		return false, false
+	}
+	triggers = len(state.RotationTriggers.Elements()) == 0 &&
+		(plan.RotationTriggers.IsUnknown() || len(plan.RotationTriggers.Elements()) > 0)
+	_, hasLifetime := knownDuration(plan.Lifetime)
+	lifetime = state.Lifetime.IsNull() && hasLifetime
+	return triggers, lifetime
 }
 
-// warnImportRecordsOnly says which settings the first plan after an import
-// records without acting on them, if any.
-func warnImportRecordsOnly(diags *diag.Diagnostics, plan, state *apiKeyTokenResourceModel) {
+// warnImportRecordsOnly says which settings a plan records without acting
+// on them (see firstRecording), if any.
+func warnImportRecordsOnly(diags *diag.Diagnostics, state *apiKeyTokenResourceModel, triggers, lifetime bool) {
 	var recorded []string
-	if plan.RotationTriggers.IsUnknown() || !sameTriggers(plan.RotationTriggers, state.RotationTriggers) {
+	if triggers {
 		recorded = append(recorded, "rotation_triggers (no rotation)")
 	}
-	if _, ok := knownDuration(plan.Lifetime); ok && !plan.Lifetime.Equal(state.Lifetime) {
+	if lifetime {
 		recorded = append(recorded, "lifetime (valid_to stays as Harness has it)")
 	}
 	if len(recorded) == 0 {
 		return
 	}
 	diags.AddAttributeWarning(path.Root("rotation_triggers"), "Imported token: settings recorded, not acted on",
-		fmt.Sprintf("harness_api_key_token %s was imported, and Harness does not keep Terraform's rotation settings, so the "+
-			"first apply after the import records them from the configuration without acting on them: %s. Its value stays "+
-			"null (Harness shows a value only when it issues one). To rotate the token, change rotation_triggers again after "+
-			"this apply.", state.ID.ValueString(), strings.Join(recorded, "; ")))
+		fmt.Sprintf("harness_api_key_token %s was not issued by Terraform (it was imported), so its value is unknown to "+
+			"Terraform and may be in use elsewhere. This apply records %s from the configuration without revoking that "+
+			"value; the token's value in state stays null. To have Terraform issue a value, change rotation_triggers "+
+			"again after this apply.", state.ID.ValueString(), strings.Join(recorded, "; ")))
 }
 
 // sameTriggers treats a null map and an empty map alike.
@@ -627,8 +636,11 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyToken(&agg.Token)
 	state.ID = types.StringValue(tokenID(ref, identifier))
-	// rotation_grace_period stays null after an import: it marks the state
-	// as not recorded yet (see importedNotRecorded).
+	// After an import rotation_grace_period is null: Harness does not keep
+	// it. Take the default, so a plan with the default is empty.
+	if state.RotationGracePeriod.IsNull() {
+		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

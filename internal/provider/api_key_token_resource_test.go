@@ -388,10 +388,9 @@ func TestAccAPIKeyToken_validFromMovedOutsideTerraform(t *testing.T) {
 	})
 }
 
-// Import with each of the official provider's formats. The plan after an
-// import block only records what Harness does not keep (an update that
-// sends no request, rotation_grace_period from its default, the value
-// null); for an API key it is empty.
+// Import with each of the official provider's formats; the plan after an
+// import block is empty (the token's value stays null: Harness shows it
+// only when it issues one).
 func TestAccAPIKeyToken_importFormats(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	scoped := func(org, project string) string {
@@ -430,21 +429,11 @@ resource "harness_api_key_token" "%[1]s" {
 	cfg := m.config(tokenConfig("") + scoped("org1", "") + scoped("org1", "proj1"))
 	verify := func(addr, id string) resource.TestStep {
 		return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true,
-			ImportStateVerifyIgnore: []string{"value", "rotation_grace_period"}}
+			ImportStateVerifyIgnore: []string{"value"}}
 	}
 	noop := func(addr, id string) resource.TestStep {
 		return resource.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id,
 			ImportStateKind: resource.ImportBlockWithID}
-	}
-	recordOnly := func(addr, id string) resource.TestStep {
-		step := noop(addr, id)
-		step.ExpectNonEmptyPlan = true
-		step.ImportPlanChecks.PreApply = []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.Null()),
-			plancheck.ExpectKnownValue(addr, tfjsonpath.New("rotation_grace_period"), knownvalue.StringExact("1h")),
-		}
-		return step
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -455,8 +444,8 @@ resource "harness_api_key_token" "%[1]s" {
 			verify("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			verify("harness_api_key.sa_org1", "org1/sa_org1/key/SERVICE_ACCOUNT"),
 			verify("harness_api_key.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT"),
-			recordOnly(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
-			recordOnly("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
+			noop(tokenAddr, "scim_sa/entra/SERVICE_ACCOUNT/entra_token"),
+			noop("harness_api_key_token.sa_org1proj1", "org1/proj1/sa_org1proj1/key/SERVICE_ACCOUNT/tok"),
 			noop("harness_api_key.key", "scim_sa/entra/SERVICE_ACCOUNT"),
 			{
 				ResourceName: tokenAddr, ImportState: true, ImportStateId: "scim_sa/entra/ADMIN/entra_token",
@@ -1062,11 +1051,11 @@ func TestAccAPIKeyToken_rotatedValueFoundWhateverItsName(t *testing.T) {
 	})
 }
 
-// After an import whose configuration has no rotation settings, the first
-// apply is the one that records them (here: none), so rotation_triggers
-// added later rotate at once; nothing from the import lingers. Both import
-// paths: the import block and terraform import. A description that differs
-// from Harness makes that first apply one PUT, still without rotating.
+// After an import whose configuration has no rotation settings the plan is
+// empty. Adding rotation_triggers later records them without revoking the
+// value Terraform never saw (with a warning), and the next change rotates.
+// Both import paths: the import block and terraform import. A description
+// that differs from Harness is one PUT, still without rotating.
 func TestAccAPIKeyToken_importThenAddTriggersRotates(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	cfg := m.config(tokenConfig(""))
@@ -1118,23 +1107,31 @@ removed {
 			{Config: cfg, Check: captureAttr(tokenAddr, "valid_to", &validTo)},
 			{Config: forget},
 			{
+				// Importing with a configuration that has no rotation settings
+				// plans nothing.
+				PreConfig: m.reset,
+				Config:    cfg + importBlock,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: m.expectCounts(refresh),
+			},
+			{
+				// Adding rotation_triggers records them: no request, the value
+				// stays null, valid_to kept.
 				PreConfig:        m.reset,
-				Config:           cfg + importBlock,
+				Config:           m.config(tokenConfig("\n  rotation_triggers = { n = \"1\" }")),
 				ConfigPlanChecks: records,
 				Check:            m.expectCounts(refresh),
 			},
-			{
-				PreConfig:        m.reset,
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            m.expectCounts(refresh),
-			},
-			rotates("", "1"),
+			rotates("", "2"),
 			{Config: forget},
 			{Config: cfg, ResourceName: tokenAddr, ImportState: true, ImportStateId: importID, ImportStatePersist: true},
 			{
+				// A description edit is one PUT; the triggers given with it
+				// are recorded, not acted on.
 				PreConfig: m.reset,
-				Config:    m.config(tokenConfig(`description = "edited"`)),
+				Config:    m.config(tokenConfig("description = \"edited\"\n  rotation_triggers = { n = \"3\" }")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.Null()),
@@ -1145,16 +1142,17 @@ removed {
 					m.expectWorks(map[*string]bool{&value: true}),
 				),
 			},
-			rotates(`description = "edited"`, "2"),
+			rotates(`description = "edited"`, "4"),
 		},
 	})
 }
 
-// The first plan after an import warns exactly when it records a setting
-// it would otherwise act on, and names it.
+// A plan on a token Terraform did not issue (value null) records rotation
+// settings the first time without acting on them, and warns exactly then,
+// naming them; a token Terraform issued acts on them.
 func TestWarnImportRecordsOnly(t *testing.T) {
 	state := apiKeyTokenResourceModel{ID: types.StringValue("sa/k/SERVICE_ACCOUNT/t"),
-		RotationTriggers: types.MapNull(types.StringType), Lifetime: types.StringNull()}
+		RotationTriggers: types.MapNull(types.StringType), Lifetime: types.StringNull(), Value: types.StringNull()}
 	triggers := types.MapValueMust(types.StringType, map[string]attr.Value{"n": types.StringValue("1")})
 	for _, c := range []struct {
 		name     string
@@ -1171,7 +1169,13 @@ func TestWarnImportRecordsOnly(t *testing.T) {
 		plan := state
 		plan.RotationTriggers, plan.Lifetime = c.triggers, c.lifetime
 		var diags diag.Diagnostics
-		warnImportRecordsOnly(&diags, &plan, &state)
+		recordTriggers, recordLifetime := firstRecording(&plan, &state)
+		warnImportRecordsOnly(&diags, &state, recordTriggers, recordLifetime)
+		issued := state
+		issued.Value = types.StringValue("sat.x.y.z")
+		if tr, lt := firstRecording(&plan, &issued); tr || lt {
+			t.Errorf("%s: a token Terraform issued must act on its settings", c.name)
+		}
 		if len(c.want) == 0 {
 			if len(diags) != 0 {
 				t.Errorf("%s: unexpected diagnostics %v", c.name, diags)
