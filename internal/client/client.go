@@ -72,6 +72,8 @@ type Client struct {
 	log     Logger
 	masker  *masker
 	sleepFn func(ctx context.Context, d time.Duration) error
+	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
+	maxPages int
 }
 
 // New validates cfg and returns a Client.
@@ -125,12 +127,13 @@ func New(cfg Config) (*Client, error) {
 		log = nopLogger{}
 	}
 	return &Client{
-		cfg:     cfg,
-		base:    base,
-		http:    hc,
-		log:     log,
-		masker:  newMasker(cfg.APIKey),
-		sleepFn: sleepCtx,
+		cfg:      cfg,
+		base:     base,
+		http:     hc,
+		log:      log,
+		masker:   newMasker(cfg.APIKey),
+		sleepFn:  sleepCtx,
+		maxPages: maxSCIMPages,
 	}, nil
 }
 

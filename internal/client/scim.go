@@ -17,6 +17,9 @@ const (
 	SchemaListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 )
 
+// maxSCIMPages bounds a listing at a million rows (Client.maxPages).
+const maxSCIMPages = 1000
+
 // SCIMPageSize is the page size used when listing; Harness advertises
 // filter.maxResults=1000 in its ServiceProviderConfig.
 const SCIMPageSize = 1000
@@ -161,7 +164,12 @@ func scimFind[T any](ctx context.Context, c *Client, resource, filter string, ma
 // true or the last page was read: an empty page, or a short one when
 // shortPageEnds says nothing can have been dropped from it.
 func scimPages[T any](ctx context.Context, c *Client, resource, filter string, shortPageEnds bool, visit func([]T) bool) error {
-	for start := 1; ; start += SCIMPageSize {
+	for start, page := 1, 1; ; start, page = start+SCIMPageSize, page+1 {
+		if page > c.maxPages {
+			// A server that ignored startIndex would otherwise be paged forever.
+			return fmt.Errorf("GET %s: still getting rows after %d pages of %d; stopping (does the endpoint honour startIndex?)",
+				c.scimPath(resource), c.maxPages, SCIMPageSize)
+		}
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(SCIMPageSize)}}
 		if filter != "" {
 			q.Set("filter", filter)

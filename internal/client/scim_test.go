@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -519,5 +520,32 @@ func TestListSCIMUsersNextGenShortPages(t *testing.T) {
 			// 500 users, then 500, then an empty page.
 			expectCounts(t, srv, "list", map[string]int{opSearch: 3})
 		})
+	}
+}
+
+// A server that ignores startIndex must not be paged forever.
+func TestSCIMListStopsWhenStartIndexIsIgnored(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "application/scim+json")
+		rows := make([]string, SCIMPageSize)
+		for i := range rows {
+			rows[i] = fmt.Sprintf(`{"id":"u%d","userName":"u%d@example.com"}`, i, i)
+		}
+		fmt.Fprintf(w, `{"totalResults":%d,"startIndex":0,"itemsPerPage":%d,"Resources":[%s]}`, SCIMPageSize, SCIMPageSize, strings.Join(rows, ","))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Endpoint: srv.URL, AccountID: "acct", APIKey: "k", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.maxPages = 3
+	_, err = c.ListSCIMUsers(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "does the endpoint honour startIndex") {
+		t.Fatalf("err = %v, want the paging guard", err)
+	}
+	if n.Load() != 3 {
+		t.Fatalf("requests = %d, want 3", n.Load())
 	}
 }
