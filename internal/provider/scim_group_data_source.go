@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -104,26 +103,13 @@ func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var (
-		g    *client.SCIMGroup
-		err  error
-		what string
-	)
-	if !cfg.ID.IsNull() {
-		what = fmt.Sprintf("with id %q", cfg.ID.ValueString())
-		g, err = c.GetSCIMGroup(ctx, cfg.ID.ValueString())
-	} else {
-		what = fmt.Sprintf("with display_name %q", cfg.DisplayName.ValueString())
-		g, err = c.FindSCIMGroupByDisplayName(ctx, cfg.DisplayName.ValueString())
-	}
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddError("SCIM group not found",
-			fmt.Sprintf("Harness has no SCIM group %s. Names match exactly (case and spaces count), and searches by "+
-				"display_name only find groups created through SCIM.", what))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading", "SCIM group", what, err)
+	g := lookup[client.SCIMGroup]{
+		object: "SCIM group", keyAttr: "display_name", id: cfg.ID, key: cfg.DisplayName,
+		byID: c.GetSCIMGroup, byKey: c.FindSCIMGroupByDisplayName,
+		notFoundHint: "Names match exactly (case and spaces count), and searches by display_name only find groups " +
+			"created through SCIM.",
+	}.find(ctx, &resp.Diagnostics)
+	if g == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, scimGroupDataFromAPI(g))...)

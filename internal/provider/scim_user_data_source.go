@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -112,26 +111,12 @@ func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var (
-		u    *client.SCIMUser
-		err  error
-		what string
-	)
-	if !cfg.ID.IsNull() {
-		what = fmt.Sprintf("with id %q", cfg.ID.ValueString())
-		u, err = c.GetSCIMUser(ctx, cfg.ID.ValueString())
-	} else {
-		what = fmt.Sprintf("with user_name %q", cfg.UserName.ValueString())
-		u, err = c.FindSCIMUserByUserName(ctx, cfg.UserName.ValueString())
-	}
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddError("SCIM user not found",
-			fmt.Sprintf("Harness has no SCIM user %s. Check the value; searches by user_name only find users that were "+
-				"created or updated through SCIM.", what))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading", "SCIM user", what, err)
+	u := lookup[client.SCIMUser]{
+		object: "SCIM user", keyAttr: "user_name", id: cfg.ID, key: cfg.UserName,
+		byID: c.GetSCIMUser, byKey: c.FindSCIMUserByUserName,
+		notFoundHint: "Check the value; searches by user_name only find users that were created or updated through SCIM.",
+	}.find(ctx, &resp.Diagnostics)
+	if u == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserDataFromAPI(u))...)
