@@ -114,7 +114,7 @@ func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String
 
 // ModifyPlan changes nothing in the plan. It records the key for the
 // harness_api_key_token ephemeral resource, which Terraform may open in
-// the same plan before the key exists (see notePlannedKey).
+// the same plan before the key exists (see plannedKeys).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, _ *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -130,7 +130,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			return
 		}
 	}
-	notePlannedKey(r.data, plan.ref())
+	r.data.plannedKeys().notePlanned(plan.ref())
 }
 
 func (m *apiKeyResourceModel) ref() client.APIKeyRef {
@@ -187,7 +187,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		addNGError(&resp.Diagnostics, "creating", "API key", body.Ref().String(), err)
 		return
 	}
-	noteCreatedKey(r.data, k.Ref())
+	r.data.plannedKeys().noteCreated(k.Ref())
 	plan.applyAPI(k)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -179,17 +179,6 @@ func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} 
 // provider uses (harness-api.md 4).
 type apiKeyTokenResource struct {
 	data *providerData
-	// now is the clock; nil means time.Now. Tests set it to move time
-	// between a plan and its apply without sleeping.
-	now func() time.Time
-}
-
-// clock returns the current time.
-func (r *apiKeyTokenResource) clock() time.Time {
-	if r.now != nil {
-		return r.now()
-	}
-	return time.Now()
 }
 
 type apiKeyTokenResourceModel struct {
@@ -378,7 +367,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if req.State.Raw.IsNull() {
 		// Creation: refuse an expiry in the past now rather than at apply.
-		if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(r.clock()) {
+		if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(r.data.clock()) {
 			resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past",
 				fmt.Sprintf("valid_to is %s, which has passed; Harness refuses tokens that are already expired.", config.ValidTo.ValueString()))
 		}
@@ -433,7 +422,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// so the decision is too; the next refresh moves the clock on.
 	now, ok := checkedAt(ctx, req.Private)
 	if !ok {
-		now = r.clock()
+		now = r.data.clock()
 	}
 	if before, ok := knownDuration(plan.RotateBeforeExpiry); reason == "" && ok && !plan.ValidTo.IsUnknown() {
 		if to, err := plan.ValidTo.Time(); !plan.ValidTo.IsNull() && err == nil && to.Sub(now) < before {
@@ -537,7 +526,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
 	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
-		body.ValidTo = r.clock().Add(lifetime).UnixMilli()
+		body.ValidTo = r.data.clock().Add(lifetime).UnixMilli()
 	}
 	ref := body.KeyRef()
 	secret, err := c.CreateToken(ctx, &body)
@@ -545,7 +534,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		addNGError(&resp.Diagnostics, "creating", "token", fmt.Sprintf("%q of API key %s", body.Identifier, ref), err)
 		return
 	}
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.data.clock())...)
 	state := plan
 	state.Value = types.StringValue(secret)
 	state.ID = types.StringValue(tokenID(ref, body.Identifier))
@@ -601,7 +590,7 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 			agg = &rows[i]
 		}
 	}
-	alive := stillWorking(rows, rotated, pending, r.clock())
+	alive := stillWorking(rows, rotated, pending, r.data.clock())
 	if agg == nil {
 		tflog.Info(ctx, "token no longer exists in Harness (deleted or expired); removing it from state",
 			map[string]any{"token": identifier, "api_key": ref.String()})
@@ -610,8 +599,8 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, alive)...)
 	resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
-	if agg.Token.Expired(r.clock()) {
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.data.clock())...)
+	if agg.Token.Expired(r.data.clock()) {
 		// Harness purges expired tokens only through a lagging TTL index
 		// (derived from harness-core, not promised by harness-api.md), so an
 		// expired token may still be listed. It can never work again: treat
@@ -667,7 +656,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	rotating := plan.Value.IsUnknown()
 	if rotating {
 		grace, _ := knownDuration(plan.RotationGracePeriod)
-		oldExpiry := r.clock().Add(grace)
+		oldExpiry := r.data.clock().Add(grace)
 		if to, err := state.ValidTo.Time(); err == nil && to.Before(oldExpiry) {
 			oldExpiry = to
 		}
@@ -713,7 +702,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 				cur, found = row.Token, true
 			}
 		}
-		rotated = stillWorking(rows, rotated, rotations, r.clock())
+		rotated = stillWorking(rows, rotated, rotations, r.data.clock())
 		resp.Diagnostics.Append(setRotatedIDs(ctx, resp.Private, rotated)...)
 		resp.Diagnostics.Append(setPendingRotations(ctx, resp.Private, nil)...)
 		if !found {
@@ -756,7 +745,7 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	newState.applyToken(&cur)
 	newState.ID = types.StringValue(tokenID(ref, identifier))
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateValidityPending, false)...)
-	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.clock())...)
+	resp.Diagnostics.Append(setCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -781,7 +770,7 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 				"replaced, before deleting it", identifier, ref), err)
 			return
 		}
-		rotated = stillWorking(rows, rotated, pending, r.clock())
+		rotated = stillWorking(rows, rotated, pending, r.data.clock())
 	}
 	for _, old := range rotated {
 		if err := c.DeleteToken(ctx, ref, old); err != nil && !client.IsNotFound(err) {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 )
@@ -19,26 +18,10 @@ func (c *testClock) Now() time.Time { return time.Now().Add(time.Duration(c.offs
 
 func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
-// clockedProvider is the provider whose harness_api_key_token resource
-// reads the time from a test clock.
-type clockedProvider struct {
-	*harnessProvider
-	clock *testClock
-}
-
-func (p clockedProvider) Resources(ctx context.Context) []func() fwresource.Resource {
-	out := p.harnessProvider.Resources(ctx)
-	for i, f := range out {
-		if _, ok := f().(*apiKeyTokenResource); ok {
-			out[i] = func() fwresource.Resource { return &apiKeyTokenResource{now: p.clock.Now} }
-		}
-	}
-	return out
-}
-
-// clockFactories serves the provider with its token resource on clock.
+// clockFactories serves the provider with its clock (harnessProvider.now)
+// on clock, the way terraform-provider-time injects a test clock.
 func clockFactories(clock *testClock) map[string]func() (tfprotov6.ProviderServer, error) {
-	p := clockedProvider{harnessProvider: New("test")().(*harnessProvider), clock: clock}
+	p := &harnessProvider{version: "test", now: clock.Now}
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"harness": providerserver.NewProtocol6WithError(p),
 	}

@@ -25,63 +25,6 @@ var (
 	_ ephemeral.EphemeralResourceWithValidateConfig = (*apiKeyTokenEphemeral)(nil)
 )
 
-// A provider instance records which API keys its harness_api_key resources
-// planned (or created) in this Terraform command, in providerData.keys:
-// Configure makes one instance per provider block and command, and
-// Terraform plans a key before opening an ephemeral token that refers to
-// it. It is how Open tells "the key will be created by this apply" from
-// "there is no such key": Terraform opens ephemeral resources the same way
-// while planning and while applying and does not say which it is doing.
-// The record lives and dies with the instance.
-
-type keyStage int
-
-const (
-	keyPlanned keyStage = iota + 1
-	keyCreated
-)
-
-// setKeyStage records a key's stage; with onlyIfNew it keeps a stage
-// already recorded.
-func (d *providerData) setKeyStage(ref client.APIKeyRef, stage keyStage, onlyIfNew bool) {
-	d.keysMu.Lock()
-	defer d.keysMu.Unlock()
-	if d.keys == nil {
-		d.keys = map[client.APIKeyRef]keyStage{}
-	}
-	if _, ok := d.keys[ref]; ok && onlyIfNew {
-		return
-	}
-	d.keys[ref] = stage
-}
-
-// notePlannedKey records a key a harness_api_key plan includes, unless its
-// creation was already recorded.
-func notePlannedKey(d *providerData, ref client.APIKeyRef) {
-	if d != nil {
-		d.setKeyStage(ref, keyPlanned, true)
-	}
-}
-
-// noteCreatedKey records a key harness_api_key just created.
-func noteCreatedKey(d *providerData, ref client.APIKeyRef) {
-	if d != nil {
-		d.setKeyStage(ref, keyCreated, false)
-	}
-}
-
-// keyPlannedNotCreated reports whether this provider instance planned the
-// key but has not created it: only then may a missing key still appear
-// later in this run.
-func keyPlannedNotCreated(d *providerData, ref client.APIKeyRef) bool {
-	if d == nil {
-		return false
-	}
-	d.keysMu.Lock()
-	defer d.keysMu.Unlock()
-	return d.keys[ref] == keyPlanned
-}
-
 // defaultEphemeralLifetime bounds a short-lived token in case Close never
 // runs (Terraform killed mid-run): Harness then deletes it on expiry.
 const defaultEphemeralLifetime = "1h"
@@ -244,7 +187,7 @@ func (e *apiKeyTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 		m.Lifetime = types.StringValue(defaultEphemeralLifetime)
 	}
 	lifetime, _ := knownDuration(m.Lifetime)
-	validTo := time.Now().Add(lifetime)
+	validTo := e.data.clock().Add(lifetime)
 	tok := client.Token{
 		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Description: m.Description.ValueString(),
 		ValidTo: validTo.UnixMilli(),
@@ -263,7 +206,7 @@ func (e *apiKeyTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	// Any other missing key is an error now, naming the key, rather than an
 	// unknown value that its consumer would reject after apply.
 	if _, err := c.GetAPIKey(ctx, key); client.IsNotFound(err) {
-		if keyPlannedNotCreated(e.data, key) {
+		if e.data.plannedKeys().plannedNotCreated(key) {
 			tflog.Info(ctx, "API key is planned for creation and does not exist yet; the short-lived token is opened during apply",
 				map[string]any{"api_key": key.String()})
 			m.ValidTo, m.Value = types.StringUnknown(), types.StringUnknown()

@@ -14,27 +14,28 @@ import (
 func TestPlannedKeysBelongToTheProviderInstance(t *testing.T) {
 	ref := client.APIKeyRef{Type: client.APIKeyTypeServiceAccount, Parent: "sa", Identifier: "k"}
 	d, other := &providerData{}, &providerData{}
-	notePlannedKey(d, ref)
-	if !keyPlannedNotCreated(d, ref) {
+	d.plannedKeys().notePlanned(ref)
+	if !d.plannedKeys().plannedNotCreated(ref) {
 		t.Fatal("a planned key is not recorded")
 	}
-	if keyPlannedNotCreated(other, ref) {
+	if other.plannedKeys().plannedNotCreated(ref) {
 		t.Fatal("another provider instance sees the planned key")
 	}
-	noteCreatedKey(d, ref)
-	notePlannedKey(d, ref) // a later plan of the same key in the same command
-	if keyPlannedNotCreated(d, ref) {
+	d.plannedKeys().noteCreated(ref)
+	d.plannedKeys().notePlanned(ref) // a later plan of the same key in the same command
+	if d.plannedKeys().plannedNotCreated(ref) {
 		t.Fatal("a created key still counts as only planned")
 	}
-	notePlannedKey(nil, ref)
-	noteCreatedKey(nil, ref)
-	if keyPlannedNotCreated(nil, ref) {
+	var unconfigured *providerData
+	unconfigured.plannedKeys().notePlanned(ref)
+	unconfigured.plannedKeys().noteCreated(ref)
+	if unconfigured.plannedKeys().plannedNotCreated(ref) {
 		t.Fatal("an unconfigured provider has planned keys")
 	}
 
 	gone := func() weak.Pointer[providerData] {
 		d := &providerData{}
-		notePlannedKey(d, ref)
+		d.plannedKeys().notePlanned(ref)
 		return weak.Make(d)
 	}()
 	runtime.GC()

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -49,6 +48,10 @@ var (
 // harnessProvider is the provider implementation.
 type harnessProvider struct {
 	version string
+	// now is the clock handed to resources through providerData; nil means
+	// time.Now. Tests set it to move time between a plan and its apply
+	// without sleeping (as terraform-provider-time injects its clock).
+	now func() time.Time
 }
 
 // New returns a constructor for the provider at the given version.
@@ -133,20 +136,6 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	}
 }
 
-// providerData is handed to resources and data sources. client is nil when
-// a credential was unknown at plan time (it comes from another resource);
-// operations that need the API then fail with a diagnostic naming it.
-type providerData struct {
-	client     *client.Client
-	generation client.Generation // empty when unknown
-	unknown    []string          // provider attributes that were unknown
-
-	// keys are the API keys harness_api_key planned or created through this
-	// instance (see notePlannedKey); they go away with it.
-	keysMu sync.Mutex
-	keys   map[client.APIKeyRef]keyStage
-}
-
 func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -154,7 +143,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	data := &providerData{}
+	data := &providerData{now: p.now}
 	settings := []struct {
 		attr, env string
 		value     types.String

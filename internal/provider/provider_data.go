@@ -1,16 +1,49 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
+
+// providerData is handed to resources and data sources. client is nil when
+// a credential was unknown at plan time (it comes from another resource);
+// operations that need the API then fail with a diagnostic naming it.
+type providerData struct {
+	client     *client.Client
+	generation client.Generation // empty when unknown
+	unknown    []string          // provider attributes that were unknown
+
+	// now is the clock; nil means time.Now. Tests set it (through
+	// harnessProvider.now) to move time without sleeping.
+	now func() time.Time
+
+	// keys are the API keys harness_api_key planned or created through this
+	// instance (see plannedKeys); they go away with it.
+	keys plannedKeys
+}
+
+// clock returns the current time: every time the provider compares with
+// Harness's validity bounds comes from here, so tests can move it.
+func (d *providerData) clock() time.Time {
+	if d == nil || d.now == nil {
+		return time.Now()
+	}
+	return d.now()
+}
+
+// plannedKeys returns this instance's registry of planned API keys; nil
+// (which records nothing) when the provider is not configured.
+func (d *providerData) plannedKeys() *plannedKeys {
+	if d == nil {
+		return nil
+	}
+	return &d.keys
+}
 
 // providerDataFrom converts the ProviderData a resource's Configure gets.
 // It is nil while Terraform validates the configuration.
@@ -62,33 +95,4 @@ func (d *providerData) refreshDeferred(diags *diag.Diagnostics, object string) b
 		fmt.Sprintf("%s was not read from Harness because the provider attribute(s) %s are only known after apply. "+
 			"Terraform kept its last known state; the next plan refreshes it.", object, strings.Join(d.unknown, ", ")))
 	return true
-}
-
-// tfLogger adapts client.Logger to tflog, masking secrets again as a second
-// line of defence.
-type tfLogger struct {
-	secrets []string
-}
-
-func newTFLogger(secrets ...string) *tfLogger {
-	l := &tfLogger{}
-	for _, s := range secrets {
-		if s != "" {
-			l.secrets = append(l.secrets, s)
-		}
-	}
-	return l
-}
-
-var logMaskPatterns = []*regexp.Regexp{client.SecretPattern}
-
-func (l *tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	ctx = tflog.SetField(ctx, "harness_api", true)
-	ctx = tflog.MaskAllFieldValuesRegexes(ctx, logMaskPatterns...)
-	ctx = tflog.MaskMessageRegexes(ctx, logMaskPatterns...)
-	if len(l.secrets) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-	}
-	tflog.Debug(ctx, msg, fields)
 }
