@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -104,14 +103,6 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 	validatePersonalKeyScope(&resp.Diagnostics, cfg.APIKeyType, cfg.OrgID)
 }
 
-func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String) {
-	if keyType.ValueString() == string(client.APIKeyTypeUser) && !org.IsNull() {
-		diags.AddAttributeError(path.Root("org_id"), "Personal API keys exist only at account scope",
-			"Harness keeps personal (apikey_type = \"USER\") API keys at account scope only. Remove org_id and project_id, "+
-				"or use apikey_type = \"SERVICE_ACCOUNT\" with a service account in that organization or project.")
-	}
-}
-
 // ModifyPlan changes nothing in the plan. It records the key for the
 // harness_api_key_token ephemeral resource, which Terraform may open in
 // the same plan before the key exists (see plannedKeys).
@@ -151,10 +142,6 @@ func (m *apiKeyResourceModel) toAPI(ctx context.Context, diags *diag.Diagnostics
 		k.DefaultTimeToExpireToken = m.DefaultTimeToExpireToken.ValueInt64()
 	}
 	return k
-}
-
-func apiKeyID(ref client.APIKeyRef) string {
-	return joinID(ref.Scope.Org, ref.Scope.Project, ref.Parent, ref.Identifier, string(ref.Type))
 }
 
 func (m *apiKeyResourceModel) applyAPI(k *client.APIKey) {
@@ -257,39 +244,6 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if err != nil {
 		addNGError(&resp.Diagnostics, "deleting", "API key", ref.String(), err)
 	}
-}
-
-// parseKeyImportID reads the official provider's API-key import formats
-// (harness-api.md 8): `<parent_id>/<apikey_id>/<apikey_type>` with an
-// optional `<org_id>/` or `<org_id>/<project_id>/` prefix. extra trailing
-// parts (the token identifier) are returned separately.
-func parseKeyImportID(id string, extra int) (client.APIKeyRef, []string, error) {
-	parts := strings.Split(strings.TrimSpace(id), "/")
-	n := len(parts) - extra
-	if n < 3 || n > 5 || slicesHasEmpty(parts) {
-		return client.APIKeyRef{}, nil, fmt.Errorf("wrong number of parts")
-	}
-	var ref client.APIKeyRef
-	switch n {
-	case 4:
-		ref.Scope.Org = parts[0]
-	case 5:
-		ref.Scope.Org, ref.Scope.Project = parts[0], parts[1]
-	}
-	ref.Parent, ref.Identifier, ref.Type = parts[n-3], parts[n-2], client.APIKeyType(strings.ToUpper(parts[n-1]))
-	if ref.Type != client.APIKeyTypeUser && ref.Type != client.APIKeyTypeServiceAccount {
-		return client.APIKeyRef{}, nil, fmt.Errorf("the API key type is %q, not USER or SERVICE_ACCOUNT", parts[n-1])
-	}
-	return ref, parts[n:], nil
-}
-
-// setKeyRefAttributes writes a key reference into state during import.
-func setKeyRefAttributes(ctx context.Context, resp *resource.ImportStateResponse, ref client.APIKeyRef, identifierAttr string) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(identifierAttr), ref.Identifier)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apikey_type"), string(ref.Type))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("parent_id"), ref.Parent)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), stringOrNull(ref.Scope.Org))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), stringOrNull(ref.Scope.Project))...)
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -265,7 +265,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"creation and at every rotation `valid_to` becomes the issue time plus `lifetime`; changing it moves " +
 					"`valid_to` of the current value to `valid_from` plus the new lifetime. Conflicts with `valid_from` and `valid_to`.",
 				Validators: []validator.String{
-					durationValidator{},
+					positiveDuration,
 					stringvalidator.ConflictsWith(path.MatchRoot("valid_from"), path.MatchRoot("valid_to")),
 				},
 			},
@@ -285,7 +285,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"shorter than it. The check runs when a plan refreshes the token and uses the time of that refresh, so a saved " +
 					"plan applied later does exactly what it showed; run Terraform at least that often.",
 				Validators: []validator.String{
-					durationValidator{},
+					positiveDuration,
 					stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
 				},
 			},
@@ -297,7 +297,7 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"`rotateTimestamp`), as a Go duration; never longer than the previous value's own `valid_to`. Defaults to `\"" +
 					defaultRotationGracePeriod + "\"`, enough for consumers updated in the same apply; `\"0s\"` revokes the old " +
 					"value at once. Harness does not keep it, so an import takes the default.",
-				Validators: []validator.String{nonNegativeDurationValidator{}},
+				Validators: []validator.String{nonNegativeDuration},
 			},
 			"value": schema.StringAttribute{
 				Computed:  true,
@@ -321,10 +321,6 @@ func (m *apiKeyTokenResourceModel) keyRef() client.APIKeyRef {
 		Scope: scopeOf(m.OrgID, m.ProjectID), Type: client.APIKeyType(m.APIKeyType.ValueString()),
 		Parent: m.ParentID.ValueString(), Identifier: m.APIKeyID.ValueString(),
 	}
-}
-
-func tokenID(ref client.APIKeyRef, identifier string) string {
-	return joinID(apiKeyID(ref), identifier)
 }
 
 // ValidateConfig checks what can be checked without Harness.

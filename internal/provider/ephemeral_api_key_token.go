@@ -128,7 +128,7 @@ func (e *apiKeyTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 				Computed: true,
 				MarkdownDescription: "How long the token works, as a Go duration. Defaults to `\"" + defaultEphemeralLifetime +
 					"\"`. Terraform deletes the token when it is done with it; the lifetime only matters if that never happens.",
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{positiveDuration},
 			},
 			"valid_to": schema.StringAttribute{
 				Computed:            true,

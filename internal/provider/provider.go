@@ -118,19 +118,19 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional: true,
 				MarkdownDescription: "Shortest wait before a retry, as a Go duration (`500ms`, `2s`). Defaults to `" +
 					client.DefaultRetryWaitMin.String() + "`. Waits double per attempt, with jitter, up to `retry_wait_max`.",
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{positiveDuration},
 			},
 			"retry_wait_max": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Longest wait before a retry, as a Go duration. Also caps a `Retry-After` header. " +
 					"Defaults to `" + client.DefaultRetryWaitMax.String() + "`.",
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{positiveDuration},
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration. Defaults to `" +
 					client.DefaultRequestTimeout.String() + "`.",
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{positiveDuration},
 			},
 		},
 	}

@@ -286,22 +286,3 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }
-
-// noSlashValidator refuses '/', which the membership id uses as separator
-// and Harness ids never contain.
-type noSlashValidator struct{}
-
-func (noSlashValidator) Description(context.Context) string { return "must not contain '/'" }
-
-func (v noSlashValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (noSlashValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.Contains(req.ConfigValue.ValueString(), "/") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group id",
-			fmt.Sprintf("%q cannot be a Harness group id: ids never contain '/'. Use the group's id, such as "+
-				"harness_scim_group.<name>.id.", req.ConfigValue.ValueString()))
-	}
-}

@@ -125,13 +125,6 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// membersLike is a group's member ids as a list ordered like prior (the
-// order Terraform last recorded), then the members prior lacks, sorted: so
-// a refresh never reorders members, only adds and drops them.
-func membersLike(prior []string, g *client.SCIMGroup) types.List {
-	return stringList(orderLike(prior, g.MemberIDs()))
-}
-
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

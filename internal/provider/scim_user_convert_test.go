@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -154,42 +153,6 @@ func TestUserChangesHarness(t *testing.T) {
 		edit(&changed)
 		if !userChangesHarness(changed, base) {
 			t.Errorf("a change of %s must call Harness", name)
-		}
-	}
-}
-
-func TestEmailSemanticEquality(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"Alice@Example.com", "alice@example.com", true},
-		{"alice@example.com", "alice@example.com", true},
-		{"alice@example.com", "alicia@example.com", false},
-	} {
-		got, diags := newEmailValue(tc.a).StringSemanticEquals(ctx, newEmailValue(tc.b))
-		if diags.HasError() || got != tc.want {
-			t.Errorf("%q ~ %q = %v (%v), want %v", tc.a, tc.b, got, diags, tc.want)
-		}
-	}
-	if _, diags := newEmailValue("a@b.c").StringSemanticEquals(ctx, types.StringValue("a@b.c")); !diags.HasError() {
-		t.Error("comparing with another value type must be an error")
-	}
-}
-
-func TestValidateEmail(t *testing.T) {
-	t.Parallel()
-	for _, ok := range []string{"alice@example.com", "Alice.Doe+tag@Example.co.uk"} {
-		if err := validateEmail(ok); err != nil {
-			t.Errorf("validateEmail(%q) = %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"", "alice", "alice@", "@example.com", "Alice <alice@example.com>", " alice@example.com",
-		"alice@localhost", `"a"@example.com`} {
-		if err := validateEmail(bad); err == nil {
-			t.Errorf("validateEmail(%q) accepted it", bad)
 		}
 	}
 }

@@ -431,3 +431,14 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
+
+// plannedString pairs a planned value with the value about to be saved.
+type plannedString struct {
+	name    string
+	planned types.String
+	got     *types.String
+}
+
+func namedString(name string, planned types.String, got *types.String) plannedString {
+	return plannedString{name: name, planned: planned, got: got}
+}

@@ -250,13 +250,3 @@ func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), stringOrNull(project))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), joinID(org, project, identifier))...)
 }
-
-// slicesHasEmpty reports whether any part of a split import ID is blank.
-func slicesHasEmpty(parts []string) bool {
-	for _, p := range parts {
-		if strings.TrimSpace(p) == "" {
-			return true
-		}
-	}
-	return false
-}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -109,26 +108,4 @@ func timestampNull() timestampValue { return timestampValue{StringValue: basetyp
 
 func timestampUnknown() timestampValue {
 	return timestampValue{StringValue: basetypes.NewStringUnknown()}
-}
-
-// timestampValidator checks RFC 3339 syntax.
-type timestampValidator struct{}
-
-func (timestampValidator) Description(context.Context) string {
-	return `must be an RFC 3339 time such as "2030-01-31T00:00:00Z"`
-}
-
-func (v timestampValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (timestampValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%s must be an RFC 3339 time such as \"2030-01-31T00:00:00Z\" (timestamp() and timeadd() produce this "+
-				"format), got %q.", req.Path, req.ConfigValue.ValueString()))
-	}
 }

@@ -4,10 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
@@ -31,23 +36,45 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// durationValidator checks a Go duration string.
-type durationValidator struct{}
+// durationValidator checks a Go duration string: positive, or with
+// allowZero zero or more (rotation_grace_period, where "0s" revokes at
+// once).
+type durationValidator struct{ allowZero bool }
 
-func (durationValidator) Description(context.Context) string {
+var (
+	positiveDuration    = durationValidator{}
+	nonNegativeDuration = durationValidator{allowZero: true}
+)
+
+func (v durationValidator) Description(context.Context) string {
+	if v.allowZero {
+		return `must be a Go duration such as "1h" or "0s"`
+	}
 	return `must be a positive Go duration such as "30s"`
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s must be a positive Go duration such as \"30s\" or \"1m30s\", got %q.", req.Path, req.ConfigValue.ValueString()))
+	if _, problem := v.check(req.Path.String(), req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", problem)
 	}
+}
+
+// check parses value, the duration attribute attr; problem says what is
+// wrong with it, "" when nothing is.
+func (v durationValidator) check(attr, value string) (d time.Duration, problem string) {
+	d, err := time.ParseDuration(value)
+	switch {
+	case err == nil && (d > 0 || v.allowZero && d == 0):
+		return d, ""
+	case v.allowZero:
+		return 0, fmt.Sprintf("%s must be a Go duration of zero or more, such as \"1h\", \"30m\" or \"0s\", got %q.", attr, value)
+	}
+	return 0, fmt.Sprintf("%s must be a positive Go duration such as \"30s\" or \"1m30s\", got %q.", attr, value)
 }
 
 // emailValidator checks that a value is a bare email address, which is what
@@ -97,5 +124,158 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty value", fmt.Sprintf("%s must not be empty or only spaces.", req.Path))
+	}
+}
+
+// identifierRE and reservedIdentifiers are Harness's identifier rules
+// (harness-api.md 3.1), checked at plan time. internal/mockserver has its
+// own copy on purpose: the mock models Harness's server independently of
+// the provider, so a mistake here is caught by the mock refusing the
+// identifier instead of being shared by both.
+var identifierRE = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
+
+var reservedIdentifiers = []string{
+	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
+	"return", "account", "org",
+}
+
+// identifierValidator refuses identifiers Harness would reject.
+type identifierValidator struct{}
+
+func (identifierValidator) Description(context.Context) string {
+	return "must start with a letter or _, contain only letters, digits, _ and $, be at most 128 characters, and not be a reserved word"
+}
+
+func (v identifierValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (identifierValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validateIdentifier(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Harness identifier", fmt.Sprintf("%s %s.", req.Path, err))
+	}
+}
+
+func validateIdentifier(id string) error {
+	switch {
+	case !identifierRE.MatchString(id):
+		return fmt.Errorf("is %q; Harness identifiers start with a letter or _, contain only letters, digits, _ and $, "+
+			"and are at most 128 characters long", id)
+	case slices.Contains(reservedIdentifiers, id):
+		return fmt.Errorf("is %q, a word Harness reserves; choose another identifier", id)
+	}
+	return nil
+}
+
+// timestampValidator checks RFC 3339 syntax.
+type timestampValidator struct{}
+
+func (timestampValidator) Description(context.Context) string {
+	return `must be an RFC 3339 time such as "2030-01-31T00:00:00Z"`
+}
+
+func (v timestampValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (timestampValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("%s must be an RFC 3339 time such as \"2030-01-31T00:00:00Z\" (timestamp() and timeadd() produce this "+
+				"format), got %q.", req.Path, req.ConfigValue.ValueString()))
+	}
+}
+
+// uniqueMembersValidator refuses an id listed twice, in linear time.
+type uniqueMembersValidator struct{}
+
+func (uniqueMembersValidator) Description(context.Context) string {
+	return "each user id may appear only once"
+}
+
+func (v uniqueMembersValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (uniqueMembersValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	seen := make(map[string]bool, len(req.ConfigValue.Elements()))
+	var dups []string
+	for _, e := range req.ConfigValue.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		if seen[s.ValueString()] && !slices.Contains(dups, s.ValueString()) {
+			dups = append(dups, s.ValueString())
+		}
+		seen[s.ValueString()] = true
+	}
+	if len(dups) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate members",
+			fmt.Sprintf("members lists %s more than once. members is a set of user ids; list each user once "+
+				"(wrap computed lists in distinct()).", quoteList(dups)))
+	}
+}
+
+// userIDValidator refuses values that cannot be Harness user ids, most
+// often an email put where the id belongs.
+type userIDValidator struct{}
+
+func (userIDValidator) Description(context.Context) string {
+	return "must be a Harness user id, not an email"
+}
+
+func (v userIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (userIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v := req.ConfigValue.ValueString()
+	switch {
+	case strings.Contains(v, "@"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Email instead of user id",
+			fmt.Sprintf("%q is an email, but Harness group members are user ids. Use the user's id, such as "+
+				"harness_scim_user.<name>.id or data.harness_scim_user.<name>.id.", v))
+	case strings.ContainsAny(v, " \t\n\"/"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user id",
+			fmt.Sprintf("%q cannot be a Harness user id: ids contain no spaces, quotes or slashes. Use the user's id, "+
+				"such as harness_scim_user.<name>.id.", v))
+	}
+}
+
+func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String) {
+	if keyType.ValueString() == string(client.APIKeyTypeUser) && !org.IsNull() {
+		diags.AddAttributeError(path.Root("org_id"), "Personal API keys exist only at account scope",
+			"Harness keeps personal (apikey_type = \"USER\") API keys at account scope only. Remove org_id and project_id, "+
+				"or use apikey_type = \"SERVICE_ACCOUNT\" with a service account in that organization or project.")
+	}
+}
+
+// noSlashValidator refuses '/', which the membership id uses as separator
+// and Harness ids never contain.
+type noSlashValidator struct{}
+
+func (noSlashValidator) Description(context.Context) string { return "must not contain '/'" }
+
+func (v noSlashValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (noSlashValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.Contains(req.ConfigValue.ValueString(), "/") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group id",
+			fmt.Sprintf("%q cannot be a Harness group id: ids never contain '/'. Use the group's id, such as "+
+				"harness_scim_group.<name>.id.", req.ConfigValue.ValueString()))
 	}
 }

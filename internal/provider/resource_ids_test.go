@@ -1,11 +1,7 @@
 package provider
 
 import (
-	"context"
-	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
@@ -44,45 +40,6 @@ func TestParseKeyImportID(t *testing.T) {
 				t.Fatalf("%q: got %+v %v %v, want %+v %v", tc.id, got, rest, err, tc.want, tc.rest)
 			}
 		})
-	}
-}
-
-func TestValidateIdentifier(t *testing.T) {
-	t.Parallel()
-	for id, ok := range map[string]bool{
-		"entra": true, "_x": true, "a$b": true, "A1": true, "x": true,
-		"1a": false, "$a": false, "a-b": false, "": false, "true": false, "account": false, "org": false,
-
-		strings.Repeat("a", 128): true, strings.Repeat("a", 129): false,
-	} {
-		if err := validateIdentifier(id); (err == nil) != ok {
-			t.Errorf("validateIdentifier(%q) = %v, want ok=%v", id, err, ok)
-		}
-	}
-}
-
-func TestTimestampSemanticEquality(t *testing.T) {
-	t.Parallel()
-	ts := func(s string) timestampValue { return timestampValue{StringValue: basetypes.NewStringValue(s)} }
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"2030-01-01T02:00:00+02:00", "2030-01-01T00:00:00Z", true},
-		{"2030-01-01T00:00:00.0001Z", "2030-01-01T00:00:00Z", true}, // below Harness's millisecond
-		{"2030-01-01T00:00:00.001Z", "2030-01-01T00:00:00Z", false},
-		{"not a time", "2030-01-01T00:00:00Z", false},
-	} {
-		got, diags := ts(tc.a).StringSemanticEquals(context.Background(), ts(tc.b))
-		if diags.HasError() || got != tc.want {
-			t.Errorf("%s == %s: got %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-	if v := timestampFromMillis(1893456000123); v.ValueString() != "2030-01-01T00:00:00.123Z" || v.Millis() != 1893456000123 {
-		t.Errorf("timestampFromMillis: %s", v.ValueString())
-	}
-	if !timestampFromMillis(0).IsNull() {
-		t.Error("0 ms must be null")
 	}
 }
 
