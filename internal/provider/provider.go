@@ -5,14 +5,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,20 +23,6 @@ import (
 // RegistryAddress is the provider's source address, used by main.go, the
 // README, the examples and the demo.
 const RegistryAddress = "registry.terraform.io/harness-scim/harness"
-
-// Environment variables read when an attribute is not set. They are the
-// official Harness provider's names, so both providers share credentials.
-const (
-	envEndpoint       = "HARNESS_ENDPOINT"
-	envAccountID      = "HARNESS_ACCOUNT_ID"
-	envAPIKey         = "HARNESS_PLATFORM_API_KEY"
-	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
-)
-
-// attrEnv maps provider attributes to their environment variables.
-var attrEnv = map[string]string{
-	"endpoint": envEndpoint, "account_id": envAccountID, "api_key": envAPIKey, "scim_generation": envSCIMGeneration,
-}
 
 var (
 	_ provider.Provider                       = (*harnessProvider)(nil)
@@ -134,105 +118,6 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 		},
 	}
-}
-
-func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	data := &providerData{now: p.now}
-	settings := []struct {
-		attr, env string
-		value     types.String
-		required  bool
-		out       *string
-	}{
-		{"endpoint", envEndpoint, cfg.Endpoint, false, new(string)},
-		{"account_id", envAccountID, cfg.AccountID, true, new(string)},
-		{"api_key", envAPIKey, cfg.APIKey, true, new(string)},
-		{"scim_generation", envSCIMGeneration, cfg.SCIMGeneration, false, new(string)},
-	}
-	for _, s := range settings {
-		switch {
-		case s.value.IsUnknown():
-			data.unknown = append(data.unknown, s.attr)
-		case !s.value.IsNull():
-			*s.out = s.value.ValueString()
-		default:
-			*s.out = os.Getenv(s.env)
-			if *s.out == "" && s.required {
-				resp.Diagnostics.AddAttributeError(path.Root(s.attr), "Missing Harness "+s.attr,
-					fmt.Sprintf("The provider needs %s. Set the %q attribute in the provider block or the %s environment variable.",
-						s.attr, s.attr, s.env))
-			}
-		}
-	}
-	endpoint, accountID, apiKey, generation := *settings[0].out, *settings[1].out, *settings[2].out, *settings[3].out
-	if endpoint != "" && cfg.Endpoint.IsNull() {
-		if _, err := client.ValidateEndpoint(endpoint); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid "+envEndpoint, err.Error())
-		}
-	}
-	if generation != "" && generation != string(client.NextGen) && generation != string(client.FirstGen) {
-		resp.Diagnostics.AddAttributeError(path.Root("scim_generation"), "Invalid "+envSCIMGeneration,
-			fmt.Sprintf("%s is %q; use %q or %q.", envSCIMGeneration, generation, client.NextGen, client.FirstGen))
-	}
-	if !cfg.SCIMGeneration.IsUnknown() {
-		data.generation = client.Generation(generation)
-		if data.generation == "" {
-			data.generation = client.NextGen
-		}
-	}
-
-	ccfg := client.Config{
-		Endpoint: endpoint, AccountID: accountID, APIKey: apiKey, Generation: data.generation,
-		UserAgent: fmt.Sprintf("terraform-provider-harness-scim/%s (+https://%s) Terraform/%s", p.version, RegistryAddress, req.TerraformVersion),
-		Logger:    newTFLogger(apiKey),
-	}
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		ccfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-		if ccfg.MaxRetries == 0 {
-			ccfg.MaxRetries = -1 // 0 in HCL means "no retries".
-		}
-	}
-	for _, d := range []struct {
-		attr  string
-		value types.String
-		out   *time.Duration
-	}{
-		{"retry_wait_min", cfg.RetryWaitMin, &ccfg.RetryWaitMin},
-		{"retry_wait_max", cfg.RetryWaitMax, &ccfg.RetryWaitMax},
-		{"request_timeout", cfg.RequestTimeout, &ccfg.RequestTimeout},
-	} {
-		if d.value.IsNull() || d.value.IsUnknown() {
-			continue
-		}
-		dur, err := time.ParseDuration(d.value.ValueString())
-		if err != nil || dur <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root(d.attr), "Invalid duration",
-				fmt.Sprintf("%s must be a positive Go duration such as \"30s\", got %q.", d.attr, d.value.ValueString()))
-			continue
-		}
-		*d.out = dur
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	if len(data.unknown) == 0 {
-		c, err := client.New(ccfg)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Harness provider configuration", err.Error())
-			return
-		}
-		data.client = c
-	}
-	resp.ResourceData = data
-	resp.DataSourceData = data
-	resp.EphemeralResourceData = data
 }
 
 func (p *harnessProvider) Resources(context.Context) []func() resource.Resource {

@@ -1,16 +1,24 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
 	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
 )
 
@@ -176,4 +184,103 @@ func TestAccProvider_connectionDroppedAfterCommit(t *testing.T) {
 			}},
 		})
 	})
+}
+
+// configureWith runs Configure on a configuration whose attributes are
+// null except those given, and returns what it handed to resources.
+func configureWith(t *testing.T, attrs map[string]string) (*providerData, diag.Diagnostics) {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var sresp fwprovider.SchemaResponse
+	p.Schema(ctx, fwprovider.SchemaRequest{}, &sresp)
+	vals := map[string]tftypes.Value{}
+	for name, a := range sresp.Schema.Attributes {
+		typ := a.GetType().TerraformType(ctx)
+		if v, ok := attrs[name]; ok {
+			vals[name] = tftypes.NewValue(typ, v)
+		} else {
+			vals[name] = tftypes.NewValue(typ, nil)
+		}
+	}
+	raw := tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), vals)
+	var resp fwprovider.ConfigureResponse
+	p.Configure(ctx, fwprovider.ConfigureRequest{Config: tfsdk.Config{Raw: raw, Schema: sresp.Schema}}, &resp)
+	data, _ := resp.ResourceData.(*providerData)
+	return data, resp.Diagnostics
+}
+
+// expectConfiguredFor checks that data's client talks to m: its endpoint,
+// account and generation, and (one authenticated listing) its api_key.
+func expectConfiguredFor(t *testing.T, data *providerData, diags diag.Diagnostics, m *testMock, gen client.Generation) {
+	t.Helper()
+	if diags.HasError() || data == nil || data.client == nil {
+		t.Fatalf("Configure failed: %v", diags)
+	}
+	c := data.client
+	if c.Endpoint() != m.URL || c.AccountID() != m.AccountID() || c.Generation() != gen || data.generation != gen {
+		t.Errorf("client endpoint %q, account %q, generation %q (provider data %q); want %q, %q, %q",
+			c.Endpoint(), c.AccountID(), c.Generation(), data.generation, m.URL, m.AccountID(), gen)
+	}
+	m.reset()
+	if _, err := c.ListSCIMUsers(context.Background()); err != nil {
+		t.Errorf("listing users with the configured api_key: %v", err)
+	}
+	if n := m.Count(mockserver.OpSearchUsers); n != 1 {
+		t.Errorf("SearchUsers requests = %d, want 1", n)
+	}
+}
+
+// Each attribute with an environment fallback is read from its own
+// variable into its own client setting: the four variables hold four
+// different values, and a mock of the non-default generation accepts the
+// client only when every one of them landed in the right place.
+func TestConfigureReadsEachAttributeFromItsOwnVariable(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile("firstgen"))
+	t.Setenv(envEndpoint, m.URL)
+	t.Setenv(envAccountID, m.AccountID())
+	t.Setenv(envAPIKey, m.Token())
+	t.Setenv(envSCIMGeneration, "firstgen")
+	data, diags := configureWith(t, nil)
+	expectConfiguredFor(t, data, diags, m, client.FirstGen)
+	if len(attrEnv) != 4 || attrEnv["endpoint"] != envEndpoint || attrEnv["account_id"] != envAccountID ||
+		attrEnv["api_key"] != envAPIKey || attrEnv["scim_generation"] != envSCIMGeneration {
+		t.Errorf("attrEnv = %v", attrEnv)
+	}
+}
+
+// The attributes themselves land in the same settings, and win over the
+// environment.
+func TestConfigureAttributesWinOverVariables(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile("firstgen"))
+	for _, env := range attrEnv {
+		t.Setenv(env, "https://from-the-environment.example.com")
+	}
+	data, diags := configureWith(t, map[string]string{
+		"endpoint": m.URL, "account_id": m.AccountID(), "api_key": m.Token(), "scim_generation": "firstgen",
+	})
+	expectConfiguredFor(t, data, diags, m, client.FirstGen)
+}
+
+// A missing required setting is an error on its own attribute, naming its
+// own variable.
+func TestConfigureNamesTheMissingVariable(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile("nextgen"))
+	all := map[string]string{envEndpoint: m.URL, envAccountID: m.AccountID(), envAPIKey: m.Token()}
+	for attr, env := range map[string]string{"account_id": envAccountID, "api_key": envAPIKey} {
+		t.Run(attr, func(t *testing.T) {
+			for e, v := range all {
+				t.Setenv(e, v)
+			}
+			t.Setenv(env, "")
+			_, diags := configureWith(t, nil)
+			if diags.ErrorsCount() != 1 {
+				t.Fatalf("want one error, got %v", diags)
+			}
+			d, ok := diags.Errors()[0].(diag.DiagnosticWithPath)
+			if !ok || !d.Path().Equal(path.Root(attr)) || d.Summary() != "Missing Harness "+attr || !strings.Contains(d.Detail(), env) {
+				t.Errorf("error %v, want one on %s naming %s", diags.Errors()[0], attr, env)
+			}
+		})
+	}
 }

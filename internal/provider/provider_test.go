@@ -23,7 +23,7 @@ import (
 func TestMain(m *testing.M) {
 	// Tests configure the provider explicitly; credentials from the
 	// developer's shell must not leak in.
-	for _, env := range []string{envEndpoint, envAccountID, envAPIKey, envSCIMGeneration} {
+	for _, env := range attrEnv {
 		os.Unsetenv(env)
 	}
 	if os.Getenv("TF_ACC") != "" {

@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+// Environment variables read when an attribute is not set. They are the
+// official Harness provider's names, so both providers share credentials.
+const (
+	envEndpoint       = "HARNESS_ENDPOINT"
+	envAccountID      = "HARNESS_ACCOUNT_ID"
+	envAPIKey         = "HARNESS_PLATFORM_API_KEY"
+	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
+)
+
+// envSetting is a provider attribute that falls back to an environment
+// variable. Each row names the attribute, its variable, where its value is
+// in the configuration and where the resolved value goes, so no row
+// depends on its position in the table.
+type envSetting struct {
+	attr, env string
+	required  bool
+	from      func(*providerModel) types.String
+	to        func(*envSettings) *string
+}
+
+// envSettings are the attributes of envSettingTable once resolved: from
+// the configuration, else from the environment; "" when neither sets them
+// or the value is unknown.
+type envSettings struct {
+	endpoint, accountID, apiKey, generation string
+}
+
+// envSettingTable is the one list of attributes with an environment
+// fallback, in the order diagnostics name them.
+var envSettingTable = []envSetting{
+	{attr: "endpoint", env: envEndpoint,
+		from: func(m *providerModel) types.String { return m.Endpoint },
+		to:   func(s *envSettings) *string { return &s.endpoint }},
+	{attr: "account_id", env: envAccountID, required: true,
+		from: func(m *providerModel) types.String { return m.AccountID },
+		to:   func(s *envSettings) *string { return &s.accountID }},
+	{attr: "api_key", env: envAPIKey, required: true,
+		from: func(m *providerModel) types.String { return m.APIKey },
+		to:   func(s *envSettings) *string { return &s.apiKey }},
+	{attr: "scim_generation", env: envSCIMGeneration,
+		from: func(m *providerModel) types.String { return m.SCIMGeneration },
+		to:   func(s *envSettings) *string { return &s.generation }},
+}
+
+// attrEnv maps provider attributes to their environment variables.
+var attrEnv = func() map[string]string {
+	m := make(map[string]string, len(envSettingTable))
+	for _, s := range envSettingTable {
+		m[s.attr] = s.env
+	}
+	return m
+}()
+
+func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{now: p.now}
+	settings := resolveEnvSettings(&cfg, data, &resp.Diagnostics)
+	checkEnvSettings(&cfg, settings, &resp.Diagnostics)
+	if !cfg.SCIMGeneration.IsUnknown() {
+		data.generation = client.Generation(settings.generation)
+		if data.generation == "" {
+			data.generation = client.NextGen
+		}
+	}
+	ccfg := client.Config{
+		Endpoint: settings.endpoint, AccountID: settings.accountID, APIKey: settings.apiKey, Generation: data.generation,
+		UserAgent: fmt.Sprintf("terraform-provider-harness-scim/%s (+https://%s) Terraform/%s", p.version, RegistryAddress, req.TerraformVersion),
+		Logger:    newTFLogger(settings.apiKey),
+	}
+	applyRetrySettings(&cfg, &ccfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(data.unknown) == 0 {
+		c, err := client.New(ccfg)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Harness provider configuration", err.Error())
+			return
+		}
+		data.client = c
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+// resolveEnvSettings reads each attribute of envSettingTable from the
+// configuration, else from its environment variable; unknown attributes
+// are listed in data.unknown, missing required ones are errors.
+func resolveEnvSettings(cfg *providerModel, data *providerData, diags *diag.Diagnostics) envSettings {
+	var out envSettings
+	for _, s := range envSettingTable {
+		value, dst := s.from(cfg), s.to(&out)
+		switch {
+		case value.IsUnknown():
+			data.unknown = append(data.unknown, s.attr)
+		case !value.IsNull():
+			*dst = value.ValueString()
+		default:
+			*dst = os.Getenv(s.env)
+			if *dst == "" && s.required {
+				diags.AddAttributeError(path.Root(s.attr), "Missing Harness "+s.attr,
+					fmt.Sprintf("The provider needs %s. Set the %q attribute in the provider block or the %s environment variable.",
+						s.attr, s.attr, s.env))
+			}
+		}
+	}
+	return out
+}
+
+// checkEnvSettings checks the values that came from the environment, which
+// the attribute validators never saw.
+func checkEnvSettings(cfg *providerModel, s envSettings, diags *diag.Diagnostics) {
+	if s.endpoint != "" && cfg.Endpoint.IsNull() {
+		if _, err := client.ValidateEndpoint(s.endpoint); err != nil {
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid "+envEndpoint, err.Error())
+		}
+	}
+	if g := s.generation; g != "" && g != string(client.NextGen) && g != string(client.FirstGen) {
+		diags.AddAttributeError(path.Root("scim_generation"), "Invalid "+envSCIMGeneration,
+			fmt.Sprintf("%s is %q; use %q or %q.", envSCIMGeneration, g, client.NextGen, client.FirstGen))
+	}
+}
+
+// applyRetrySettings copies max_retries and the durations into ccfg.
+func applyRetrySettings(cfg *providerModel, ccfg *client.Config, diags *diag.Diagnostics) {
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		ccfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+		if ccfg.MaxRetries == 0 {
+			ccfg.MaxRetries = -1 // 0 in HCL means "no retries".
+		}
+	}
+	for _, d := range []struct {
+		attr  string
+		value types.String
+		out   *time.Duration
+	}{
+		{"retry_wait_min", cfg.RetryWaitMin, &ccfg.RetryWaitMin},
+		{"retry_wait_max", cfg.RetryWaitMax, &ccfg.RetryWaitMax},
+		{"request_timeout", cfg.RequestTimeout, &ccfg.RequestTimeout},
+	} {
+		if d.value.IsNull() || d.value.IsUnknown() {
+			continue
+		}
+		dur, problem := positiveDuration.check(d.attr, d.value.ValueString())
+		if problem != "" {
+			diags.AddAttributeError(path.Root(d.attr), "Invalid duration", problem)
+			continue
+		}
+		*d.out = dur
+	}
+}
