@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -190,7 +189,7 @@ func TestAccProvider_connectionDroppedAfterCommit(t *testing.T) {
 // null except those given, and returns what it handed to resources.
 func configureWith(t *testing.T, attrs map[string]string) (*providerData, diag.Diagnostics) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	p := New("test")()
 	var sresp fwprovider.SchemaResponse
 	p.Schema(ctx, fwprovider.SchemaRequest{}, &sresp)
@@ -223,7 +222,7 @@ func expectConfiguredFor(t *testing.T, data *providerData, diags diag.Diagnostic
 			c.Endpoint(), c.AccountID(), c.Generation(), data.generation, m.URL, m.AccountID(), gen)
 	}
 	m.reset()
-	if _, err := c.ListSCIMUsers(context.Background()); err != nil {
+	if _, err := c.ListSCIMUsers(t.Context()); err != nil {
 		t.Errorf("listing users with the configured api_key: %v", err)
 	}
 	if n := m.Count(mockserver.OpSearchUsers); n != 1 {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,10 +14,7 @@ import (
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure = (*scimGroupDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*scimGroupsDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*scimGroupDataSource)(nil)
 
 // scimGroupDataModel is one group as the data sources expose it.
 type scimGroupDataModel struct {
@@ -116,73 +112,26 @@ func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 }
 
 // NewSCIMGroupsDataSource returns the harness_scim_groups data source.
-func NewSCIMGroupsDataSource() datasource.DataSource { return &scimGroupsDataSource{} }
-
-type scimGroupsDataSource struct{ data *providerData }
-
-type scimGroupsDataModel struct {
-	Groups types.List `tfsdk:"groups"`
-	IDs    types.List `tfsdk:"ids"`
+func NewSCIMGroupsDataSource() datasource.DataSource {
+	return &scimListDataSource[client.SCIMGroup]{kind: scimGroupsKind}
 }
 
-func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_groups"
-}
-
-func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists every SCIM group of the account (groups created through SCIM; NextGen user groups " +
-			"made in the Harness UI are not included), with members, following Harness's paging to the end, sorted by " +
-			"display name.",
-		Attributes: map[string]schema.Attribute{
-			"groups": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The groups, sorted by `display_name`, then `id`.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: scimGroupDataAttributes()},
-			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "The groups' ids, in the same order as `groups`.",
-			},
-		},
-	}
-}
-
-func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *scimGroupsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	c := d.data.apiClient(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	groups, err := c.ListSCIMGroups(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "listing", "SCIM groups", "of account "+c.AccountID(), err)
-		return
-	}
-	sort.SliceStable(groups, func(i, j int) bool {
-		if groups[i].DisplayName != groups[j].DisplayName {
-			return groups[i].DisplayName < groups[j].DisplayName
+var scimGroupsKind = scimListKind[client.SCIMGroup]{
+	typeSuffix: "_scim_groups", listAttr: "groups", object: "SCIM groups",
+	description: "Lists every SCIM group of the account (groups created through SCIM; NextGen user groups " +
+		"made in the Harness UI are not included), with members, following Harness's paging to the end, sorted by " +
+		"display name.",
+	listDescription: "The groups, sorted by `display_name`, then `id`.",
+	idsDescription:  "The groups' ids, in the same order as `groups`.",
+	attributes:      scimGroupDataAttributes,
+	attrTypes:       scimGroupDataAttrTypes,
+	list:            (*client.Client).ListSCIMGroups,
+	less: func(a, b *client.SCIMGroup) bool {
+		if a.DisplayName != b.DisplayName {
+			return a.DisplayName < b.DisplayName
 		}
-		return groups[i].ID < groups[j].ID
-	})
-	objs := make([]attr.Value, 0, len(groups))
-	ids := make([]attr.Value, 0, len(groups))
-	for i := range groups {
-		obj, diags := types.ObjectValueFrom(ctx, scimGroupDataAttrTypes, scimGroupDataFromAPI(&groups[i]))
-		resp.Diagnostics.Append(diags...)
-		objs = append(objs, obj)
-		ids = append(ids, types.StringValue(groups[i].ID))
-	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: scimGroupDataAttrTypes}, objs)
-	resp.Diagnostics.Append(diags...)
-	idList, diags := types.ListValue(types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, scimGroupsDataModel{Groups: list, IDs: idList})...)
+		return a.ID < b.ID
+	},
+	id:    func(g *client.SCIMGroup) string { return g.ID },
+	model: func(g *client.SCIMGroup) any { return scimGroupDataFromAPI(g) },
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,10 +14,7 @@ import (
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure = (*scimUserDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*scimUsersDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*scimUserDataSource)(nil)
 
 // scimUserDataModel is one user as the data sources expose it.
 type scimUserDataModel struct {
@@ -123,73 +119,21 @@ func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 }
 
 // NewSCIMUsersDataSource returns the harness_scim_users data source.
-func NewSCIMUsersDataSource() datasource.DataSource { return &scimUsersDataSource{} }
-
-type scimUsersDataSource struct{ data *providerData }
-
-type scimUsersDataModel struct {
-	Users types.List `tfsdk:"users"`
-	IDs   types.List `tfsdk:"ids"`
+func NewSCIMUsersDataSource() datasource.DataSource {
+	return &scimListDataSource[client.SCIMUser]{kind: scimUsersKind}
 }
 
-func (d *scimUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_users"
-}
-
-func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists every SCIM user of the account (users created or updated through SCIM), following " +
-			"Harness's paging to the end, sorted by user name. Compare it with your configuration to find users that exist " +
-			"in Harness but not in Terraform.",
-		Attributes: map[string]schema.Attribute{
-			"users": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The users, sorted by `user_name`.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: scimUserDataAttributes()},
-			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "The users' ids, in the same order as `users`.",
-			},
-		},
-	}
-}
-
-func (d *scimUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *scimUsersDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	c := d.data.apiClient(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	users, err := c.ListSCIMUsers(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "listing", "SCIM users", "of account "+c.AccountID(), err)
-		return
-	}
-	sort.SliceStable(users, func(i, j int) bool { return users[i].UserName < users[j].UserName })
-	objs := make([]attr.Value, 0, len(users))
-	ids := make([]attr.Value, 0, len(users))
-	seen := map[string]bool{}
-	for i := range users {
-		if seen[users[i].ID] {
-			continue // Harness pages can overlap when users change while listing.
-		}
-		seen[users[i].ID] = true
-		obj, diags := types.ObjectValueFrom(ctx, scimUserDataAttrTypes, scimUserDataFromAPI(&users[i]))
-		resp.Diagnostics.Append(diags...)
-		objs = append(objs, obj)
-		ids = append(ids, types.StringValue(users[i].ID))
-	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: scimUserDataAttrTypes}, objs)
-	resp.Diagnostics.Append(diags...)
-	idList, diags := types.ListValue(types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, scimUsersDataModel{Users: list, IDs: idList})...)
+var scimUsersKind = scimListKind[client.SCIMUser]{
+	typeSuffix: "_scim_users", listAttr: "users", object: "SCIM users",
+	description: "Lists every SCIM user of the account (users created or updated through SCIM), following " +
+		"Harness's paging to the end, sorted by user name. Compare it with your configuration to find users that exist " +
+		"in Harness but not in Terraform.",
+	listDescription: "The users, sorted by `user_name`.",
+	idsDescription:  "The users' ids, in the same order as `users`.",
+	attributes:      scimUserDataAttributes,
+	attrTypes:       scimUserDataAttrTypes,
+	list:            (*client.Client).ListSCIMUsers,
+	less:            func(a, b *client.SCIMUser) bool { return a.UserName < b.UserName },
+	id:              func(u *client.SCIMUser) string { return u.ID },
+	model:           func(u *client.SCIMUser) any { return scimUserDataFromAPI(u) },
 }
