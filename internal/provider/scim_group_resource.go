@@ -332,16 +332,8 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	newState := plan
 	newState.ID = state.ID
 	if plan.Members.IsNull() {
-		// Members are not managed: at most a rename, and a 204 says it
-		// was applied.
-		if rename != "" {
-			if err := c.PatchSCIMGroup(ctx, id, client.SCIMGroupPatch{DisplayName: rename}); err != nil {
-				addAPIError(&resp.Diagnostics, "renaming", "SCIM group", fmt.Sprintf("%q (id %s)", state.DisplayName.ValueString(), id), err)
-				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-				return
-			}
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+		// Members are not managed: at most a rename.
+		renameGroup(ctx, c, rename, &state, &newState, resp)
 		return
 	}
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
@@ -349,41 +341,16 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g := &client.SCIMGroup{ID: id, DisplayName: state.DisplayName.ValueString()}
-	// The group is read first when state cannot be trusted to say what to
-	// change. With no members in state (Terraform starts managing them,
-	// or the group was imported) there is nothing to compare with. With
-	// planned members equal to the recorded ones (in practice a rename:
-	// Terraform skips an update whose unknown values turn out unchanged),
-	// a member user may have been replaced earlier in this apply, keeping
-	// its id while its removal dropped it from every group, so the
-	// recorded members are stale: NextGen always gives the re-created user
-	// the same id (harness-api.md 1.4, 1.8), and FirstGen does when the
-	// user was deactivated rather than deleted (on_destroy = "deactivate"
-	// without PL_USER_DELETION_V2, 1.7;
-	// TestAccSCIMGroup_memberDeactivatedKeepsID). Neither generation can
-	// be ruled out, so this read is paid in both, in these cases only,
-	// making a rename GET + PATCH.
-	if state.Members.IsNull() || sameMembers(want, current) {
-		read, err := c.GetSCIMGroup(ctx, id)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "reading", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			return
-		}
-		current = read.MemberIDs()
-	}
-	if sameMembers(want, current) {
-		if rename != "" {
-			if err := c.PatchSCIMGroup(ctx, id, client.SCIMGroupPatch{DisplayName: rename}); err != nil {
-				addAPIError(&resp.Diagnostics, "renaming", "SCIM group", fmt.Sprintf("%q (id %s)", g.DisplayName, id), err)
-				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-				return
-			}
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	current, ok := membersBeforeUpdate(ctx, c, &state, want, current, &resp.Diagnostics)
+	if !ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
+	if sameMembers(want, current) {
+		renameGroup(ctx, c, rename, &state, &newState, resp)
+		return
+	}
+	g := &client.SCIMGroup{ID: id, DisplayName: state.DisplayName.ValueString()}
 	got, diags := convergeMembers(ctx, c, g, rename, want, current)
 	resp.Diagnostics.Append(diags...)
 	if got == nil {
@@ -404,6 +371,50 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		newState.Members = membersLike(want, got)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+// renameGroup finishes an update that changes no members: it renames the
+// group when rename is set (a 204 says it was applied) and saves newState,
+// or keeps state when the rename failed.
+func renameGroup(ctx context.Context, c *client.Client, rename string, state, newState *scimGroupResourceModel, resp *resource.UpdateResponse) {
+	if rename != "" {
+		id := state.ID.ValueString()
+		if err := c.PatchSCIMGroup(ctx, id, client.SCIMGroupPatch{DisplayName: rename}); err != nil {
+			addAPIError(&resp.Diagnostics, "renaming", "SCIM group", groupLabel(id, state.DisplayName.ValueString()), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+// membersBeforeUpdate returns the group's members as Update must assume
+// them: the recorded ones (current), or the group's own when they cannot
+// be trusted to say what to change. With no members in state (Terraform
+// starts managing them, or the group was imported) there is nothing to
+// compare with. With planned members equal to the recorded ones (in
+// practice a rename: Terraform skips an update whose unknown values turn
+// out unchanged), a member user may have been replaced earlier in this
+// apply, keeping its id while its removal dropped it from every group, so
+// the recorded members are stale: NextGen always gives the re-created user
+// the same id (harness-api.md 1.4, 1.8), and FirstGen does when the user
+// was deactivated rather than deleted (on_destroy = "deactivate" without
+// PL_USER_DELETION_V2, 1.7; TestAccSCIMGroup_memberDeactivatedKeepsID).
+// Neither generation can be ruled out, so this read is paid in both, in
+// these cases only, making a rename GET + PATCH. ok is false when the read
+// failed.
+func membersBeforeUpdate(ctx context.Context, c *client.Client, state *scimGroupResourceModel, want, current []string,
+	diags *diag.Diagnostics) ([]string, bool) {
+	if !state.Members.IsNull() && !sameMembers(want, current) {
+		return current, true
+	}
+	id := state.ID.ValueString()
+	read, err := c.GetSCIMGroup(ctx, id)
+	if err != nil {
+		addAPIError(diags, "reading", "SCIM group", groupLabel(id, state.DisplayName.ValueString()), err)
+		return nil, false
+	}
+	return read.MemberIDs(), true
 }
 
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

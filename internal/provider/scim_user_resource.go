@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -57,80 +58,100 @@ func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_scim_user"
 }
 
+// scimUserResourceDescription is the text of the page.
+const scimUserResourceDescription = "A Harness user managed through Harness's SCIM 2.0 API, the same API Microsoft Entra ID, Okta " +
+	"and OneLogin provision through.\n\n" +
+	"Creating a user whose email Harness already knows **adopts** that user: Harness's SCIM `POST` is idempotent " +
+	"by email and answers with the existing user, so no duplicate is made and the resource takes it over.\n\n" +
+	"~> **Note:** If an identity provider also provisions this user, its next sync (about every 40 minutes for " +
+	"Entra ID) can undo changes made here and vice versa; manage each user from one place."
+
 func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A Harness user managed through Harness's SCIM 2.0 API, the same API Microsoft Entra ID, Okta " +
-			"and OneLogin provision through.\n\n" +
-			"Creating a user whose email Harness already knows **adopts** that user: Harness's SCIM `POST` is idempotent " +
-			"by email and answers with the existing user, so no duplicate is made and the resource takes it over.\n\n" +
-			"~> **Note:** If an identity provider also provisions this user, its next sync (about every 40 minutes for " +
-			"Entra ID) can undo changes made here and vice versa; manage each user from one place.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Harness user id (22 characters).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"user_name": schema.StringAttribute{
-				Required:   true,
-				CustomType: emailType{},
-				MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
-					"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
-				Validators: []validator.String{emailValidator{}},
-			},
-			"display_name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The user's name as Harness shows it.",
-				Validators:          []validator.String{notBlankValidator{}},
-			},
-			"given_name": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
-					"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
-					"the id but removes the user from every group: a `harness_scim_group_member` re-adds it in the same apply, " +
-					"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
-					"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
-					"changes to it are not detected.",
-				Validators:    []validator.String{notBlankValidator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"family_name": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Family name. Behaves like `given_name`.",
-				Validators:          []validator.String{notBlankValidator{}},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"external_id": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Identifier of the user in the identity provider (SCIM `externalId`). Harness NextGen " +
-					"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
-					"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
-					"example one set by Entra ID) is kept.",
-				Validators:    []validator.String{notBlankValidator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"active": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the user may sign in. Defaults to `true`; a user deactivated outside Terraform " +
-					"shows as a change back to `true`. `false` is only allowed with `scim_generation = \"firstgen\"`: Harness " +
-					"NextGen removes a deactivated user from the account, so there is no inactive user to manage (use " +
-					"`on_destroy = \"deactivate\"` instead).",
-			},
-			"on_destroy": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(onDestroyDelete),
-				MarkdownDescription: "What `terraform destroy` does: `delete` (default) sends SCIM `DELETE`; `deactivate` " +
-					"sends `PATCH active=false`, as Entra ID does when a user is unassigned. In NextGen both remove the user " +
-					"from the account (Harness keeps the person, so re-creating brings back the same id); in FirstGen " +
-					"`deactivate` keeps the user, disabled, unless the account has PL_USER_DELETION_V2.",
-				Validators: []validator.String{stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
-			},
+	attrs := scimUserIdentityAttributes()
+	maps.Copy(attrs, scimUserNameAttributes())
+	maps.Copy(attrs, scimUserLifecycleAttributes())
+	resp.Schema = schema.Schema{MarkdownDescription: scimUserResourceDescription, Attributes: attrs}
+}
+
+// scimUserIdentityAttributes are the user's id, email and display name.
+func scimUserIdentityAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "Harness user id (22 characters).",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"user_name": schema.StringAttribute{
+			Required:   true,
+			CustomType: emailType{},
+			MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
+				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
+			Validators: []validator.String{emailValidator{}},
+		},
+		"display_name": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The user's name as Harness shows it.",
+			Validators:          []validator.String{notBlankValidator{}},
+		},
+	}
+}
+
+// scimUserNameAttributes are the names and external id Harness NextGen keeps from creation.
+func scimUserNameAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"given_name": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
+				"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
+				"the id but removes the user from every group: a `harness_scim_group_member` re-adds it in the same apply, " +
+				"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
+				"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
+				"changes to it are not detected.",
+			Validators:    []validator.String{notBlankValidator{}},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"family_name": schema.StringAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "Family name. Behaves like `given_name`.",
+			Validators:          []validator.String{notBlankValidator{}},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"external_id": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Identifier of the user in the identity provider (SCIM `externalId`). Harness NextGen " +
+				"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
+				"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
+				"example one set by Entra ID) is kept.",
+			Validators:    []validator.String{notBlankValidator{}},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+	}
+}
+
+// scimUserLifecycleAttributes say whether the user may sign in and what destroy does.
+func scimUserLifecycleAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"active": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(true),
+			MarkdownDescription: "Whether the user may sign in. Defaults to `true`; a user deactivated outside Terraform " +
+				"shows as a change back to `true`. `false` is only allowed with `scim_generation = \"firstgen\"`: Harness " +
+				"NextGen removes a deactivated user from the account, so there is no inactive user to manage (use " +
+				"`on_destroy = \"deactivate\"` instead).",
+		},
+		"on_destroy": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(onDestroyDelete),
+			MarkdownDescription: "What `terraform destroy` does: `delete` (default) sends SCIM `DELETE`; `deactivate` " +
+				"sends `PATCH active=false`, as Entra ID does when a user is unassigned. In NextGen both remove the user " +
+				"from the account (Harness keeps the person, so re-creating brings back the same id); in FirstGen " +
+				"`deactivate` keeps the user, disabled, unless the account has PL_USER_DELETION_V2.",
+			Validators: []validator.String{stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
 		},
 	}
 }
