@@ -36,20 +36,6 @@ resource "harness_api_key" "key" {
 `, identifier, name, extra)
 }
 
-// saKey is the mock reference of a SERVICE_ACCOUNT key of scim_sa.
-func saKey(identifier string) mockserver.APIKeyRef {
-	return mockserver.APIKeyRef{Type: mockserver.KindServiceAccount, Parent: "scim_sa", Identifier: identifier}
-}
-
-func (m *testMock) checkNoKeysOrTokens() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if k, t := len(m.APIKeys()), len(m.Tokens()); k != 0 || t != 0 {
-			return fmt.Errorf("%d API keys and %d tokens left after destroy", k, t)
-		}
-		return nil
-	}
-}
-
 func TestAccAPIKey_lifecycle(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	const addr = "harness_api_key.key"

@@ -104,17 +104,6 @@ func (c *tfCLI) mustRun(args ...string) string {
 	return out
 }
 
-// principals returns who made the logged requests of op.
-func principals(m *testMock, op string) []string {
-	var out []string
-	for _, r := range m.Requests() {
-		if r.Op == op && r.Status < 300 {
-			out = append(out, r.Principal)
-		}
-	}
-	return out
-}
-
 const secondProviderBlocks = `
 data "harness_scim_tenant_url" "entra" {}
 

@@ -25,17 +25,6 @@ resource "harness_scim_user" "test" {
 `, userName, displayName, extra)
 }
 
-// checkUserGone is a CheckDestroy that asks the mock store directly.
-func (m *testMock) checkUserGone(email string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		u, ok := m.UserByEmail(email)
-		if ok && u.Member && !u.Disabled {
-			return fmt.Errorf("user %s (%s) is still an active account member after destroy", email, u.ID)
-		}
-		return nil
-	}
-}
-
 func TestAccSCIMUser_lifecycle(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -110,12 +99,6 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 			},
 		})
 	})
-}
-
-// userStep is a config step for one user with the given extra attributes.
-func userID(m *testMock, email string) string {
-	u, _ := m.UserByEmail(email)
-	return u.ID
 }
 
 func TestAccSCIMUser_outOfBandDeleteRecreates(t *testing.T) {

@@ -28,16 +28,6 @@ resource "harness_service_account" "sa" {
 `, identifier, name, email, extra)
 }
 
-// checkServiceAccountGone is a CheckDestroy that asks the mock store.
-func (m *testMock) checkServiceAccountGone(sc mockserver.Scope, identifier string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if _, ok := m.ServiceAccount(sc, identifier); ok {
-			return fmt.Errorf("service account %s still exists after destroy", identifier)
-		}
-		return nil
-	}
-}
-
 func TestAccServiceAccount_lifecycle(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
 	const addr = "harness_service_account.sa"
