@@ -16,9 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// defaultRotationGracePeriod is how long a rotated-out value keeps working.
-const defaultRotationGracePeriod = "1h"
-
 // tokenResourceDescription is the harness_api_key_token page's text.
 const tokenResourceDescription = "A token under a Harness NextGen API key: the secret (`sat.…` or `pat.…`) that automation and " +
 	"identity providers send to Harness, for example as the SCIM **Secret Token** in Microsoft Entra ID.\n\n" +
@@ -56,7 +53,7 @@ func tokenIdentityAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Identifier of the API key the token belongs to (`harness_api_key.<name>.identifier`). " +
 				"Changing it replaces the token. Note that Harness silently creates a missing key, named `<apikey_id>_auto`, " +
 				"so reference a managed key rather than typing its identifier.",
-			Validators:    []validator.String{identifierValidator{}},
+			Validators:    []validator.String{identifierValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"apikey_type": apiKeyTypeAttribute("token"),
@@ -84,7 +81,7 @@ func tokenValidityAttributes() map[string]schema.Attribute {
 			CustomType: timestampType{},
 			MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to when Harness " +
 				"issues the value; a rotation issues a value valid from the rotation time unless this is set.",
-			Validators:    []validator.String{timestampValidator{}},
+			Validators:    []validator.String{timestampValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"valid_to": schema.StringAttribute{
@@ -95,7 +92,7 @@ func tokenValidityAttributes() map[string]schema.Attribute {
 				"plus the key's `default_time_to_expire_token` (or `lifetime` when set). Changing it updates the token in " +
 				"place. A rotation keeps it, unless `lifetime` is set. Once it has passed the token is planned for creation " +
 				"again, whether or not Harness has deleted it yet.",
-			Validators:    []validator.String{timestampValidator{}},
+			Validators:    []validator.String{timestampValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"lifetime": schema.StringAttribute{

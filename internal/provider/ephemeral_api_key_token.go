@@ -93,7 +93,7 @@ func ephemeralTokenKeyAttributes() map[string]schema.Attribute {
 			Required: true,
 			MarkdownDescription: "Identifier of the API key to open the token under, best a reference such as " +
 				"`harness_api_key.<name>.identifier`. The key must exist or be created by this configuration.",
-			Validators: []validator.String{identifierValidator{}},
+			Validators: []validator.String{identifierValidator},
 		},
 		"apikey_type": schema.StringAttribute{
 			Required:            true,
@@ -103,17 +103,17 @@ func ephemeralTokenKeyAttributes() map[string]schema.Attribute {
 		"parent_id": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "Owner of the API key: the service account's identifier, or the user id of a personal key.",
-			Validators:          []validator.String{notBlankValidator{}},
+			Validators:          []validator.String{notBlankValidator},
 		},
 		"org_id": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Organization of the API key; omit for account scope.",
-			Validators:          []validator.String{identifierValidator{}},
+			Validators:          []validator.String{identifierValidator},
 		},
 		"project_id": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Project of the API key; needs `org_id`.",
-			Validators:          []validator.String{identifierValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("org_id"))},
+			Validators:          []validator.String{identifierValidator, stringvalidator.AlsoRequires(path.MatchRoot("org_id"))},
 		},
 	}
 }
@@ -126,13 +126,13 @@ func ephemeralTokenAttributes() map[string]schema.Attribute {
 			Computed: true,
 			MarkdownDescription: "Identifier of the token. Defaults to a random `tf_ephemeral_…` identifier, which " +
 				"lets several runs hold tokens at the same time.",
-			Validators: []validator.String{identifierValidator{}},
+			Validators: []validator.String{identifierValidator},
 		},
 		"name": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
 			MarkdownDescription: "Display name of the token. Defaults to the identifier.",
-			Validators:          []validator.String{notBlankValidator{}},
+			Validators:          []validator.String{notBlankValidator},
 		},
 		"description": schema.StringAttribute{
 			Optional:            true,

@@ -26,7 +26,7 @@ func identifierAttribute(what string) schema.StringAttribute {
 		MarkdownDescription: fmt.Sprintf("Identifier of the %s: starts with a letter or `_`, then letters, digits, `_` or `$`, "+
 			"at most 128 characters; Harness reserves a few words such as `true` and `account`. Harness cannot rename "+
 			"identifiers, so changing it replaces the %s.", what, what),
-		Validators:    []validator.String{identifierValidator{}},
+		Validators:    []validator.String{identifierValidator},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
@@ -35,7 +35,7 @@ func nameAttribute(what string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: fmt.Sprintf("Display name of the %s. Changing it updates the %s in place.", what, what),
-		Validators:          []validator.String{notBlankValidator{}, stringvalidator.LengthAtMost(128)},
+		Validators:          []validator.String{notBlankValidator, stringvalidator.LengthAtMost(128)},
 	}
 }
 
@@ -65,7 +65,7 @@ func orgIDAttribute(what string) schema.StringAttribute {
 		Optional: true,
 		MarkdownDescription: fmt.Sprintf("Identifier of the organization the %s belongs to. Omit it for account scope. "+
 			"Changing it replaces the %s.", what, what),
-		Validators:    []validator.String{identifierValidator{}},
+		Validators:    []validator.String{identifierValidator},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
@@ -76,7 +76,7 @@ func projectIDAttribute(what string) schema.StringAttribute {
 		MarkdownDescription: fmt.Sprintf("Identifier of the project the %s belongs to; needs `org_id`. Omit it for account "+
 			"or organization scope. Changing it replaces the %s.", what, what),
 		Validators: []validator.String{
-			identifierValidator{},
+			identifierValidator,
 			stringvalidator.AlsoRequires(path.MatchRoot("org_id")),
 		},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -100,7 +100,7 @@ func parentIDAttribute(what string) schema.StringAttribute {
 		Required: true,
 		MarkdownDescription: fmt.Sprintf("Owner of the API key: the service account's identifier for `SERVICE_ACCOUNT` keys, "+
 			"the Harness user id for `USER` keys. Changing it replaces the %s.", what),
-		Validators:    []validator.String{notBlankValidator{}},
+		Validators:    []validator.String{notBlankValidator},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }

@@ -69,7 +69,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Harness gateway URL. Defaults to `" + client.DefaultEndpoint + "`, or the `" + envEndpoint +
 					"` environment variable. Self-managed installs use `https://<host>` (no `/gateway`). Plain `http://` is " +
 					"refused unless the host is a loopback address (`127.0.0.1`, `::1`, `localhost`).",
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{endpointValidator},
 			},
 			"account_id": schema.StringAttribute{
 				Optional:            true,

@@ -9,63 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
-
-// Environment variables read when an attribute is not set. They are the
-// official Harness provider's names, so both providers share credentials.
-const (
-	envEndpoint       = "HARNESS_ENDPOINT"
-	envAccountID      = "HARNESS_ACCOUNT_ID"
-	envAPIKey         = "HARNESS_PLATFORM_API_KEY"
-	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
-)
-
-// envSetting is a provider attribute that falls back to an environment
-// variable. Each row names the attribute, its variable, where its value is
-// in the configuration and where the resolved value goes, so no row
-// depends on its position in the table.
-type envSetting struct {
-	attr, env string
-	required  bool
-	from      func(*providerModel) types.String
-	to        func(*envSettings) *string
-}
-
-// envSettings are the attributes of envSettingTable once resolved: from
-// the configuration, else from the environment; "" when neither sets them
-// or the value is unknown.
-type envSettings struct {
-	endpoint, accountID, apiKey, generation string
-}
-
-// envSettingTable is the one list of attributes with an environment
-// fallback, in the order diagnostics name them.
-var envSettingTable = []envSetting{
-	{attr: "endpoint", env: envEndpoint,
-		from: func(m *providerModel) types.String { return m.Endpoint },
-		to:   func(s *envSettings) *string { return &s.endpoint }},
-	{attr: "account_id", env: envAccountID, required: true,
-		from: func(m *providerModel) types.String { return m.AccountID },
-		to:   func(s *envSettings) *string { return &s.accountID }},
-	{attr: "api_key", env: envAPIKey, required: true,
-		from: func(m *providerModel) types.String { return m.APIKey },
-		to:   func(s *envSettings) *string { return &s.apiKey }},
-	{attr: "scim_generation", env: envSCIMGeneration,
-		from: func(m *providerModel) types.String { return m.SCIMGeneration },
-		to:   func(s *envSettings) *string { return &s.generation }},
-}
-
-// attrEnv maps provider attributes to their environment variables.
-var attrEnv = func() map[string]string {
-	m := make(map[string]string, len(envSettingTable))
-	for _, s := range envSettingTable {
-		m[s.attr] = s.env
-	}
-	return m
-}()
 
 func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
@@ -74,7 +22,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	data := &providerData{now: p.now}
-	settings := resolveEnvSettings(&cfg, data, &resp.Diagnostics)
+	settings := resolveEnvSettings(ctx, &req.Config, data, &resp.Diagnostics)
 	checkEnvSettings(&cfg, settings, &resp.Diagnostics)
 	if !cfg.SCIMGeneration.IsUnknown() {
 		data.generation = client.Generation(settings.generation)
@@ -104,13 +52,15 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.EphemeralResourceData = data
 }
 
-// resolveEnvSettings reads each attribute of envSettingTable from the
-// configuration, else from its environment variable; unknown attributes
-// are listed in data.unknown, missing required ones are errors.
-func resolveEnvSettings(cfg *providerModel, data *providerData, diags *diag.Diagnostics) envSettings {
+// resolveEnvSettings reads each attribute of envSettingTable, by name, from
+// the configuration, else from its environment variable; unknown
+// attributes are listed in data.unknown, missing required ones are errors.
+func resolveEnvSettings(ctx context.Context, cfg *tfsdk.Config, data *providerData, diags *diag.Diagnostics) envSettings {
 	var out envSettings
 	for _, s := range envSettingTable {
-		value, dst := s.from(cfg), s.to(&out)
+		var value types.String
+		diags.Append(cfg.GetAttribute(ctx, path.Root(s.attr), &value)...)
+		dst := s.to(&out)
 		switch {
 		case value.IsUnknown():
 			data.unknown = append(data.unknown, s.attr)
@@ -162,7 +112,7 @@ func applyRetrySettings(cfg *providerModel, ccfg *client.Config, diags *diag.Dia
 		if d.value.IsNull() || d.value.IsUnknown() {
 			continue
 		}
-		dur, problem := positiveDuration.check(d.attr, d.value.ValueString())
+		dur, problem := checkDuration(false, d.attr, d.value.ValueString())
 		if problem != "" {
 			diags.AddAttributeError(path.Root(d.attr), "Invalid duration", problem)
 			continue

@@ -79,7 +79,7 @@ func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		Optional: true, Computed: true,
 		MarkdownDescription: "Exact, case-sensitive name to look up. Harness only finds groups created through SCIM by " +
 			"name; look up others by `id`.",
-		Validators: []validator.String{notBlankValidator{}},
+		Validators: []validator.String{notBlankValidator},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one Harness SCIM group, with its members, by id or by display name. Fails when " +

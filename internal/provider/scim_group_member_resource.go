@@ -89,13 +89,13 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"group_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the SCIM group, such as `harness_scim_group.devs.id`. Changing it replaces the membership.",
-				Validators:          []validator.String{notBlankValidator{}, noSlashValidator{}},
+				Validators:          []validator.String{notBlankValidator, noSlashValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the Harness user, such as `harness_scim_user.alice.id`. Changing it replaces the membership.",
-				Validators:          []validator.String{notBlankValidator{}, userIDValidator{}},
+				Validators:          []validator.String{notBlankValidator, userIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 		},

@@ -80,7 +80,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "The group's name. Changing it renames the group in place; the id stays. Harness " +
 					"NextGen refuses to create a second group whose name gives the same id (for example `dev-team` and " +
 					"`dev.team` both give `dev_team`).",
-				Validators: []validator.String{notBlankValidator{}},
+				Validators: []validator.String{notBlankValidator},
 			},
 			"members": schema.ListAttribute{
 				Optional:    true,
@@ -92,7 +92,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
 					"apply reads the group once and changes only what differs.",
 				Validators: []validator.List{
-					listvalidator.ValueStringsAre(notBlankValidator{}, userIDValidator{}),
+					listvalidator.ValueStringsAre(notBlankValidator, userIDValidator),
 					uniqueMembersValidator{},
 				},
 				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},

@@ -88,7 +88,7 @@ func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		Optional: true, Computed: true,
 		MarkdownDescription: "Email to look up, in any case. Harness only finds users created or updated through SCIM by " +
 			"email; look up others by `id`.",
-		Validators: []validator.String{emailValidator{}},
+		Validators: []validator.String{emailValidator},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one Harness SCIM user by id or by user name (email). Fails when there is no such user.",

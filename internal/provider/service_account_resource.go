@@ -74,7 +74,7 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"`lifecycle { replace_triggered_by = [harness_service_account.<name>.email] }` to replace them in the same " +
 					"apply. Refer to `email`, not to the whole resource, which would also replace them (and revoke the token " +
 					"value) when the service account is only edited in place.",
-				Validators:    []validator.String{emailValidator{}},
+				Validators:    []validator.String{emailValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"description": descriptionAttribute("service account"),

@@ -17,61 +17,59 @@ import (
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
 
+// stringRule is a string validator: what it requires, and a check that
+// sees only known values and adds its own diagnostics.
+type stringRule struct {
+	requires string
+	check    func(p path.Path, v string, diags *diag.Diagnostics)
+}
+
+func (r stringRule) Description(context.Context) string { return r.requires }
+
+func (r stringRule) MarkdownDescription(context.Context) string { return r.requires }
+
+func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	r.check(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+}
+
 // endpointValidator refuses malformed endpoints and plain http:// to
 // non-loopback hosts at plan time.
-type endpointValidator struct{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "must be an https:// URL, or http:// to a loopback address"
+var endpointValidator = stringRule{
+	requires: "must be an https:// URL, or http:// to a loopback address",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if _, err := client.ValidateEndpoint(v); err != nil {
+			diags.AddAttributeError(p, "Invalid Harness endpoint", err.Error())
+		}
+	},
 }
 
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := client.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Harness endpoint", err.Error())
-	}
-}
-
-// durationValidator checks a Go duration string: positive, or with
-// allowZero zero or more (rotation_grace_period, where "0s" revokes at
+// positiveDuration and nonNegativeDuration check a Go duration string:
+// positive, or zero or more (rotation_grace_period, where "0s" revokes at
 // once).
-type durationValidator struct{ allowZero bool }
-
 var (
-	positiveDuration    = durationValidator{}
-	nonNegativeDuration = durationValidator{allowZero: true}
+	positiveDuration    = durationRule(false, `must be a positive Go duration such as "30s"`)
+	nonNegativeDuration = durationRule(true, `must be a Go duration such as "1h" or "0s"`)
 )
 
-func (v durationValidator) Description(context.Context) string {
-	if v.allowZero {
-		return `must be a Go duration such as "1h" or "0s"`
-	}
-	return `must be a positive Go duration such as "30s"`
+func durationRule(allowZero bool, requires string) stringRule {
+	return stringRule{requires: requires, check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if _, problem := checkDuration(allowZero, p.String(), v); problem != "" {
+			diags.AddAttributeError(p, "Invalid duration", problem)
+		}
+	}}
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, problem := v.check(req.Path.String(), req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", problem)
-	}
-}
-
-// check parses value, the duration attribute attr; problem says what is
-// wrong with it, "" when nothing is.
-func (v durationValidator) check(attr, value string) (d time.Duration, problem string) {
+// checkDuration parses value, the duration attribute attr; problem says
+// what is wrong with it, "" when nothing is.
+func checkDuration(allowZero bool, attr, value string) (d time.Duration, problem string) {
 	d, err := time.ParseDuration(value)
 	switch {
-	case err == nil && (d > 0 || v.allowZero && d == 0):
+	case err == nil && (d > 0 || allowZero && d == 0):
 		return d, ""
-	case v.allowZero:
+	case allowZero:
 		return 0, fmt.Sprintf("%s must be a Go duration of zero or more, such as \"1h\", \"30m\" or \"0s\", got %q.", attr, value)
 	}
 	return 0, fmt.Sprintf("%s must be a positive Go duration such as \"30s\" or \"1m30s\", got %q.", attr, value)
@@ -79,19 +77,13 @@ func (v durationValidator) check(attr, value string) (d time.Duration, problem s
 
 // emailValidator checks that a value is a bare email address, which is what
 // Harness uses userName for (harness-api.md 1.3).
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string { return "must be an email address" }
-
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := validateEmail(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address", fmt.Sprintf("%s %s", req.Path, err))
-	}
+var emailValidator = stringRule{
+	requires: "must be an email address",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if err := validateEmail(v); err != nil {
+			diags.AddAttributeError(p, "Invalid email address", fmt.Sprintf("%s %s", p, err))
+		}
+	},
 }
 
 func validateEmail(v string) error {
@@ -110,21 +102,13 @@ func validateEmail(v string) error {
 }
 
 // notBlankValidator refuses empty and whitespace-only strings.
-type notBlankValidator struct{}
-
-func (notBlankValidator) Description(context.Context) string {
-	return "must not be empty or only spaces"
-}
-
-func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notBlankValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty value", fmt.Sprintf("%s must not be empty or only spaces.", req.Path))
-	}
+var notBlankValidator = stringRule{
+	requires: "must not be empty or only spaces",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if strings.TrimSpace(v) == "" {
+			diags.AddAttributeError(p, "Empty value", fmt.Sprintf("%s must not be empty or only spaces.", p))
+		}
+	},
 }
 
 // identifierRE and reservedIdentifiers are Harness's identifier rules
@@ -140,23 +124,13 @@ var reservedIdentifiers = []string{
 }
 
 // identifierValidator refuses identifiers Harness would reject.
-type identifierValidator struct{}
-
-func (identifierValidator) Description(context.Context) string {
-	return "must start with a letter or _, contain only letters, digits, _ and $, be at most 128 characters, and not be a reserved word"
-}
-
-func (v identifierValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (identifierValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := validateIdentifier(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Harness identifier", fmt.Sprintf("%s %s.", req.Path, err))
-	}
+var identifierValidator = stringRule{
+	requires: "must start with a letter or _, contain only letters, digits, _ and $, be at most 128 characters, and not be a reserved word",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if err := validateIdentifier(v); err != nil {
+			diags.AddAttributeError(p, "Invalid Harness identifier", fmt.Sprintf("%s %s.", p, err))
+		}
+	},
 }
 
 func validateIdentifier(id string) error {
@@ -171,25 +145,46 @@ func validateIdentifier(id string) error {
 }
 
 // timestampValidator checks RFC 3339 syntax.
-type timestampValidator struct{}
-
-func (timestampValidator) Description(context.Context) string {
-	return `must be an RFC 3339 time such as "2030-01-31T00:00:00Z"`
+var timestampValidator = stringRule{
+	requires: `must be an RFC 3339 time such as "2030-01-31T00:00:00Z"`,
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+			diags.AddAttributeError(p, "Invalid time",
+				fmt.Sprintf("%s must be an RFC 3339 time such as \"2030-01-31T00:00:00Z\" (timestamp() and timeadd() produce this "+
+					"format), got %q.", p, v))
+		}
+	},
 }
 
-func (v timestampValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+// userIDValidator refuses values that cannot be Harness user ids, most
+// often an email put where the id belongs.
+var userIDValidator = stringRule{
+	requires: "must be a Harness user id, not an email",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		switch {
+		case strings.Contains(v, "@"):
+			diags.AddAttributeError(p, "Email instead of user id",
+				fmt.Sprintf("%q is an email, but Harness group members are user ids. Use the user's id, such as "+
+					"harness_scim_user.<name>.id or data.harness_scim_user.<name>.id.", v))
+		case strings.ContainsAny(v, " \t\n\"/"):
+			diags.AddAttributeError(p, "Invalid user id",
+				fmt.Sprintf("%q cannot be a Harness user id: ids contain no spaces, quotes or slashes. Use the user's id, "+
+					"such as harness_scim_user.<name>.id.", v))
+		}
+	},
 }
 
-func (timestampValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%s must be an RFC 3339 time such as \"2030-01-31T00:00:00Z\" (timestamp() and timeadd() produce this "+
-				"format), got %q.", req.Path, req.ConfigValue.ValueString()))
-	}
+// noSlashValidator refuses '/', which the membership id uses as separator
+// and Harness ids never contain.
+var noSlashValidator = stringRule{
+	requires: "must not contain '/'",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if strings.Contains(v, "/") {
+			diags.AddAttributeError(p, "Invalid group id",
+				fmt.Sprintf("%q cannot be a Harness group id: ids never contain '/'. Use the group's id, such as "+
+					"harness_scim_group.<name>.id.", v))
+		}
+	},
 }
 
 // uniqueMembersValidator refuses an id listed twice, in linear time.
@@ -226,56 +221,12 @@ func (uniqueMembersValidator) ValidateList(_ context.Context, req validator.List
 	}
 }
 
-// userIDValidator refuses values that cannot be Harness user ids, most
-// often an email put where the id belongs.
-type userIDValidator struct{}
-
-func (userIDValidator) Description(context.Context) string {
-	return "must be a Harness user id, not an email"
-}
-
-func (v userIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (userIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	v := req.ConfigValue.ValueString()
-	switch {
-	case strings.Contains(v, "@"):
-		resp.Diagnostics.AddAttributeError(req.Path, "Email instead of user id",
-			fmt.Sprintf("%q is an email, but Harness group members are user ids. Use the user's id, such as "+
-				"harness_scim_user.<name>.id or data.harness_scim_user.<name>.id.", v))
-	case strings.ContainsAny(v, " \t\n\"/"):
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user id",
-			fmt.Sprintf("%q cannot be a Harness user id: ids contain no spaces, quotes or slashes. Use the user's id, "+
-				"such as harness_scim_user.<name>.id.", v))
-	}
-}
-
+// validatePersonalKeyScope refuses personal API keys outside account
+// scope, which Harness documents as unsupported (harness-api.md 3.2).
 func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String) {
 	if keyType.ValueString() == string(client.APIKeyTypeUser) && !org.IsNull() {
 		diags.AddAttributeError(path.Root("org_id"), "Personal API keys exist only at account scope",
 			"Harness keeps personal (apikey_type = \"USER\") API keys at account scope only. Remove org_id and project_id, "+
 				"or use apikey_type = \"SERVICE_ACCOUNT\" with a service account in that organization or project.")
-	}
-}
-
-// noSlashValidator refuses '/', which the membership id uses as separator
-// and Harness ids never contain.
-type noSlashValidator struct{}
-
-func (noSlashValidator) Description(context.Context) string { return "must not contain '/'" }
-
-func (v noSlashValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (noSlashValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.Contains(req.ConfigValue.ValueString(), "/") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group id",
-			fmt.Sprintf("%q cannot be a Harness group id: ids never contain '/'. Use the group's id, such as "+
-				"harness_scim_group.<name>.id.", req.ConfigValue.ValueString()))
 	}
 }
