@@ -268,7 +268,9 @@ func (s *Server) searchGroups(w http.ResponseWriter, r *http.Request, _ *call) {
 		}
 		rows = append(rows, s.groupOut(g))
 	}
-	s.writeSCIM(w, r, http.StatusOK, listOut(rows, r))
+	if out, ok := s.scimSearchPage(w, r, rows, s.opts.Profile.Generation == NextGen); ok {
+		s.writeSCIM(w, r, http.StatusOK, out)
+	}
 }
 
 // replaceGroup is PUT /Groups/{id} (2.6): name and members (the known ones)

@@ -77,14 +77,6 @@ type scimUserOut struct {
 	Meta        *scimMetaOut      `json:"meta,omitempty"`
 }
 
-type scimListOut struct {
-	Schemas      []string `json:"schemas"`
-	TotalResults int      `json:"totalResults"`
-	Resources    []any    `json:"Resources"`
-	StartIndex   int      `json:"startIndex"`
-	ItemsPerPage int      `json:"itemsPerPage"`
-}
-
 // scimUserIn is what Harness reads from a POST/PUT body (harness-api.md
 // 1.3); everything else is ignored.
 type scimUserIn struct {
@@ -304,38 +296,6 @@ func parseSCIMFilter(raw string) (value string, ok bool) {
 	return rhs[1 : len(rhs)-1], true
 }
 
-// pageParams reads startIndex and count with Harness's semantics: startIndex
-// defaults to 0 and N >= 1 skips N-1 rows; count defaults to 20.
-func pageParams(r *http.Request) (start, skip, count int) {
-	q := r.URL.Query()
-	start, _ = strconv.Atoi(q.Get("startIndex"))
-	count = 20
-	if v, err := strconv.Atoi(q.Get("count")); err == nil && v >= 0 {
-		count = v
-	}
-	if start >= 1 {
-		skip = start - 1
-	}
-	return start, skip, count
-}
-
-// page slices rows per pageParams and builds the ListResponse, whose
-// totalResults is the page size (1.6).
-func listOut(rows []any, r *http.Request) scimListOut {
-	start, skip, count := pageParams(r)
-	if skip > len(rows) {
-		skip = len(rows)
-	}
-	rows = rows[skip:]
-	if count < len(rows) {
-		rows = rows[:count]
-	}
-	if rows == nil {
-		rows = []any{}
-	}
-	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
-}
-
 // searchUsers is GET /Users (1.6). The search is FirstGen's, over the
 // SCIM-imported users of the account; NextGen runs it and then drops the
 // users that are no longer NextGen members from the page, so a NextGen
@@ -356,7 +316,10 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 		}
 		rows = append(rows, u)
 	}
-	out := listOut(rows, r)
+	out, ok := s.scimSearchPage(w, r, rows, false)
+	if !ok {
+		return
+	}
 	page := []any{}
 	for _, row := range out.Resources {
 		if u, ok := row.(*User); ok && u.Member {
