@@ -421,7 +421,12 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 					continue
 				}
 				index[id] = true
-				delete(removed, id)
+				if removed[id] {
+					// Removed earlier in this PATCH and still in members:
+					// Harness's HashSet holds it once (NGScimGroupServiceImpl).
+					delete(removed, id)
+					continue
+				}
 				members = append(members, id)
 			}
 		case "Remove", "remove":
