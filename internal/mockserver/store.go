@@ -373,27 +373,26 @@ func (s *Server) DeleteGroup(id string) bool {
 	return ok
 }
 
+// stateFile is the shape of a Snapshot.
+type stateFile struct {
+	AccountID string `json:"accountId"`
+	Profile   string `json:"profile"`
+	*store
+}
+
 // Snapshot serialises the store (the standalone command's -state file).
 func (s *Server) Snapshot() ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return json.MarshalIndent(struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
-	}{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
+	return json.MarshalIndent(stateFile{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
 }
 
-// Restore replaces the store with a Snapshot.
+// Restore replaces the store with a Snapshot. State the handlers could not
+// serve is refused with every problem named by its field (a *StateError,
+// state_validate.go), and the store is left as it was.
 func (s *Server) Restore(data []byte) error {
-	st := newStore()
-	var snap struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
-	}
-	snap.store = st
-	if err := json.Unmarshal(data, &snap); err != nil {
+	snap := stateFile{store: newStore()}
+	if err := decodeState(data, &snap); err != nil {
 		return fmt.Errorf("mock: reading state: %w", err)
 	}
 	if snap.AccountID != "" && snap.AccountID != s.opts.AccountID {
@@ -405,25 +404,25 @@ func (s *Server) Restore(data []byte) error {
 		return fmt.Errorf("mock: state was saved by profile %q; start the mock with -profile %s or use another state file",
 			snap.Profile, snap.Profile)
 	}
-	fresh := newStore()
-	if st.Users == nil {
-		st.Users = fresh.Users
-	}
-	if st.Groups == nil {
-		st.Groups = fresh.Groups
-	}
-	if st.ServiceAccounts == nil {
-		st.ServiceAccounts = fresh.ServiceAccounts
-	}
-	if st.APIKeys == nil {
-		st.APIKeys = fresh.APIKeys
-	}
-	if st.Tokens == nil {
-		st.Tokens = fresh.Tokens
+	st := snap.store
+	orEmpty(&st.Users)
+	orEmpty(&st.Groups)
+	orEmpty(&st.ServiceAccounts)
+	orEmpty(&st.APIKeys)
+	orEmpty(&st.Tokens)
+	if err := st.validate(); err != nil {
+		return fmt.Errorf("mock: invalid state:\n  %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.addAdmin(s.now())
 	s.store = st
 	return nil
+}
+
+// orEmpty replaces a null collection with an empty one.
+func orEmpty[M ~map[string]E, E any](m *M) {
+	if *m == nil {
+		*m = M{}
+	}
 }
