@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -381,10 +382,21 @@ type stateFile struct {
 }
 
 // Snapshot serialises the store (the standalone command's -state file).
+// Only the compact encoding holds the lock; it is indented after.
 func (s *Server) Snapshot() ([]byte, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return json.MarshalIndent(stateFile{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
+	data, err := json.Marshal(stateFile{s.opts.AccountID, s.opts.Profile.Name, s.store})
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/2)
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
 }
 
 // Restore replaces the store with a Snapshot. State the handlers could not
