@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -273,27 +272,6 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
 		return
 	}
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
-}
-
-// parseSCIMFilter is Harness's filter parsing (1.6): URL-decode, split on
-// " eq ", take the right-hand side and drop its first and last character.
-// The attribute name is ignored. ok is false when there is no usable filter.
-func parseSCIMFilter(raw string) (value string, ok bool) {
-	if raw == "" {
-		return "", false
-	}
-	if dec, err := url.QueryUnescape(raw); err == nil {
-		raw = dec
-	}
-	parts := strings.SplitN(raw, " eq ", 2)
-	if len(parts) != 2 {
-		return "", false // logged and treated as no filter
-	}
-	rhs := parts[1]
-	if len(rhs) < 2 {
-		return "", true
-	}
-	return rhs[1 : len(rhs)-1], true
 }
 
 // searchUsers is GET /Users (1.6). The search is FirstGen's, over the
