@@ -18,7 +18,8 @@ import (
 // or Integer: absent or blank is "not given"; anything that is not a
 // decimal in the int range (a letter, 2^31, 184467440737095516) fails the
 // conversion (Jersey's ParamException.QueryParamException). Guessed: Jersey
-// does not trim the value before Integer.valueOf.
+// does not trim the value before Integer.valueOf. Not modelled: Java's
+// Integer.parseInt also takes non-ASCII decimal digits ("١").
 func javaInt(q url.Values, name string) (v int64, given, ok bool) {
 	raw := q.Get(name)
 	if strings.TrimSpace(raw) == "" {
