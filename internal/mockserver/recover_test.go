@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,7 +66,8 @@ func TestRecoverOuter(t *testing.T) {
 		aborted := func() (aborted bool) {
 			defer func() {
 				if v := recover(); v != nil {
-					aborted = v == http.ErrAbortHandler
+					err, _ := v.(error)
+					aborted = errors.Is(err, http.ErrAbortHandler)
 				}
 			}()
 			gw := &guardWriter{ResponseWriter: rec}

@@ -104,8 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := sf.Load(srv); err != nil {
 			return err
 		}
-		// On every return, including a failed listen, write what changed.
-		defer sf.Close()
+		// On every return, including a failed listen, write what changed
+		// (the normal return below reports Close's error itself).
+		defer func() { _ = sf.Close() }()
 	}
 	// Catch SIGINT and SIGTERM before the base URL is printed, so a
 	// signal sent once the mock is up always ends in a clean shutdown.
