@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,6 +63,8 @@ type Server struct {
 	timeOffset time.Duration
 
 	logMu sync.Mutex // serialises LogWriter writes
+
+	panics atomic.Int64 // recovered handler panics (recover.go)
 }
 
 // New returns a Server with an empty store.
@@ -133,7 +136,11 @@ func (s *Server) handle(pattern, op string, fam family, h handlerFunc) {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	gw := &guardWriter{ResponseWriter: w}
+	defer s.recoverOuter(gw, r)
+	s.mux.ServeHTTP(gw, r)
+}
 
 // notFound answers unknown routes like the gateway does: an HTML 404, not
 // a Harness JSON body.
@@ -155,6 +162,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 			s.record(r, op, pattern, rec.status, start, c.principal)
 		}
 	}()
+	defer s.recoverHandler(rec, r)
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {
