@@ -408,6 +408,9 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return half + rand.N(window-half+1)
 }
 
+// maxRetryAfterSeconds bounds a delay-seconds Retry-After (one day).
+const maxRetryAfterSeconds = 24 * 60 * 60
+
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -418,7 +421,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		// Beyond a day the caller's cap applies anyway; the bound keeps a
+		// huge value from overflowing into a negative or tiny Duration.
+		return time.Duration(min(secs, maxRetryAfterSeconds)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -184,8 +184,13 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 		// short, single-line excerpt.
 		e.Message = "unexpected non-Harness response: " + excerpt(body, 200)
 	}
-	if e.Message == "" {
+	if strings.TrimSpace(e.Message) == "" {
+		// A blank message would leave diagnostics saying nothing; an
+		// unknown status has no text either.
 		e.Message = http.StatusText(status)
+		if e.Message == "" {
+			e.Message = fmt.Sprintf("HTTP status %d", status)
+		}
 	}
 	e.Kind = classify(status, e.Code, e.Message)
 	if !recognized && len(body) > 0 && status == http.StatusNotFound {
