@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	state := fs.String("state", "", "file to load state from and save it to after every change")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow listening on a non-loopback address (the mock has no TLS)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var gw gatewayFlags
+	gw.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: harness-mock [flags]\n\nA mock Harness for testing Terraform configurations. Profiles:\n")
 		for _, n := range mockserver.ProfileNames() {
@@ -77,6 +79,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var srv *mockserver.Server
 	var saveErr error
 	opts := mockserver.Options{AccountID: *account, Tokens: tokens, ReadOnlyTokens: readOnly, Profile: prof}
+	if err := gw.apply(&opts); err != nil {
+		return err
+	}
 	if !*quiet {
 		opts.LogWriter = stderr
 	}
@@ -114,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "harness-mock: profile %s, account %s, token %s\n", prof.Name, srv.AccountID(), srv.Token())
 	fmt.Fprintf(stderr, "harness-mock: export HARNESS_ENDPOINT=%s HARNESS_ACCOUNT_ID=%s HARNESS_PLATFORM_API_KEY=%s\n", base, srv.AccountID(), srv.Token())
+	fmt.Fprint(stderr, describeGateway(opts))
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -128,6 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
+	fmt.Fprint(stderr, summary(srv))
 	if *state != "" {
 		saveMu.Lock()
 		defer saveMu.Unlock()
