@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,7 +53,8 @@ type pacer struct {
 	slowdown int
 	since    time.Time
 
-	taken, pauses int64 // for tests and benchmarks
+	taken  atomic.Int64 // tokens handed out, for tests and benchmarks
+	pauses int64        // pauses opened, for tests and benchmarks
 }
 
 const (
@@ -115,9 +117,7 @@ func (p *pacer) take(ctx context.Context, clk clock, deadline time.Time) (ticket
 				continue
 			}
 		}
-		p.mu.Lock()
-		p.taken++
-		p.mu.Unlock()
+		p.taken.Add(1)
 		return tk, nil
 	}
 }

@@ -120,8 +120,8 @@ func TestOneRequestOneToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.pacer.taken != 5 || srv.requests() != 5 || resp.attempts != 5 {
-		t.Errorf("tokens %d, requests %d, attempts %d; want 5 each", c.pacer.taken, srv.requests(), resp.attempts)
+	if c.pacer.taken.Load() != 5 || srv.requests() != 5 || resp.attempts != 5 {
+		t.Errorf("tokens %d, requests %d, attempts %d; want 5 each", c.pacer.taken.Load(), srv.requests(), resp.attempts)
 	}
 	if c.pacer.pauses != 2 {
 		t.Errorf("%d pauses, want one per 429", c.pacer.pauses)
@@ -200,8 +200,8 @@ func TestBudgetSharedByConcurrentCallers(t *testing.T) {
 		if got > limit || got < limit-1 {
 			t.Errorf("busiest minute held %d requests, want the shared budget of %d", got, limit)
 		}
-		if len(arr.times) != callers*each || c.pacer.taken != callers*each {
-			t.Errorf("%d requests, %d tokens; want %d", len(arr.times), c.pacer.taken, callers*each)
+		if len(arr.times) != callers*each || c.pacer.taken.Load() != callers*each {
+			t.Errorf("%d requests, %d tokens; want %d", len(arr.times), c.pacer.taken.Load(), callers*each)
 		}
 	})
 }
