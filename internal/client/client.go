@@ -158,7 +158,7 @@ func New(cfg Config) (*Client, error) {
 		http:     hc,
 		log:      log,
 		masker:   newMasker(cfg.APIKey),
-		pacer:    newPacer(cfg.MaxRequestsPerMinute, time.Minute),
+		pacer:    newPacer(cfg.MaxRequestsPerMinute),
 		nowFn:    time.Now,
 		sleepFn:  sleepCtx,
 		maxPages: maxSCIMPages,

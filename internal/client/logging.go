@@ -135,12 +135,16 @@ func tokenLen(s string) int {
 
 func tokenSegmentLen(s string) int {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+		if !isTokenByte(s[i]) {
 			return i
 		}
 	}
 	return len(s)
+}
+
+// isTokenByte reports whether c is in [A-Za-z0-9_-].
+func isTokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
 }
 
 // body masks and truncates a JSON body for logging.

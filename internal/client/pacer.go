@@ -67,13 +67,16 @@ const (
 	maxSlowdown = 6
 )
 
-// newPacer paces to at most limit requests in any window; limit <= 0
-// leaves only the shared 429 pause.
-func newPacer(limit int, window time.Duration) *pacer {
-	p := &pacer{recoverEvery: window / 2}
-	if limit > 0 {
-		p.burst = max(1, limit/burstDivisor)
-		p.interval = window / time.Duration(max(1, limit-p.burst))
+// pacingWindow is the window the budget counts in, Harness's minute.
+const pacingWindow = time.Minute
+
+// newPacer paces to at most perMinute requests in any minute; perMinute
+// <= 0 leaves only the shared 429 pause.
+func newPacer(perMinute int) *pacer {
+	p := &pacer{recoverEvery: pacingWindow / 2}
+	if perMinute > 0 {
+		p.burst = max(1, perMinute/burstDivisor)
+		p.interval = pacingWindow / time.Duration(max(1, perMinute-p.burst))
 	}
 	return p
 }

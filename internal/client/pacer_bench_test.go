@@ -44,7 +44,7 @@ func BenchmarkPacingOverhead(b *testing.B) {
 
 // BenchmarkPacerTake measures the pacer alone: a token and a success.
 func BenchmarkPacerTake(b *testing.B) {
-	p := newPacer(1_000_000_000, time.Minute)
+	p := newPacer(1_000_000_000)
 	clk := &realClock{}
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -34,7 +34,7 @@ func maxInWindow(times []time.Time, w time.Duration) int {
 func TestPacerWindowBound(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, limit := range []int{2, 3, 19, 20, 21, 100, 950, 1000, 5000} {
-		p := newPacer(limit, time.Minute)
+		p := newPacer(limit)
 		var slots []time.Time
 		for range 3 * limit {
 			at, _, err := p.reserve(start, time.Time{})
@@ -47,14 +47,14 @@ func TestPacerWindowBound(t *testing.T) {
 			t.Errorf("limit %d: %d slots in one minute", limit, got)
 		}
 		burst := max(1, limit/burstDivisor)
-		if slots[burst-1] != start || slots[burst] == start {
+		if !slots[burst-1].Equal(start) || slots[burst].Equal(start) {
 			t.Errorf("limit %d: burst of %d expected at once; slots %v %v", limit, burst, slots[burst-1], slots[burst])
 		}
 	}
-	if p := newPacer(DefaultMaxRequestsPerMinute, time.Minute); p.burst != 47 || p.interval.Round(time.Millisecond) != 66*time.Millisecond {
+	if p := newPacer(DefaultMaxRequestsPerMinute); p.burst != 47 || p.interval.Round(time.Millisecond) != 66*time.Millisecond {
 		t.Errorf("default: burst %d interval %s, want 47 and 66ms", p.burst, p.interval)
 	}
-	if p := newPacer(-1, time.Minute); p.interval != 0 {
+	if p := newPacer(-1); p.interval != 0 {
 		t.Errorf("a disabled pacer has interval %s", p.interval)
 	}
 }
@@ -64,7 +64,7 @@ func TestPacerWindowBound(t *testing.T) {
 // count again; successes restore the full rate one doubling per half
 // window.
 func TestPacerPausesBackOffAndRecover(t *testing.T) {
-	p := newPacer(960, time.Minute)
+	p := newPacer(960)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var strikes []int
 	pauseFor := func(n int) time.Duration { strikes = append(strikes, n); return time.Duration(n) * time.Second }
