@@ -121,11 +121,14 @@ func (op *operation) rateLimited(ctx context.Context, tk ticket, retryAfter time
 	}
 	wait := c.pacer.throttled(tk, c.now(), func(strikes int) time.Duration { return c.backoff(strikes, retryAfter) })
 	if wait > 0 {
-		c.log.Info(ctx, "Harness rate limit reached (HTTP 429): pausing every request of this provider", map[string]any{
+		fields := map[string]any{
 			"wait": roundDuration(wait).String(), "retry_after_header": retryAfter > 0,
 			"method": op.req.method, "path": op.req.path,
-			"max_requests_per_minute_now": c.pacer.perMinute(),
-		})
+		}
+		if rate := c.pacer.perMinute(); rate > 0 {
+			fields["max_requests_per_minute_now"] = rate
+		}
+		c.log.Info(ctx, "Harness rate limit reached (HTTP 429): pausing every request of this provider", fields)
 	}
 	return nil
 }

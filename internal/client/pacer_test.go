@@ -280,7 +280,7 @@ func TestPauseLoggedOnce(t *testing.T) {
 			t.Fatalf("%d info lines, %d pauses, %d requests; want 1, 1, 16:\n%s", len(infos), c.pacer.pauses, n, log.text())
 		}
 		if !strings.Contains(infos[0].msg, "pausing every request") || infos[0].fields["wait"] == "" ||
-			infos[0].fields["retry_after_header"] != false {
+			infos[0].fields["retry_after_header"] != false || infos[0].fields["max_requests_per_minute_now"] != c.pacer.perMinute() {
 			t.Errorf("info line %+v", infos[0])
 		}
 	})
