@@ -41,3 +41,13 @@ func BenchmarkGateway(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLimiterAdmit measures the rate limit's decision alone, for one
+// key at Harness's budget, arrivals a millisecond apart.
+func BenchmarkLimiterAdmit(b *testing.B) {
+	l := newLimiter(RateLimit{Requests: 1000, Window: time.Minute})
+	now := time.Now()
+	for i := range b.N {
+		l.admit("pat.key", now.Add(time.Duration(i)*time.Millisecond))
+	}
+}
