@@ -59,6 +59,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		"with -state: the longest a change waits before it is written; changes within it are written together")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow listening on a non-loopback address (the mock has no TLS)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var gw gatewayFlags
+	gw.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: harness-mock [flags]\n\nA mock Harness for testing Terraform configurations. Profiles:\n")
 		for _, n := range mockserver.ProfileNames() {
@@ -82,6 +84,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-listen %q is not a loopback address; pass -allow-non-loopback to expose the mock (it speaks plain HTTP)", cfg.listen)
 	}
 	cfg.opts = mockserver.Options{AccountID: *account, Tokens: tokens, ReadOnlyTokens: readOnly, Profile: prof}
+	if err := gw.apply(&cfg.opts); err != nil {
+		return nil, err
+	}
 	if !*quiet {
 		cfg.opts.LogWriter = stderr
 	}
@@ -123,9 +128,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "harness-mock: profile %s, account %s, token %s\n", srv.Profile().Name, srv.AccountID(), srv.Token())
 	fmt.Fprintf(stderr, "harness-mock: export HARNESS_ENDPOINT=%s HARNESS_ACCOUNT_ID=%s HARNESS_PLATFORM_API_KEY=%s\n", base, srv.AccountID(), srv.Token())
+	fmt.Fprint(stderr, describeGateway(opts))
 	if err := serve(ctx, ln, srv); err != nil {
 		return err
 	}
+	fmt.Fprint(stderr, summary(srv))
 	if sf != nil {
 		// The last changes are written and fsynced before the command
 		// exits; a failure is the command's error.
