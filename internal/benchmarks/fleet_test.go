@@ -98,7 +98,7 @@ provider "harness" {
 func terraformDataKind() kind {
 	return kind{
 		name: "terraform_data", userType: "terraform_data", groupType: "terraform_data",
-		userBody: "  input = { user_name = each.key, display_name = \"User ${each.key}\" }",
+		userBody:  "  input = { user_name = each.key, display_name = \"User ${each.key}\" }",
 		groupBody: "  input = { display_name = each.key, members = " + fmt.Sprintf(membersExpr, "terraform_data") + " }",
 	}
 }
