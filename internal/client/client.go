@@ -91,6 +91,7 @@ type Client struct {
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
+	writes   writeCounts
 }
 
 // New validates cfg and returns a Client.
@@ -272,6 +273,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		return nil, err
 	}
 	ctx, op := c.newOperation(ctx, req)
+	c.countWrite(req)
 	for {
 		tk, err := c.pacer.take(ctx, c, op.deadline)
 		if err != nil {
