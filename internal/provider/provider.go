@@ -54,6 +54,7 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 	OperationTime  types.String `tfsdk:"operation_timeout"`
+	BatchRefresh   types.String `tfsdk:"batch_refresh"`
 }
 
 func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -137,6 +138,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"backoff, logged once at INFO).", client.DefaultMaxRequestsPerMinute, envMaxRequestsPerMinute),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
+			"batch_refresh": batchRefreshAttribute(),
 		},
 	}
 }

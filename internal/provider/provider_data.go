@@ -25,6 +25,9 @@ type providerData struct {
 	// keys are the API keys harness_api_key planned or created through this
 	// instance (see plannedKeys); they go away with it.
 	keys plannedKeys
+
+	// refresh serves reads from listings (batch_refresh); nil reads by id.
+	refresh *refreshCache
 }
 
 // clock returns the current time: every time the provider compares with
