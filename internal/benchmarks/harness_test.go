@@ -46,7 +46,9 @@ func buildPluginTags(tb testing.TB, pkg, address, tags string) plugin {
 		return p
 	}
 	if buildDir == "" {
-		dir, err := os.MkdirTemp("", "harness-bench-bin-")
+		// Not tb.TempDir: every benchmark of the binary shares the
+		// builds, and TestMain removes the directory at the end.
+		dir, err := os.MkdirTemp("", "harness-bench-bin-") //nolint:usetesting // see above
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -135,8 +137,12 @@ func (s *served) stop(tb testing.TB) int64 {
 	tb.Helper()
 	peak := peakRSS(s.cmd.Process.Pid)
 	_ = s.cmd.Process.Signal(os.Interrupt)
-	waited := make(chan error, 1)
-	go func() { waited <- s.cmd.Wait() }()
+	// The exit status of an interrupted provider says nothing useful.
+	waited := make(chan struct{})
+	go func() {
+		_ = s.cmd.Wait()
+		close(waited)
+	}()
 	select {
 	case <-waited:
 	case <-time.After(30 * time.Second):

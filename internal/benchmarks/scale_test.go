@@ -56,10 +56,9 @@ func BenchmarkRefresh10000Users500Groups(b *testing.B) {
 		measured := result{scenario: scenario, subject: never.kind.name, fleet: tenth.String(), wall: d,
 			requests: reqs, throttle: never.throttled(), peakRSS: rss}
 		record(b, measured)
-		const scale = 10
-		record(b, result{scenario: scenario, subject: never.kind.name + " (x10, extrapolated)",
-			fleet: fmt.Sprintf("%d users + %d groups x %d", scale*tenth.users, scale*tenth.groups, tenth.members),
-			wall:  scale * d, requests: scale * reqs, throttle: scale * measured.throttle})
+		scale := full.objects() / tenth.objects()
+		record(b, result{scenario: scenario, subject: fmt.Sprintf("%s (x%d, extrapolated)", never.kind.name, scale),
+			fleet: full.String(), wall: time.Duration(scale) * d, requests: scale * reqs, throttle: scale * measured.throttle})
 	}
 }
 

@@ -24,7 +24,8 @@ import (
 // ResourceData to every resource). TestAccBatchedRefreshSeesEveryCommandAfresh
 // checks it.
 //
-// Correctness rules, each with its test in refresh_batch_test.go:
+// Correctness rules, tested in refresh_batch_test.go (unit) and
+// refresh_batch_acc_test.go (against the mock, real terraform):
 //   - a row missing from the listing is read with its own GET: Harness's
 //     searches leave out objects a GET finds (NextGen hides rows after
 //     cutting a page, harness-api.md 1.6; users invited in the UI; groups
