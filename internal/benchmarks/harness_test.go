@@ -55,6 +55,9 @@ func buildPluginTags(tb testing.TB, pkg, address, tags string) plugin {
 		buildDir = dir
 	}
 	name := strings.ReplaceAll(strings.Trim(pkg, "./"), "/", "_")
+	if name == "" {
+		name = "terraform-provider-harness"
+	}
 	if tags != "" {
 		name += "_" + strings.ReplaceAll(tags, ",", "_")
 	}
