@@ -128,6 +128,13 @@ func (pr *prepared) withPlugin(f func(reattach string)) int64 {
 		return 0
 	}
 	s := pr.plugin.serve(pr.tb)
+	stopped := false
+	defer func() {
+		if !stopped { // f failed the benchmark: never leave the provider running
+			s.stop(pr.tb)
+		}
+	}()
 	f(s.reattach)
+	stopped = true
 	return s.stop(pr.tb)
 }
