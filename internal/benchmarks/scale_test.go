@@ -43,11 +43,16 @@ func BenchmarkRefresh10000Users500Groups(b *testing.B) {
 	harness := buildPlugin(b, ".", harnessAddress)
 	const scenario = "refresh, rate-limited 1000/min + 80ms"
 	for b.Loop() {
+		// One round, each subject recorded (and printed) as soon as it is
+		// measured: a plan of 10,500 objects takes minutes.
 		m := newBenchMock(b, harnessLimits())
 		batched := prepare(b, harnessKind(m.url, m.AccountID(), m.Token(), ""), full, harness, m)
-		data := prepare(b, terraformDataKind(), full, plugin{}, nil)
-		planRounds(b, scenario, "<=1.3x terraform_data, <=300 requests, 0 429s", 1, batched, data)
+		planRounds(b, scenario, "<=1.3x terraform_data, <=300 requests, 0 429s", 1, batched)
 		expectCheapAndClean(b, m, 300)
+		printLast()
+		data := prepare(b, terraformDataKind(), full, plugin{}, nil)
+		planRounds(b, scenario, "", 1, data)
+		printLast()
 
 		slow := newBenchMock(b, harnessLimits())
 		never := prepare(b, harnessKind(slow.url, slow.AccountID(), slow.Token(), perResource), tenth, harness, slow)
@@ -56,10 +61,24 @@ func BenchmarkRefresh10000Users500Groups(b *testing.B) {
 		measured := result{scenario: scenario, subject: never.kind.name, fleet: tenth.String(), wall: d,
 			requests: reqs, throttle: never.throttled(), peakRSS: rss}
 		record(b, measured)
+		printLast()
 		scale := full.objects() / tenth.objects()
 		record(b, result{scenario: scenario, subject: fmt.Sprintf("%s (x%d, extrapolated)", never.kind.name, scale),
 			fleet: full.String(), wall: time.Duration(scale) * d, requests: scale * reqs, throttle: scale * measured.throttle})
 	}
+}
+
+// printLast prints the last recorded row at once, for long runs (the
+// table comes at the end).
+func printLast() {
+	resultsMu.Lock()
+	defer resultsMu.Unlock()
+	if len(results) == 0 {
+		return
+	}
+	r := results[len(results)-1]
+	fmt.Printf("measured: %s | %s | %s | %.1f s | %d requests | %d 429s | %.0f MB\n",
+		r.scenario, r.subject, r.fleet, r.wall.Seconds(), r.requests, r.throttle, float64(r.peakRSS)/(1<<20))
 }
 
 // expectCheapAndClean fails the benchmark when the last plan against m
@@ -97,9 +116,11 @@ func BenchmarkApply2000Users(b *testing.B) {
 			b.Errorf("apply: %d users missing, %d 429s", got.failed, got.throttle)
 		}
 		record(b, got)
+		printLast()
 		base := applyFresh(b, terraformDataKind(), f, plugin{}, nil)
 		base.scenario = scenario
 		record(b, base)
+		printLast()
 		record(b, result{scenario: scenario, subject: "rate-limit floor", fleet: f.String(),
 			wall: time.Duration(f.users) * time.Minute / 1000, requests: f.users})
 	}
@@ -136,7 +157,8 @@ func BenchmarkProfilePlan1000Users(b *testing.B) {
 	f := fleet{users: 1000}
 	profiled := buildPluginTags(b, ".", harnessAddress, "benchprofile")
 	profile := filepath.Join(os.TempDir(), "harness-provider-plan1000.cpu.pprof")
-	profiled.env = []string{"HARNESS_PROVIDER_CPUPROFILE=" + profile}
+	heap := filepath.Join(os.TempDir(), "harness-provider-plan1000.heap.pprof")
+	profiled.env = []string{"HARNESS_PROVIDER_CPUPROFILE=" + profile, "HARNESS_PROVIDER_MEMPROFILE=" + heap}
 	for b.Loop() {
 		m := newBenchMock(b, mockserver.Options{})
 		pr := prepare(b, harnessKind(m.url, m.AccountID(), m.Token(), ""), f, profiled, m)
@@ -144,15 +166,20 @@ func BenchmarkProfilePlan1000Users(b *testing.B) {
 		planRounds(b, "plan, provider CPU profile", "see the profile", 1, pr)
 	}
 	// Printed, not logged: go test cuts a benchmark's log to a few lines.
-	for _, focus := range []string{"", "terraform-provider-harness/internal"} {
-		args := []string{"tool", "pprof", "-top", "-cum", "-nodecount=30"}
-		if focus != "" {
-			args = append(args, "-focus="+focus)
-		}
-		top, err := exec.CommandContext(context.Background(), "go", append(args, profiled.bin, profile)...).CombinedOutput()
+	for _, view := range []struct {
+		what, file string
+		args       []string
+	}{
+		{"CPU, cumulative", profile, []string{"-cum"}},
+		{"CPU, the provider's own code", profile, []string{"-cum", "-focus=terraform-provider-harness/internal"}},
+		{"memory allocated", heap, []string{"-sample_index=alloc_space"}},
+		{"memory in use at exit", heap, []string{"-sample_index=inuse_space"}},
+	} {
+		args := append([]string{"tool", "pprof", "-top", "-nodecount=25"}, view.args...)
+		top, err := exec.CommandContext(context.Background(), "go", append(args, profiled.bin, view.file)...).CombinedOutput()
 		if err != nil {
 			b.Fatalf("go tool pprof: %v\n%s", err, top)
 		}
-		fmt.Printf("\n--- CPU profile of the provider during the last plan (%s), focus %q:\n%s", profile, focus, top)
+		fmt.Printf("\n--- provider profile of the last plan, %s (%s):\n%s", view.what, view.file, top)
 	}
 }
