@@ -89,7 +89,7 @@ func (h *ngHarness) send(method, pathAndQuery string, body any, hdr http.Header)
 	if h.key != "" {
 		req.Header.Set("x-api-key", h.key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, pathAndQuery, err)
 	}
@@ -105,7 +105,7 @@ func (h *ngHarness) scim(token string) int {
 	h.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, h.url+"/ng/api/scim/account/"+h.srv.AccountID()+"/Users", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func (h *ngHarness) validate(body, contentType string) ngAnswer {
 		h.t.Fatal(err)
 	}
 	req.Header = hdr
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -491,7 +491,7 @@ func TestNGTokenDropAfterCommit(t *testing.T) {
 	req, _ := http.NewRequest("POST", h.url+"/ng/api/token?accountIdentifier="+DefaultAccountID, bytes.NewReader(body))
 	req.Header.Set("x-api-key", h.key)
 	req.Header.Set("Content-Type", "application/json")
-	if resp, err := http.DefaultClient.Do(req); err == nil {
+	if resp, err := testHTTP.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatal("the connection was not dropped")
 	}

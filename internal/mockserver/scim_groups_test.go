@@ -58,7 +58,7 @@ func (h *groupHarness) call(method, path string, body any) (int, http.Header, []
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/scim+json")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

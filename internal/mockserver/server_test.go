@@ -84,7 +84,7 @@ func (s *testServer) call(method, path, body string, headers ...string) answer {
 			req.Header.Set(k, strings.TrimSpace(v))
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -373,7 +373,7 @@ func TestFaults(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 		}()
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := testHTTP.Do(req)
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -396,7 +396,7 @@ func TestFaults(t *testing.T) {
 			req, _ := http.NewRequestWithContext(t.Context(), "POST", s.url+s.base()+"/Users", strings.NewReader(`{"userName":"Drop@Example.com"}`))
 			req.Header.Set("Authorization", "Bearer "+s.Token())
 			req.Header.Set("Content-Type", "application/scim+json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := testHTTP.Do(req)
 			if err == nil {
 				resp.Body.Close()
 				t.Fatalf("got an answer (%d) from a dropped request", resp.StatusCode)
@@ -730,3 +730,8 @@ func TestOutOfBandAPI(t *testing.T) {
 		t.Error("groups appeared")
 	}
 }
+
+// testHTTP is the client of every test here. It is not http.DefaultClient:
+// httptest.Server.Close closes http.DefaultTransport's idle connections,
+// which breaks requests of parallel tests that were about to reuse one.
+var testHTTP = &http.Client{Transport: &http.Transport{}}
