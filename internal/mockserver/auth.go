@@ -46,7 +46,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, fam family
 	switch fam {
 	case familySCIM:
 		c.account = r.PathValue("accountIdentifier")
-		if s.opts.Profile.Generation == FirstGen {
+		if s.firstGen() {
 			return s.authFirstGenSCIM(w, r, c)
 		}
 		auth, ok := r.Header["Authorization"]

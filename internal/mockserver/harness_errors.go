@@ -153,3 +153,14 @@ type ngEnvelope struct {
 func writeNGData(w http.ResponseWriter, data any) {
 	writeJSON(w, http.StatusOK, ctJSON, ngEnvelope{Status: "SUCCESS", Data: data, CorrelationID: newUUID()})
 }
+
+// writeError writes a failure in the error shape of the API generation
+// serving the request: FirstGen's RestResponse when fg, else NextGen's
+// ErrorDTO. SCIM handlers pass s.firstGen().
+func writeError(w http.ResponseWriter, fg bool, status int, code, message string) {
+	if fg {
+		writeRestError(w, status, code, message)
+		return
+	}
+	writeNGError(w, status, code, message)
+}

@@ -79,3 +79,6 @@ func MustProfile(name string) Profile {
 	}
 	return p
 }
+
+// firstGen reports whether the server's SCIM routes are FirstGen's.
+func (s *Server) firstGen() bool { return s.opts.Profile.Generation == FirstGen }

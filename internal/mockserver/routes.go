@@ -20,7 +20,7 @@ const (
 // gateway's 404.
 func (s *Server) routes() {
 	base := nextGenSCIMBase
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		base = firstGenSCIMBase
 	}
 	s.userRoutes(base)

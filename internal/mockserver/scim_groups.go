@@ -184,7 +184,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	var in scimGroupIn
 	if !readJSON(w, r, &in, fg) {
 		return
@@ -279,7 +279,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	var in scimGroupIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+	if !readJSON(w, r, &in, s.firstGen()) {
 		return
 	}
 	s.mu.Lock()
@@ -380,7 +380,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	in, ok := readPatch(w, r, fg)
 	if !ok {
 		return
@@ -405,11 +405,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		case "Replace", "replace":
 			name, err := patchRename(op)
 			if err != nil {
-				if fg {
-					writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
-				} else {
-					writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
-				}
+				writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
 				return
 			}
 			newName = name

@@ -203,7 +203,7 @@ func (s *Server) visibleUser(id string) *User {
 
 func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
 	detail := "User does not exist in NG"
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		detail = "User does not exist" // guessed wording for FirstGen
 	}
 	s.writeSCIMError(w, r, http.StatusNotFound, detail)
@@ -218,7 +218,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	var in scimUserIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+	if !readJSON(w, r, &in, s.firstGen()) {
 		return
 	}
 	email := strings.ToLower(strings.TrimSpace(deref(in.UserName)))
@@ -228,7 +228,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	display, given, family := in.names()
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -375,7 +375,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	var in scimUserIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+	if !readJSON(w, r, &in, s.firstGen()) {
 		return
 	}
 	s.mu.Lock()
@@ -484,11 +484,7 @@ func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool)
 	}
 	if bad != "" {
 		msg := "Unable to process JSON " + bad
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
 		return nil, false
 	}
 	return &in, true
@@ -501,7 +497,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	in, ok := readPatch(w, r, fg)
 	if !ok {
 		return
@@ -511,11 +507,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 	u := s.visibleUser(r.PathValue("id"))
 	if u == nil {
 		// NextGen lets the CG error escape (derived); FirstGen guessed alike.
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
-		}
+		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
 		return
 	}
 	now := s.now()
@@ -583,7 +575,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.mu.Unlock()
 	id := r.PathValue("id")
 	u, ok := s.store.Users[id]
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	switch {
 	case !ok && fg:
 		writeRestError(w, http.StatusUnauthorized, "INVALID_TOKEN", msgInvalidToken)
@@ -595,11 +587,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 		// InvalidUserRemoveRequestException (guessed wording), in the
 		// generation's own error shape.
 		msg := "Invalid request: Cannot remove the last Account Admin from the account"
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
 		return
 	}
 	now := s.now()

@@ -273,11 +273,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, fg bool) bool {
 	}
 	if err != nil {
 		msg := "Unable to process JSON " + firstLine(err.Error())
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
 		return false
 	}
 	return true

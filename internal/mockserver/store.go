@@ -316,7 +316,7 @@ func (s *Server) RemoveUser(id string) bool {
 	if !ok || !u.Member {
 		return false
 	}
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		s.store.deleteUser(id, s.now())
 	} else {
 		s.store.removeUserFromAccount(u, s.now())
