@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // Limits Harness applies per parent and per key (harness-api.md 3.2, 4).
@@ -69,7 +70,9 @@ func writeValidation(w http.ResponseWriter, problems ...fieldProblem) bool {
 	return false
 }
 
-// nameProblem checks an NGEntityName (guessed: only emptiness and length).
+// nameProblem checks a service account's name (guessed: only emptiness
+// and length; ServiceAccountDTO declares only @NotBlank, and the entity's
+// own constraints were not traced).
 func nameProblem(name string) string {
 	switch {
 	case strings.TrimSpace(name) == "":
@@ -78,6 +81,60 @@ func nameProblem(name string) string {
 		return "size must be between 1 and 128"
 	}
 	return ""
+}
+
+// notBlankProblem is org.hibernate.validator.constraints.NotBlank, which
+// ApiKeyDTO.name and .parentIdentifier carry; notEmptyProblem is the same
+// package's NotEmpty, on TokenDTO.name. Both render Hibernate Validator
+// 6.1's message for them (derived: harness-core pins hibernate-validator
+// 6.1.5.Final in WORKSPACE).
+func notBlankProblem(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return msgMayNotBeEmpty
+	}
+	return ""
+}
+
+func notEmptyProblem(v string) string {
+	if v == "" {
+		return msgMayNotBeEmpty
+	}
+	return ""
+}
+
+const msgMayNotBeEmpty = "may not be empty"
+
+// entityNameProblem is NGEntityNameValidator.isValid (970-ng-commons
+// .../data/validator/NGEntityNameValidator.java, lines 17-50): not blank, at
+// most 128 UTF-16 units, and only ASCII letters, digits, '-', '_', '.', ' '
+// and '/'. Harness checks it on the ApiKey and Token entities, through
+// NGUtils.validate: ApiKeyServiceImpl.createApiKey (line 98) and
+// TokenServiceImpl.createToken and updateToken (lines 128, 303). An API key
+// update skips it (ApiKeyServiceImpl.updateApiKey), so there only the DTO's
+// @NotBlank applies.
+func entityNameProblem(name string) string {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "cannot be empty."
+	case len(utf16.Encode([]rune(name))) > 128:
+		return "cannot be more than 128 characters long."
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)) {
+			return "can only contain alphanumeric, dot, hyphen, forward slash and underscore characters."
+		}
+	}
+	return ""
+}
+
+// javaString renders a string as Java's String.format renders a possibly
+// null one: Harness keeps account-scope org and project identifiers null,
+// so its messages say "orgIdentifier [null]" where the mock holds "".
+func javaString(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return s
 }
 
 func descriptionProblem(d string) string {
