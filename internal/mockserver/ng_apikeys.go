@@ -325,7 +325,9 @@ func (s *Server) keyListAggregates(w http.ResponseWriter, r *http.Request, _ *ca
 		}
 		rows = append(rows, s.keyAggregateOut(k))
 	}
-	writeNGData(w, pageOf(rows, r))
+	if page, ok := pageOf(w, rows, r); ok {
+		writeNGData(w, page)
+	}
 }
 
 // keyUpdate is PUT /ng/api/apikey/{identifier}. Harness ignores the path

@@ -231,15 +231,38 @@ type pageResponse struct {
 	PageToken     *string `json:"pageToken"`
 }
 
-// pageOf slices rows by pageIndex (default 0) and pageSize (default 50).
-func pageOf(rows []any, r *http.Request) pageResponse {
+// maxPageSize is PageRequest.pageSize's @Max(100) (970-ng-commons
+// .../ng/beans/PageRequest.java, line 46).
+const maxPageSize = 100
+
+// pageOf slices rows by pageIndex (default 0) and pageSize (default 50), as
+// PageUtils.getPageRequest and Spring's PageRequest.of do for the NextGen
+// list routes (TokenResource, ApiKeyResource, ServiceAccountResource all
+// take a @BeanParam PageRequest). A pageSize over 100 is refused with the
+// bean-validation answer for PageRequest's @Max(100) (guessed: those
+// resources declare the bean param without @Valid, so whether Jersey
+// enforces the constraint there is not settled by the code; the mock
+// enforces it so a client relying on bigger pages fails here, not on
+// Harness). A pageSize below 1 or a negative pageIndex makes PageRequest.of
+// throw IllegalArgumentException: a 500 (derived). It writes the failure
+// and reports false.
+func pageOf(w http.ResponseWriter, rows []any, r *http.Request) (pageResponse, bool) {
 	q := r.URL.Query()
-	index, _ := strconv.Atoi(q.Get("pageIndex"))
-	size := 50
-	if v, err := strconv.Atoi(q.Get("pageSize")); err == nil && v > 0 {
-		size = v
+	index, size := 0, 50
+	if v := q.Get("pageIndex"); v != "" {
+		index, _ = strconv.Atoi(v)
 	}
-	index = max(index, 0)
+	if v := q.Get("pageSize"); v != "" {
+		size, _ = strconv.Atoi(v)
+	}
+	switch {
+	case size > maxPageSize:
+		writeValidation(w, fieldProblem{"pageSize", "must be less than or equal to 100"})
+		return pageResponse{}, false
+	case size < 1 || index < 0:
+		writeUnknownError(w)
+		return pageResponse{}, false
+	}
 	total := len(rows)
 	start := min(index*size, total)
 	end := min(start+size, total)
@@ -247,7 +270,7 @@ func pageOf(rows []any, r *http.Request) pageResponse {
 	return pageResponse{
 		TotalPages: (total + size - 1) / size, TotalItems: total, PageItemCount: len(content), PageSize: size,
 		Content: content, PageIndex: index, Empty: len(content) == 0,
-	}
+	}, true
 }
 
 // checkUserParent is validateParentIdentifier for USER keys and tokens

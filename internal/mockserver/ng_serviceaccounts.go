@@ -199,7 +199,9 @@ func (s *Server) saListAggregates(w http.ResponseWriter, r *http.Request, _ *cal
 		}
 		rows = append(rows, s.saAggregateOut(sa))
 	}
-	writeNGData(w, pageOf(rows, r))
+	if page, ok := pageOf(w, rows, r); ok {
+		writeNGData(w, page)
+	}
 }
 
 // saGet is GET aggregate/{identifier}: a missing account is a 400

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -68,6 +69,14 @@ func (st *store) token(key APIKeyRef, identifier string) *Token {
 }
 
 func (st *store) sortedTokens() []*Token { return bySeq(st.Tokens) }
+
+// tokensByLastModified returns tokens newest change first, ties in creation
+// order.
+func (st *store) tokensByLastModified() []*Token {
+	out := st.sortedTokens()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Modified.After(out[j].Modified) })
+	return out
+}
 
 // tokenValue is the secret Harness returns once:
 // <pat|sat>.<account>.<tokenId>.<20 alphanumerics> (harness-api.md 4).
@@ -183,10 +192,12 @@ func (s *Server) tokenOut(t *Token, now time.Time) tokenOut {
 // tokenList is GET /ng/api/token/aggregate, the only way to read a token
 // (there is no single-token GET). apiKeyType is required; org, project,
 // parentIdentifier, apiKeyIdentifier and identifiers filter only when given
-// (harness-api.md 4 lists them as optional; later harness-core versions of
-// TokenServiceImpl.createApiKeyFilterCriteria check parent and key with
-// isNotEmpty, while the 2023 one read for harness-api.md matched them even
-// when null, which finds nothing).
+// (TokenServiceImpl.createApiKeyFilterCriteria, lines 337-370, checks each
+// with isNotEmpty). Rows come newest change first: TokenResource.
+// listAggregatedTokens (lines 249-253) sorts by lastModifiedAt descending
+// when the request names no sortOrders (the mock ignores sortOrders; rows
+// changed in the same millisecond keep creation order). A rotation renames
+// the old token, which counts as a change.
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	q := r.URL.Query()
 	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
@@ -204,7 +215,7 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	now := s.now()
 	s.purgeExpiredTokensLocked(now)
 	var rows []any
-	for _, t := range s.store.sortedTokens() {
+	for _, t := range s.store.tokensByLastModified() {
 		switch {
 		case sc.Org != "" && t.Scope.Org != sc.Org,
 			sc.Project != "" && t.Scope.Project != sc.Project,
@@ -220,7 +231,9 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 			Token: s.tokenOut(t, now), ExpiryAt: ms(t.ExpiresAt()), CreatedAt: ms(t.Created), LastModifiedAt: ms(t.Modified),
 		})
 	}
-	writeNGData(w, pageOf(rows, r))
+	if page, ok := pageOf(w, rows, r); ok {
+		writeNGData(w, page)
+	}
 }
 
 // tokenUpdate is PUT /ng/api/token/{identifier}, TokenServiceImpl.

@@ -298,6 +298,13 @@ func TestGroupGetAndSearch(t *testing.T) {
 			if len(l.Resources) != 1 || l.Resources[0].DisplayName != "Beta" || l.TotalResults != 1 || l.StartIndex != 2 {
 				t.Fatalf("page 2 = %+v", l)
 			}
+			// count=0 is no limit (NGScimGroupServiceImpl.searchGroup lines
+			// 87-90 and UserGroupRepositoryCustomImpl.findAll lines 45-52:
+			// Spring's Query.limit(0); FirstGen ScimGroupServiceImpl line 126).
+			h.expect(http.MethodGet, "/Groups?startIndex=2&count=0", nil, http.StatusOK, &l)
+			if len(l.Resources) != 2 || l.ItemsPerPage != 0 {
+				t.Fatalf("count=0 from startIndex 2 = %+v", l)
+			}
 		})
 	}
 }

@@ -304,13 +304,15 @@ func parseSCIMFilter(raw string) (value string, ok bool) {
 	return rhs[1 : len(rhs)-1], true
 }
 
-// pageParams reads startIndex and count with Harness's semantics: startIndex
-// defaults to 0 and N >= 1 skips N-1 rows; count defaults to 20.
+// pageParams reads startIndex and count as ScimUserServiceImpl.searchUser
+// (400-rest, lines 212-215) and NGScimGroupServiceImpl.searchGroup (lines
+// 87-90) do: startIndex defaults to 0 and N >= 1 skips N-1 rows; count
+// defaults to 20 and has no upper bound.
 func pageParams(r *http.Request) (start, skip, count int) {
 	q := r.URL.Query()
 	start, _ = strconv.Atoi(q.Get("startIndex"))
 	count = 20
-	if v, err := strconv.Atoi(q.Get("count")); err == nil && v >= 0 {
+	if v, err := strconv.Atoi(q.Get("count")); err == nil {
 		count = v
 	}
 	if start >= 1 {
@@ -319,16 +321,21 @@ func pageParams(r *http.Request) (start, skip, count int) {
 	return start, skip, count
 }
 
-// page slices rows per pageParams and builds the ListResponse, whose
-// totalResults is the page size (1.6).
+// listOut slices rows per pageParams and builds the ListResponse, whose
+// totalResults is the page size (1.6). count becomes the query's limit
+// (Morphia FindOptions.limit for users and FirstGen groups, Spring's
+// Query.limit for NextGen groups), and MongoDB reads a limit of 0 as no
+// limit, so count=0 returns every row; a negative limit returns at most
+// |count| rows (MongoDB's single-batch negative limit; derived).
+// itemsPerPage echoes count as sent.
 func listOut(rows []any, r *http.Request) scimListOut {
 	start, skip, count := pageParams(r)
 	if skip > len(rows) {
 		skip = len(rows)
 	}
 	rows = rows[skip:]
-	if count < len(rows) {
-		rows = rows[:count]
+	if limit := abs(count); limit != 0 && limit < len(rows) {
+		rows = rows[:limit]
 	}
 	if rows == nil {
 		rows = []any{}
@@ -336,22 +343,34 @@ func listOut(rows []any, r *http.Request) scimListOut {
 	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
 }
 
-// searchUsers is GET /Users (1.6). The search is FirstGen's, over the
-// SCIM-imported users of the account; NextGen runs it and then drops the
-// users that are no longer NextGen members from the page, so a NextGen
-// page can be short while later pages still hold users (derived from
-// "NG additionally drops users who are not members in NG").
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// searchUsers is GET /Users (1.6). Both generations run FirstGen's search
+// (ScimUserServiceImpl.searchUser, 400-rest lines 211-259; NextGen through
+// NgUserServiceImpl.searchScimUsersByEmailQuery and CG's /ng/user/scim/search),
+// whose query takes only SCIM-imported users that belong to the CG account
+// (lines 248-252) and cuts the page in the database. A NextGen DELETE or
+// deactivation removes the user from the CG account too
+// (NGScimUserServiceImpl.deleteUser, lines 220-226, calling CG's
+// UserResourceNG.deleteUser), so a removed user takes no place on a page;
+// except, with PL_USER_DELETION_V2 on, a user who is in a FirstGen user
+// group (User.InFirstGenUserGroup): CG keeps them, the page counts them,
+// and NextGen drops them from it afterwards (removeUsersNotinNG, lines
+// 196-217), so such a page is short while later pages still hold users.
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	value, filtered := parseSCIMFilter(r.URL.Query().Get("filter"))
-	ng := s.opts.Profile.Generation == NextGen
+	p := s.opts.Profile
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []any
 	for _, u := range s.store.sortedUsers() {
-		if !u.Imported || (!u.Member && !ng) {
-			continue
-		}
-		if filtered && u.Email != value {
+		inCGAccount := u.Member || (p.Generation == NextGen && p.UserDeletionV2 && u.InFirstGenUserGroup)
+		if !u.Imported || !inCGAccount || (filtered && u.Email != value) {
 			continue
 		}
 		rows = append(rows, u)
@@ -359,7 +378,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	out := listOut(rows, r)
 	page := []any{}
 	for _, row := range out.Resources {
-		if u, ok := row.(*User); ok && u.Member {
+		if u := row.(*User); u.Member {
 			page = append(page, s.userOut(u, true))
 		}
 	}

@@ -242,8 +242,13 @@ func TestSearchPaging(t *testing.T) {
 		{"startIndex=24&count=5", 23, 25, 24, 5},
 		{"startIndex=26&count=5", 25, 25, 26, 5},
 		{"startIndex=100", 25, 25, 100, 20},
-		{"count=0", 0, 0, 0, 0},
+		// count is the query's limit, unbounded, and MongoDB reads 0 as
+		// no limit (ScimUserServiceImpl.searchUser lines 212-215, 257).
+		{"count=0", 0, 25, 0, 0},
+		{"startIndex=5&count=0", 4, 25, 5, 0},
 		{"count=1000", 0, 25, 0, 1000},
+		{"count=2147483647", 0, 25, 0, 2147483647},
+		{"count=-3", 0, 3, 0, -3},
 		{"startIndex=-3&count=2", 0, 2, -3, 2},
 		{"startIndex=x&count=y", 0, 20, 0, 20},
 	} {
@@ -526,10 +531,12 @@ func TestErrorBodies(t *testing.T) {
 	}
 }
 
-// TestSearchShortPages: NextGen pages the FirstGen search and then drops
-// users who left the NextGen account, so a page can be short with more
-// users after it; FirstGen deleted such users, so its pages stay full.
-func TestSearchShortPages(t *testing.T) {
+// TestSearchSkipsRemovedUsers: the search only sees account members, and a
+// NextGen DELETE or deactivation removes the user from the account
+// (NGScimUserServiceImpl.deleteUser, ScimUserServiceImpl.searchUser), so
+// removed users take no place on a page in either generation; FirstGen
+// lists a disabled user.
+func TestSearchSkipsRemovedUsers(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, profile string) {
 		s := newTestServer(t, profile, nil)
 		var ids []string
@@ -561,11 +568,80 @@ func TestSearchShortPages(t *testing.T) {
 			want1 = []string{ids[0], ids[2], ids[3], ids[4], ids[5]}
 			want2 = []string{ids[6], ids[7], ids[8], ids[9]}
 		default:
-			want1 = []string{ids[0], ids[2], ids[4]}
-			want2 = ids[5:10]
+			want1 = []string{ids[0], ids[2], ids[4], ids[5], ids[6]}
+			want2 = ids[7:10]
 		}
 		if fmt.Sprint(first) != fmt.Sprint(want1) || total != len(want1) || fmt.Sprint(second) != fmt.Sprint(want2) {
 			t.Errorf("pages %v (totalResults %d) and %v, want %v and %v", first, total, second, want1, want2)
+		}
+	})
+}
+
+// TestSearchAfterManyDeletes: after more NextGen deletes than a default page
+// holds, a plain GET /Users still lists the live users (it used to answer
+// [] while the removed users filled the first page).
+func TestSearchAfterManyDeletes(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		var live []string
+		for i := range 25 {
+			id := s.create(fmt.Sprintf(`{"userName":"u%02d@example.com","displayName":"U"}`, i))
+			if i < 21 {
+				if a := s.call("DELETE", s.base()+"/Users/"+id, ""); a.status != 204 {
+					t.Fatalf("delete: %d %s", a.status, a.body)
+				}
+				continue
+			}
+			live = append(live, id)
+		}
+		a := s.call("GET", s.base()+"/Users", "")
+		var list struct {
+			TotalResults int
+			Resources    []struct{ ID string }
+		}
+		if a.status != 200 || json.Unmarshal([]byte(a.body), &list) != nil {
+			t.Fatalf("search: %d %s", a.status, a.body)
+		}
+		var got []string
+		for _, r := range list.Resources {
+			got = append(got, r.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(live) || list.TotalResults != 4 {
+			t.Fatalf("GET /Users = %v (totalResults %d), want the 4 live users %v", got, list.TotalResults, live)
+		}
+	})
+}
+
+// TestSearchShortPagesFromFirstGenGroups: with PL_USER_DELETION_V2 on, a
+// NextGen removal keeps a user who is in a FirstGen user group in the CG
+// account (UserResourceNG.deleteUser), so the FirstGen search counts them
+// and NextGen drops them from the page (removeUsersNotinNG): the page is
+// short with more users after it.
+func TestSearchShortPagesFromFirstGenGroups(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		var ids []string
+		for i := range 6 {
+			ids = append(ids, s.SeedUser(UserSpec{Email: fmt.Sprintf("u%02d@example.com", i)}).ID)
+		}
+		_ = s.UpdateUser(ids[1], func(u *User) { u.InFirstGenUserGroup = true })
+		s.call("DELETE", s.base()+"/Users/"+ids[1], "")
+		a := s.call("GET", s.base()+"/Users?startIndex=1&count=3", "")
+		var list struct{ Resources []struct{ ID string } }
+		if json.Unmarshal([]byte(a.body), &list) != nil {
+			t.Fatal(a.body)
+		}
+		want := []string{ids[0], ids[2], ids[3]}
+		if p := s.Profile(); p.Generation == NextGen && p.UserDeletionV2 {
+			want = []string{ids[0], ids[2]}
+		}
+		if len(list.Resources) != len(want) {
+			t.Fatalf("page %s, want %d users", a.body, len(want))
+		}
+		for i, r := range list.Resources {
+			if r.ID != want[i] {
+				t.Fatalf("page %s, want %v", a.body, want)
+			}
 		}
 	})
 }
