@@ -188,7 +188,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		return
 	}
 
-	if !s.authenticate(rec, r, fam, c) {
+	if !s.authenticate(rec, r, fam, c) || (fam == familyNG && !requireQueryAccount(rec, r, op)) {
 		return
 	}
 	if f != nil && f.DropAfterCommit {
