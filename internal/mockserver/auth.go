@@ -150,7 +150,27 @@ func (s *Server) authFirstGenSCIM(w http.ResponseWriter, r *http.Request, c *cal
 		return false
 	}
 	c.principal = p
+	if s.opts.Profile.FirstGenDisabled {
+		writeAccountMigrated(w, c.account)
+		return false
+	}
 	return true
+}
+
+// writeAccountMigrated is DisableFirstGenFilter (400-rest .../filter/
+// DisableFirstGenFilter.java, lines 56-73), which runs after authentication
+// and authorization (priority AUTHORIZATION+100): on an account with
+// CDS_DISABLE_FIRST_GEN_CD it throws WebApplicationException(
+// AccountMigratedException, FORBIDDEN), which GenericExceptionMapper
+// (getHttpForbiddenResponse) renders as a 403 RestResponse with code
+// ACCOUNT_MIGRATED_TO_NEXT_GEN and the exception's message, without the
+// X-Harness-Error header.
+func writeAccountMigrated(w http.ResponseWriter, account string) {
+	msg := fmt.Sprintf("Account %s migrated to NextGen", account)
+	writeJSON(w, http.StatusForbidden, ctJSON, restResponse{
+		MetaData:         map[string]any{},
+		ResponseMessages: []responseMessage{{Code: "ACCOUNT_MIGRATED_TO_NEXT_GEN", Level: "ERROR", Message: msg, FailureTypes: []string{}}},
+	})
 }
 
 // configuredToken matches the admin and read-only tokens from Options.

@@ -200,3 +200,40 @@ func TestNGAccountResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstGenDisabled pins DisableFirstGenFilter (400-rest, harness-core
+// 1dcec145, lines 56-73) and GenericExceptionMapper.getHttpForbiddenResponse:
+// on an account migrated to NextGen every FirstGen SCIM request with a good
+// key answers 403 ACCOUNT_MIGRATED_TO_NEXT_GEN, after authentication (a bad
+// key still gets the authentication failure); the NextGen API works.
+func TestFirstGenDisabled(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "firstgen-disabled", nil)
+	want := restError("ACCOUNT_MIGRATED_TO_NEXT_GEN", "Account "+DefaultAccountID+" migrated to NextGen")
+	for _, tc := range []struct{ method, path, body string }{
+		{"GET", "/Users", ""},
+		{"POST", "/Users", `{"userName":"a@example.com","displayName":"A"}`},
+		{"GET", "/Users/x", ""},
+		{"DELETE", "/Users/x", ""},
+		{"GET", "/Groups", ""},
+		{"POST", "/Groups", `{"displayName":"G"}`},
+		{"PATCH", "/Groups/x", `{"Operations":[]}`},
+	} {
+		a := s.call(tc.method, s.base()+tc.path, tc.body)
+		a.expect(t, tc.method+" "+tc.path, 403, want)
+		if a.header.Get("X-Harness-Error") != "" || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s %s headers %v", tc.method, tc.path, a.header)
+		}
+	}
+	if len(s.Users()) != 1 || len(s.Groups()) != 0 {
+		t.Errorf("a refused request changed the store: %d users, %d groups", len(s.Users()), len(s.Groups()))
+	}
+	a := s.call("GET", s.base()+"/Users", "", "Authorization: Bearer nope")
+	a.expect(t, "bad key", 400, restError("INVALID_REQUEST", "Invalid request: User not authorized"))
+	if a := s.call("GET", "/ng/api/serviceaccount?accountIdentifier="+DefaultAccountID, "", "x-api-key: "+DefaultToken); a.status != 200 {
+		t.Errorf("NextGen API on a migrated account: %d %s", a.status, a.body)
+	}
+	if a := s.call("GET", "/ng/api/scim/account/"+DefaultAccountID+"/Users", ""); a.status != 404 {
+		t.Errorf("NextGen SCIM is not served by a FirstGen profile: %d", a.status)
+	}
+}

@@ -162,13 +162,16 @@ func TestProfiles(t *testing.T) {
 	if got := strings.Join(ProfileNames(), ","); got != "firstgen,nextgen,nextgen-legacy" {
 		t.Errorf("ProfileNames = %s", got)
 	}
-	for _, n := range ProfileNames() {
+	if got := strings.Join(AllProfileNames(), ","); got != "firstgen,firstgen-disabled,nextgen,nextgen-legacy" {
+		t.Errorf("AllProfileNames = %s", got)
+	}
+	for _, n := range AllProfileNames() {
 		p, err := LookupProfile(n)
 		if err != nil || p.Name != n || p.Description == "" {
 			t.Errorf("LookupProfile(%q) = %+v, %v", n, p, err)
 		}
 	}
-	if _, err := LookupProfile("nope"); err == nil || !strings.Contains(err.Error(), "firstgen, nextgen, nextgen-legacy") {
+	if _, err := LookupProfile("nope"); err == nil || !strings.Contains(err.Error(), "firstgen, firstgen-disabled, nextgen, nextgen-legacy") {
 		t.Errorf("unknown profile: %v", err)
 	}
 	s := New(Options{})

@@ -46,13 +46,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var tokens, readOnly stringList
 	fs.Var(&tokens, "token", "admin API token to accept (repeatable; default "+mockserver.DefaultToken+")")
 	fs.Var(&readOnly, "read-only-token", "API token that may only read (repeatable)")
-	profile := fs.String("profile", mockserver.DefaultProfile, "account profile: "+strings.Join(mockserver.ProfileNames(), ", "))
+	profile := fs.String("profile", mockserver.DefaultProfile, "account profile: "+strings.Join(mockserver.AllProfileNames(), ", "))
 	state := fs.String("state", "", "file to load state from and save it to after every change")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow listening on a non-loopback address (the mock has no TLS)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: harness-mock [flags]\n\nA mock Harness for testing Terraform configurations. Profiles:\n")
-		for _, n := range mockserver.ProfileNames() {
+		for _, n := range mockserver.AllProfileNames() {
 			fmt.Fprintf(stderr, "  %-16s %s\n", n, mockserver.MustProfile(n).Description)
 		}
 		fmt.Fprintf(stderr, "\nFlags:\n")
