@@ -92,10 +92,8 @@ type scimUserIn struct {
 	DisplayName *string         `json:"displayName"`
 	Active      json.RawMessage `json:"active"`
 	ExternalID  *string         `json:"externalId"`
-	Name        *struct {
-		GivenName  *string `json:"givenName"`
-		FamilyName *string `json:"familyName"`
-	} `json:"name"`
+	// Name is a Jackson JsonNode in Harness (see jsonNode).
+	Name json.RawMessage `json:"name"`
 }
 
 func deref(p *string) string {
@@ -103,23 +101,6 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// names returns display, given and family names per 1.3: an empty
-// displayName falls back to "given family"; a missing name object makes
-// both parts the display name.
-func (in *scimUserIn) names() (display, given, family string) {
-	display = deref(in.DisplayName)
-	if in.Name != nil {
-		given, family = deref(in.Name.GivenName), deref(in.Name.FamilyName)
-	}
-	if strings.TrimSpace(display) == "" {
-		display = strings.TrimSpace(given + " " + family)
-	}
-	if in.Name == nil {
-		given, family = display, display
-	}
-	return display, given, family
 }
 
 // parseSCIMBool reads a SCIM boolean, also in the string form Entra sends
@@ -210,67 +191,6 @@ func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // ---- handlers ----
-
-// createUser is POST /Users, idempotent by lower-cased email (1.4). Any
-// failure is HTTP 409 with a ScimError whose status is 404.
-func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
-	if !validContentType(w, r) {
-		return
-	}
-	var in scimUserIn
-	if !readJSON(w, r, &in, s.firstGen()) {
-		return
-	}
-	email := strings.ToLower(strings.TrimSpace(deref(in.UserName)))
-	if email == "" || !strings.Contains(email, "@") {
-		// Guessed detail: Harness fails the invite, which create maps to 409.
-		s.writeSCIMError(w, r, http.StatusConflict, "Failed to create user: userName must be a valid email, got \""+email+"\"")
-		return
-	}
-	display, given, family := in.names()
-	fg := s.firstGen()
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	u := s.store.userByEmail(email)
-	switch {
-	case u != nil && u.Member:
-		// Existing account user: run the PUT logic when disabled or when
-		// the name differs, then answer 201 with that user.
-		if u.Disabled || u.DisplayName != display {
-			u.Disabled = false
-			if display != "" {
-				u.DisplayName = display
-			}
-			if fg && in.Name != nil {
-				u.GivenName, u.FamilyName = given, family
-			}
-			u.Modified = now
-		}
-		u.Imported = true
-	case u != nil:
-		// Known to Harness but not in the account: an approved SCIM invite
-		// brings the same user (and id) back.
-		u.Member, u.Imported, u.Disabled = true, true, false
-		u.DisplayName, u.GivenName, u.FamilyName = display, given, family
-		if !fg {
-			u.ExternalID = deref(in.ExternalID)
-		}
-		u.Modified = now
-	default:
-		u = &User{
-			ID: newHarnessID(), Email: email, DisplayName: display, GivenName: given, FamilyName: family,
-			Imported: true, Member: true, Created: now, Modified: now, Seq: s.store.nextSeq(),
-		}
-		if !fg {
-			u.ExternalID = deref(in.ExternalID) // FirstGen create ignores externalId (1.3)
-		}
-		s.store.Users[u.ID] = u
-	}
-	c.changed = true
-	s.writeSCIM(w, r, http.StatusCreated, s.userOut(u, false))
-}
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.mu.Lock()
@@ -386,9 +306,14 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.writeSCIM(w, r, http.StatusOK, out)
 }
 
-// replaceUser is PUT /Users/{id} (1.8): only displayName (or given+family),
-// userName and active are replaced; FirstGen also takes given and family
-// names. active=false answers 200 with an empty body.
+// replaceUser is PUT /Users/{id} (1.8): only the names, userName and active
+// are replaced; active=false answers 200 with an empty body. A failure is a
+// 404 ScimError (NGScimUserResource.updateUser, ScimUserResource.updateUser:
+// getExceptionResponse(ex, 404, NOT_FOUND)). The names come from putNames,
+// which NextGen runs through CG unless PL_USER_DELETION_V2 is on and the
+// PUT deactivates (NGScimUserServiceImpl.updateUser lines 278-291), so a
+// NextGen PUT changes given and family names too; NextGen then derives the
+// display name itself when the body has none (getName, line 292).
 func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -404,31 +329,23 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 		writeEmpty(w, http.StatusNotFound)
 		return
 	}
-	p := s.opts.Profile
 	active, hasActive := parseSCIMBool(in.Active)
-	if p.Generation == NextGen && p.UserDeletionV2 && !hasActive {
-		// NPE on the missing field, caught as a 404 with a null detail.
-		s.writeSCIMError(w, r, http.StatusNotFound, "")
+	cp := *u
+	if detail := s.replaceNames(&in, &cp, active, hasActive); detail != "" {
+		s.writeSCIMError(w, r, http.StatusNotFound, detail)
 		return
 	}
-	now := s.now()
-	display, given, family := in.names()
 	if email := strings.ToLower(strings.TrimSpace(deref(in.UserName))); email != "" && email != u.Email {
 		if other := s.store.userByEmail(email); other != nil && other.ID != u.ID {
 			// Guessed: the email update fails and PUT reports it as 404.
 			s.writeSCIMError(w, r, http.StatusNotFound, "User with email "+email+" already exists")
 			return
 		}
-		u.Email = email
+		cp.Email = email
 	}
-	if display != "" {
-		u.DisplayName = display
-	}
-	if p.Generation == FirstGen && in.Name != nil {
-		u.GivenName, u.FamilyName = given, family
-	}
-	u.Imported = true
-	u.Modified = now
+	now := s.now()
+	cp.Imported, cp.Modified = true, now
+	*u = cp
 	c.changed = true
 	if hasActive && !active {
 		s.deactivate(u, now)
@@ -439,6 +356,35 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 		u.Disabled = false
 	}
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
+}
+
+// replaceNames applies a PUT's names to u, or returns the failure's detail.
+func (s *Server) replaceNames(in *scimUserIn, u *User, active, hasActive bool) string {
+	p := s.opts.Profile
+	if p.Generation == FirstGen {
+		return putNames(in, u)
+	}
+	if p.UserDeletionV2 && !hasActive {
+		// scimUser.getActive() unboxed in NGScimUserServiceImpl.updateUser.
+		return npeActive
+	}
+	if !p.UserDeletionV2 || active {
+		if npe := putNames(in, u); npe != "" {
+			return npe
+		}
+	}
+	if deref(in.DisplayName) == "" {
+		display, npe := displayNameFromName(nodeOf(in.Name))
+		if npe != "" {
+			return npe
+		}
+		if display != "" {
+			u.DisplayName = display
+		}
+	} else {
+		u.DisplayName = *in.DisplayName
+	}
+	return ""
 }
 
 // deactivate applies active=false: NextGen removes the user from the
