@@ -25,21 +25,24 @@ const (
 )
 
 // identifierPattern and reservedIdentifiers are EntityIdentifierValidator's
-// rules (harness-api.md 3.1). The provider's plan-time validator has its own
-// copy on purpose: the mock models Harness's server independently and must
-// not share code with the client or provider it tests.
+// rules (980-commons .../data/validator/EntityIdentifierValidator.java,
+// lines 31-37, at harness-core 1dcec145): @EntityIdentifier's default
+// maxLength of 128, and its NOT_ALLOWED_WORDS, matched case-sensitively.
+// The client (client.GroupIdentifierProblem) and the provider's plan-time
+// validator have their own copies on purpose: the mock models Harness's
+// server independently and must not share code with what it tests.
 var identifierPattern = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{
-	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
-	"return", "account", "org",
+	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new",
+	"var", "return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
 }
 
 const msgIdentifierPattern = "can be 128 characters long and can only contain alphanumeric, underscore and $ characters, " +
 	"and not start with a number or $"
 
-// identifierProblem returns the bean-validation message for a bad
-// identifier, or "" when it is valid.
+// identifierProblem returns EntityIdentifierValidator.isValid's message for
+// a bad identifier (lines 52-89), or "" when it is valid.
 func identifierProblem(id string) string {
 	switch {
 	case strings.TrimSpace(id) == "":
@@ -47,9 +50,7 @@ func identifierProblem(id string) string {
 	case !identifierPattern.MatchString(id):
 		return msgIdentifierPattern
 	case slices.Contains(reservedIdentifiers, id):
-		// The validator concatenates without a space [code:
-		// EntityIdentifierValidator].
-		return id + "is a keyword, so cannot be used"
+		return id + " is a keyword, so cannot be used"
 	}
 	return ""
 }

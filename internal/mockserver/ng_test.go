@@ -172,7 +172,7 @@ func TestNGServiceAccounts(t *testing.T) {
 	}
 
 	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("SA1")), 400, "DUPLICATE_FIELD", "already present")
-	for id, msg := range map[string]string{"1abc": "can be 128 characters", "true": "trueis a keyword", "a-b": "alphanumeric", "": "cannot be empty"} {
+	for id, msg := range map[string]string{"1abc": "can be 128 characters", "true": "true is a keyword", "a-b": "alphanumeric", "": "cannot be empty"} {
 		a := h.call("POST", "/ng/api/serviceaccount", nil, saBody(id))
 		h.expect(a, 400, "INVALID_REQUEST", msg)
 		if a.str("status") != "FAILURE" || !strings.Contains(a.raw, `"fieldId":"identifier"`) {

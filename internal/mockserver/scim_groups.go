@@ -175,6 +175,28 @@ func parseHarnessScopes(raw string) (accepted []string, given bool) {
 	return accepted, true
 }
 
+// defaultGroupIDs are the identifiers of the user groups Harness makes in
+// every scope (NGConstants lines 68-70), which createForSCIM refuses.
+var defaultGroupIDs = []string{"_account_all_users", "_organization_all_users", "_project_all_users"}
+
+// groupIdentifierProblem is UserGroupServiceImpl.createForSCIM's check of
+// the identifier NextGen derived from the displayName (123-ng-core-user,
+// lines 183-189, 263-289): validationOnUserGroupDTOCreateForSCIM runs
+// UserGroupDTO.identifier's @EntityIdentifier and throws a
+// JerseyViolationException, whose message (Bean Validation 2.0's
+// ConstraintViolationException) is "identifier: <violation>"; the default
+// groups' identifiers are refused next. create answers either with 409.
+// "" means Harness takes the identifier.
+func groupIdentifierProblem(id string) string {
+	if p := identifierProblem(id); p != "" {
+		return "identifier: " + p
+	}
+	if slices.Contains(defaultGroupIDs, id) {
+		return "Cannot create a harness managed user group"
+	}
+	return ""
+}
+
 // ---- handlers ----
 
 // createGroup is POST /Groups (2.1, 2.2). NextGen derives the id from the
@@ -207,10 +229,8 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	var scopes []string
 	if !fg {
 		id = identifierFromName(name)
-		if id == "" {
-			// Guessed detail: an empty identifier fails NextGen's
-			// identifier validation, which create maps to 409.
-			s.writeSCIMError(w, r, http.StatusConflict, "Create UserGroup- identifier: cannot be null or empty")
+		if detail := groupIdentifierProblem(id); detail != "" {
+			s.writeSCIMError(w, r, http.StatusConflict, detail)
 			return
 		}
 		if _, taken := s.store.Groups[id]; taken {
