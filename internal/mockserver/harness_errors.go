@@ -52,11 +52,18 @@ func (s *Server) writeSCIMError(w http.ResponseWriter, r *http.Request, httpStat
 // writeSCIM writes a SCIM answer. FirstGen answers only
 // application/scim+json; NextGen follows the Accept header (1.1).
 func (s *Server) writeSCIM(w http.ResponseWriter, r *http.Request, status int, v any) {
-	ct := ctSCIM
+	writeJSON(w, status, s.scimContentType(r), v)
+}
+
+// scimContentType is the media type of a SCIM answer: FirstGen's resources
+// produce only application/scim+json; NextGen's (NGScimUserResource,
+// NGScimGroupResource, NGScimStaticResource) produce both and the mock
+// answers application/scim+json when the Accept header names it.
+func (s *Server) scimContentType(r *http.Request) string {
 	if s.opts.Profile.Generation == NextGen && !strings.Contains(r.Header.Get("Accept"), ctSCIM) {
-		ct = ctJSON
+		return ctJSON
 	}
-	writeJSON(w, status, ct, v)
+	return ctSCIM
 }
 
 type responseMessage struct {

@@ -168,7 +168,7 @@ func queryScope(r *http.Request) Scope {
 func checkScopeExists(w http.ResponseWriter, account string, sc Scope) bool {
 	if sc.Project != "" && sc.Org == "" {
 		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf(
-			"Invalid argument(s): Project [%s] in Org [%s] and Account [%s] does not exist", sc.Project, sc.Org, account))
+			"Invalid argument(s): Project [%s] in Org [%s] and Account [%s] does not exist", javaString(sc.Project), javaString(sc.Org), account))
 		return false
 	}
 	return true
@@ -185,7 +185,7 @@ func checkBodyScope(w http.ResponseWriter, account, bodyAccount string, query, b
 	if query != body {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", fmt.Sprintf(
 			"Invalid request: scope of the request body (org [%s], project [%s]) does not match the query parameters (org [%s], project [%s])",
-			body.Org, body.Project, query.Org, query.Project))
+			javaString(body.Org), javaString(body.Project), javaString(query.Org), javaString(query.Project)))
 		return false
 	}
 	return true

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -310,13 +311,19 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	name := deref(in.DisplayName)
-	if strings.TrimSpace(name) == "" {
-		// Guessed detail: the user-group update fails validation, which
-		// PUT maps to 412 with body status 404 (1.9).
-		s.writeSCIMError(w, r, http.StatusPreconditionFailed, "Update UserGroup- name: cannot be null or empty")
+	if !s.firstGen() && strings.TrimSpace(name) == "" {
+		// UserGroupServiceImpl.update's validationOnUserGroupDTOUpdate
+		// (123-ng-core-user lines 291-295), which PUT answers with 412 and
+		// body status 404 (NGScimGroupResource.updateGroup).
+		s.writeSCIMError(w, r, http.StatusPreconditionFailed,
+			fmt.Sprintf("Update UserGroup [%s]- name: cannot be null or empty", g.ID))
 		return
 	}
-	g.Name = name
+	if name != "" {
+		// FirstGen keeps the name when displayName is empty
+		// (ScimGroupServiceImpl.updateDisplayName, 400-rest lines 135-141).
+		g.Name = name
+	}
 	g.Members = s.knownMembers(in.memberIDs())
 	g.Modified = s.now()
 	c.changed = true

@@ -437,8 +437,22 @@ func TestGroupReplace(t *testing.T) {
 			if code, _, b := h.call(http.MethodPut, "/Groups/nope", body); code != http.StatusNotFound || len(b) != 0 {
 				t.Fatalf("PUT unknown: %d %s", code, b)
 			}
-			if code, _, _ := h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":""}`); code != http.StatusPreconditionFailed {
-				t.Fatalf("PUT empty name: %d", code)
+			// A blank name: NextGen's UserGroupServiceImpl.update refuses it
+			// (validationOnUserGroupDTOUpdate, 123-ng-core-user lines
+			// 291-295), answered 412; FirstGen keeps the old name
+			// (ScimGroupServiceImpl.updateDisplayName).
+			code, _, b := h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":" "}`)
+			want := `{"id":null,"externalId":null,"meta":null,"detail":"Update UserGroup [` + g.ID +
+				`]- name: cannot be null or empty","status":404,"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"]}`
+			if h.srv.Profile().Generation == FirstGen {
+				if code, _, _ = h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":""}`); code != http.StatusOK {
+					t.Fatalf("FirstGen PUT empty name: %d", code)
+				}
+				if stored, _ := h.srv.Group(g.ID); stored.Name != " " {
+					t.Fatalf("FirstGen PUT: name %q, want the blank name of the PUT before", stored.Name)
+				}
+			} else if code != http.StatusPreconditionFailed || string(b) != want {
+				t.Fatalf("PUT blank name: %d %s", code, b)
 			}
 		})
 	}

@@ -182,10 +182,19 @@ func (s *Server) visibleUser(id string) *User {
 	return u
 }
 
-func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
+// userNotFound answers GET of a user the account does not have, a 404
+// ScimError whose detail says why. NextGen's getUser (NGScimUserServiceImpl
+// lines 159-174) tells an id Harness does not know ("in Harness") from a
+// user who is not a NextGen member ("in NG"); FirstGen's UserServiceImpl.get
+// (400-rest lines 3547-3558) says "User does not exist" for both. The
+// caller holds s.mu.
+func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request, id string) {
 	detail := "User does not exist in NG"
+	if _, known := s.store.Users[id]; !known {
+		detail = "User does not exist in Harness"
+	}
 	if s.firstGen() {
-		detail = "User does not exist" // guessed wording for FirstGen
+		detail = "User does not exist"
 	}
 	s.writeSCIMError(w, r, http.StatusNotFound, detail)
 }
@@ -197,7 +206,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
 	defer s.mu.Unlock()
 	u := s.visibleUser(r.PathValue("id"))
 	if u == nil {
-		s.userNotFound(w, r)
+		s.userNotFound(w, r, r.PathValue("id"))
 		return
 	}
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))

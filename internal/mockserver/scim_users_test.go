@@ -504,7 +504,7 @@ func TestDeleteUser(t *testing.T) {
 func TestErrorBodies(t *testing.T) {
 	s := newTestServer(t, "nextgen", nil)
 	a := s.call("GET", s.base()+"/Users/NoSuchUser000000000000", "")
-	a.expect(t, "ScimError", 404, `{"id":null,"externalId":null,"meta":null,"detail":"User does not exist in NG","status":404,`+
+	a.expect(t, "ScimError", 404, `{"id":null,"externalId":null,"meta":null,"detail":"User does not exist in Harness","status":404,`+
 		`"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"]}`)
 	a = s.call("GET", s.base()+"/Users", "", "Authorization: Bearer nope")
 	if a.status != 401 || a.normalized() != `{"status":"ERROR","code":"INVALID_TOKEN","message":"Token is not valid.","correlationId":"X",`+
@@ -643,5 +643,24 @@ func TestSearchShortPagesFromFirstGenGroups(t *testing.T) {
 				t.Fatalf("page %s, want %v", a.body, want)
 			}
 		}
+	})
+}
+
+// TestGetUserNotFoundDetails pins the 404 details of GET /Users/{id}:
+// NextGen's getUser (NGScimUserServiceImpl lines 159-174) says "in Harness"
+// for an id Harness does not know and "in NG" for a user who is not a
+// NextGen member; FirstGen's UserServiceImpl.get (lines 3547-3558) says
+// "User does not exist".
+func TestGetUserNotFoundDetails(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		id := s.create(`{"userName":"gone@example.com","displayName":"Gone"}`)
+		s.call("DELETE", s.base()+"/Users/"+id, "")
+		unknown, removed := "User does not exist in Harness", "User does not exist in NG"
+		if s.fg() {
+			unknown, removed = "User does not exist", "User does not exist"
+		}
+		s.call("GET", s.base()+"/Users/NoSuchUser000000000000", "").expect(t, "unknown id", 404, scimErrorBody(unknown, 404))
+		s.call("GET", s.base()+"/Users/"+id, "").expect(t, "removed user", 404, scimErrorBody(removed, 404))
 	})
 }

@@ -516,6 +516,14 @@ func TestStaticRoutes(t *testing.T) {
 			if s.Count(tc.op) != 1 {
 				t.Errorf("%s not logged as %s", tc.path, tc.op)
 			}
+			// NGScimStaticResource produces application/scim+json and
+			// application/json, like the user and group resources.
+			if ct := a.header.Get("Content-Type"); ct != "application/scim+json" {
+				t.Errorf("%s asked for scim+json answered %s", tc.path, ct)
+			}
+			if ct := s.call("GET", s.base()+tc.path, "", "Accept: application/json").header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("%s asked for json answered %s", tc.path, ct)
+			}
 			if st := s.call("GET", s.base()+tc.path, "", "Authorization: Bearer nope").status; st != 401 {
 				t.Errorf("%s without a valid token: %d", tc.path, st)
 			}
