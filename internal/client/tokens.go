@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -258,7 +259,9 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 }
 
 // ValidateToken asks Harness which token a secret belongs to. It fails with
-// ErrUnauthorized when the secret is unknown, expired or deleted.
+// ErrUnauthorized when the secret is unknown, expired or deleted: Harness
+// answers those with a 400 INVALID_REQUEST naming the check that failed
+// (TokenValidationHelper in harness-core), which tokenRefusal recognises.
 //
 // Harness reads the body as the raw token text (harness-api.md 4): a JSON
 // string would arrive with its quotes and never match, so the secret is
@@ -268,7 +271,27 @@ func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, erro
 	req.rawBody, req.secretRequest = []byte(secret), true
 	out, err := ngCall[Token](ctx, c, req)
 	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusBadRequest && tokenRefusal(apiErr.Message) {
+			apiErr.Kind = KindUnauthorized
+		}
 		return nil, err
 	}
 	return &out, nil
+}
+
+// tokenRefusals are the starts of TokenValidationHelper's messages (after
+// Harness's "Invalid request: "), one per failed check: empty or malformed
+// text, unknown token, another account, wrong prefix or secret, expired.
+var tokenRefusals = []string{
+	"Invalid API Token: ", "Invalid API token ", "Invalid account token access ", "Invalid accountId in token ", "Incoming API token ",
+}
+
+func tokenRefusal(message string) bool {
+	m := strings.TrimPrefix(message, "Invalid request: ")
+	for _, p := range tokenRefusals {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }

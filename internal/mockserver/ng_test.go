@@ -357,11 +357,58 @@ func TestNGTokenValidateTakesRawText(t *testing.T) {
 			t.Fatalf("validate with %s: %s", ct, a.raw)
 		}
 	}
+	// A JSON-quoted token starts with a quote: the prefix check fails.
 	quoted, _ := json.Marshal(sat)
 	for _, ct := range []string{"application/json", "text/plain"} {
-		h.expect(h.validate(string(quoted), ct), 401, "INVALID_TOKEN", "Token is not valid.")
+		h.expect(h.validate(string(quoted), ct), 400, "INVALID_REQUEST", "Invalid prefix for API token")
 	}
 	h.expect(h.validate(sat, "application/xml"), 415, "", "")
+}
+
+// TestNGTokenValidateFailures pins TokenServiceImpl.validateToken and
+// TokenValidationHelper (harness-core 1dcec145, lines 30-121): each failed
+// check is an InvalidRequestException, a 400 INVALID_REQUEST on this route
+// (only the authentication filter turns them into 401).
+func TestNGTokenValidateFailures(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	key := APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k"}
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	sat, err := h.srv.MintToken(TokenSpec{Key: key, Identifier: "t", ValidFor: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(sat, ".")
+	id := parts[2]
+	for body, msg := range map[string]string{
+		"":    "Invalid request: Invalid API Token: Token is Empty",
+		"a.b": "Invalid request: Invalid API Token: Token length not matching for API token",
+		"sat." + DefaultAccountID + ".ffff.secret":   "Invalid request: Invalid API token ffff: Token not found",
+		"sat.otheraccount.":                          "Invalid request: Invalid API token otheraccount: Token not found",
+		"sat.otheraccount." + id + "." + parts[3]:    "Invalid request: Invalid accountId in token " + id,
+		"pat." + DefaultAccountID + "." + id + ".xx": "Invalid request: Invalid API token " + id + ": Invalid prefix for API token",
+		"sat." + DefaultAccountID + "." + id + ".xx": "Invalid request: Invalid API token " + id + ": Raw password not matching for new API token format",
+		"sat." + id + "." + parts[3]:                 "",
+		"sat." + id + ".xx":                          "Invalid request: Invalid API token " + id + ": Raw password not matching for API token",
+	} {
+		a := h.validate(body, "text/plain")
+		if msg == "" {
+			h.expect(a, 200, "", "")
+			continue
+		}
+		h.expect(a, 400, "INVALID_REQUEST", "")
+		if a.str("message") != msg {
+			t.Errorf("validate %q: %q, want %q", body, a.str("message"), msg)
+		}
+	}
+	// An expired token the TTL purge has not removed yet.
+	h = newNGHarnessFor(t, New(Options{KeepExpiredTokens: true}))
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	if sat, err = h.srv.MintToken(TokenSpec{Key: key, Identifier: "t", ValidFor: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.AdvanceTime(2 * time.Hour)
+	h.expect(h.validate(sat, "text/plain"), 400, "INVALID_REQUEST", "Invalid request: Incoming API token t has expired "+strings.Split(sat, ".")[2])
 }
 
 func TestNGTokens(t *testing.T) {

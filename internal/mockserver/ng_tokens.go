@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
@@ -310,8 +311,8 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 
 // tokenValidate is POST /ng/api/token/validate with the raw token text as
 // body (harness-api.md 4); it answers the token, with the user's email and
-// name for personal tokens. An invalid token is a 401 INVALID_TOKEN
-// (guessed).
+// name for personal tokens. A token that does not check out is a 400
+// INVALID_REQUEST saying why (validateTokenText).
 //
 // The body is taken exactly as sent, derived from harness-core
 // TokenResource.validateToken, which binds it to a plain String, and
@@ -332,16 +333,11 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: unreadable body")
 		return
 	}
-	p, ok := s.mintedToken(string(data), c.account)
-	if !ok {
-		writeInvalidToken(w)
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.store.Tokens[p.TokenID]
-	if !ok {
-		writeInvalidToken(w)
+	t, problem := s.validateTokenText(string(data), c.account)
+	if problem != "" {
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+problem)
 		return
 	}
 	out := s.tokenOut(t, s.now())
@@ -349,6 +345,43 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 		out.Email, out.Username = &u.Email, &u.DisplayName
 	}
 	writeNGData(w, out)
+}
+
+// validateTokenText is TokenServiceImpl.validateToken (lines 388-400):
+// TokenValidationHelper.parseApiKeyToken, getToken, then validateToken's
+// checks in order (965-ng-filter .../token/TokenValidationHelper.java,
+// lines 30-121), each an InvalidRequestException with the message
+// returned here. The filter that authenticates requests turns the same
+// failures into 401 INVALID_TOKEN; this route does not. The caller holds
+// s.mu.
+func (s *Server) validateTokenText(value, account string) (*Token, string) {
+	parts := strings.Split(value, ".")
+	if value == "" {
+		return nil, "Invalid API Token: Token is Empty"
+	}
+	if len(parts) != 3 && len(parts) != 4 {
+		return nil, "Invalid API Token: Token length not matching for API token"
+	}
+	id, secret, wrongPassword := parts[1], parts[2], "Raw password not matching for API token"
+	if len(parts) == 4 {
+		id, secret, wrongPassword = parts[2], parts[3], "Raw password not matching for new API token format"
+	}
+	t, ok := s.store.Tokens[id]
+	switch {
+	case !ok:
+		return nil, "Invalid API token " + id + ": Token not found"
+	case account != s.opts.AccountID:
+		return nil, "Invalid account token access " + id
+	case len(parts) == 4 && parts[1] != s.opts.AccountID:
+		return nil, "Invalid accountId in token " + id
+	case parts[0] != tokenPrefix(t.Type):
+		return nil, "Invalid API token " + id + ": Invalid prefix for API token"
+	case subtle.ConstantTimeCompare([]byte(t.Secret), []byte(secret)) != 1:
+		return nil, "Invalid API token " + id + ": " + wrongPassword
+	case !t.Valid(s.now()):
+		return nil, "Incoming API token " + t.Name + " has expired " + id
+	}
+	return t, ""
 }
 
 // ---- out-of-band access for tests ----
