@@ -124,23 +124,19 @@ func (in *apiKeyIn) ttl() int64 {
 	return *in.DefaultTimeToExpireToken
 }
 
-// problems are ApiKeyDTO's bean-validation constraints, which Jersey checks
+// problems are ApiKeyDTO's bean-validation constraints (it has none on
+// defaultTimeToExpireToken, which ApiKeyDTOMapper defaults to 30 days), which Jersey checks
 // on create and update (@Valid): identifier @EntityIdentifier, name and
 // parentIdentifier @NotBlank (970-ng-commons .../ng/core/dto/ApiKeyDTO.java).
 // The name's length and characters are only checked on create, on the
 // entity (entityNameProblem).
 func (in *apiKeyIn) problems() []fieldProblem {
-	ttl := ""
-	if in.DefaultTimeToExpireToken != nil && *in.DefaultTimeToExpireToken <= 0 {
-		ttl = "must be greater than 0" // guessed
-	}
 	return []fieldProblem{
 		{"identifier", identifierProblem(in.Identifier)},
 		{"name", notBlankProblem(in.Name)},
 		{"description", descriptionProblem(deref(in.Description))},
 		{"apiKeyType", keyTypeProblem(in.APIKeyType)},
 		{"parentIdentifier", notBlankProblem(in.ParentIdentifier)},
-		{"defaultTimeToExpireToken", ttl},
 	}
 }
 
@@ -180,14 +176,19 @@ func (s *Server) keyAggregateOut(k *APIKey) apiKeyAggregateOut {
 }
 
 // queryKeyRef reads the apiKeyType and parentIdentifier query parameters
-// the key and token routes share; both are required (guessed answer).
+// the key and token routes share. ApiKeyResource and TokenResource declare
+// both @NotNull (the token list only apiKeyType), so a missing one is
+// Jersey's bean-validation 400, its field named as Dropwizard names query
+// parameters (see requireQueryAccount). An apiKeyType that is not an
+// ApiKeyType fails Jersey's conversion (guessed answer, keyTypeProblem).
 func queryKeyRef(w http.ResponseWriter, r *http.Request, identifier string) (APIKeyRef, bool) {
 	q := r.URL.Query()
 	parent := ""
-	if q.Get("parentIdentifier") == "" {
+	if !q.Has("parentIdentifier") {
 		parent = "must not be null"
 	}
-	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}, fieldProblem{"parentIdentifier", parent}) {
+	if writeValidation(w, fieldProblem{"query param apiKeyType", keyTypeProblem(q.Get("apiKeyType"))},
+		fieldProblem{"query param parentIdentifier", parent}) {
 		return APIKeyRef{}, false
 	}
 	return APIKeyRef{Scope: queryScope(r), Type: q.Get("apiKeyType"), Parent: q.Get("parentIdentifier"), Identifier: identifier}, true

@@ -295,8 +295,9 @@ func checkUserParent(w http.ResponseWriter, c *call, keyType, parent string) boo
 // validKeyType reports whether t is an ApiKeyType.
 func validKeyType(t string) bool { return t == KindUser || t == KindServiceAccount }
 
-// keyTypeProblem is the answer to a missing or unknown apiKeyType query
-// parameter (guessed: Jersey's @NotNull bean validation).
+// keyTypeProblem is the answer to a missing apiKeyType (@NotNull) or one
+// that is not an ApiKeyType (guessed: Jersey fails the enum conversion,
+// whose answer was not traced).
 func keyTypeProblem(t string) string {
 	switch {
 	case t == "":

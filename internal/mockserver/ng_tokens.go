@@ -201,7 +201,7 @@ func (s *Server) tokenOut(t *Token, now time.Time) tokenOut {
 // the old token, which counts as a change.
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	q := r.URL.Query()
-	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
+	if writeValidation(w, fieldProblem{"query param apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
 		return
 	}
 	if q.Get("apiKeyIdentifier") != "" && q.Get("parentIdentifier") == "" {
