@@ -480,7 +480,10 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.mu.Unlock()
 	u := s.visibleUser(r.PathValue("id"))
 	if u == nil {
-		// NextGen lets the CG error escape (derived); FirstGen guessed alike.
+		// NextGen lets the CG error escape (derived). FirstGen's
+		// ScimUserServiceImpl.updateUser ends with getUser, whose
+		// UserServiceImpl.get throws InvalidRequestException("User does not
+		// exist"), a 400 RestResponse (derived).
 		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
 		return
 	}
@@ -557,11 +560,16 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 	case !ok:
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+msgInvalidToken)
 		return
+	case id == AdminUserID && fg:
+		// Guessed: FirstGen's own last-admin refusal was not traced.
+		writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Cannot remove the last Account Admin from the account")
+		return
 	case id == AdminUserID:
-		// InvalidUserRemoveRequestException (guessed wording), in the
-		// generation's own error shape.
-		msg := "Invalid request: Cannot remove the last Account Admin from the account"
-		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		// NgUserServiceImpl.checkIfUserIsLastAccountAdmin (lines 979-985)
+		// throws InvalidUserRemoveRequestException, which its mapper renders
+		// as a 400 ErrorDTO with code REQUEST_PROCESSING_INTERRUPTED.
+		writeNGError(w, http.StatusBadRequest, "REQUEST_PROCESSING_INTERRUPTED",
+			"Removing this user will remove the last Account Admin from NG. Cannot remove the user.")
 		return
 	}
 	now := s.now()

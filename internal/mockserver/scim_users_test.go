@@ -491,7 +491,9 @@ func TestDeleteUser(t *testing.T) {
 		msg := "Invalid request: Cannot remove the last Account Admin from the account"
 		if s.fg() {
 			a.expect(t, "DELETE admin", 400, restError("INVALID_REQUEST", msg))
-		} else if a.status != 400 || a.normalized() != ngError("INVALID_REQUEST", msg) {
+		} else if a.status != 400 || a.normalized() != ngError("REQUEST_PROCESSING_INTERRUPTED",
+			"Removing this user will remove the last Account Admin from NG. Cannot remove the user.") {
+			// NgUserServiceImpl.checkIfUserIsLastAccountAdmin.
 			t.Errorf("DELETE admin: %d %s", a.status, a.body)
 		}
 		if u, ok := s.User(AdminUserID); !ok || !u.Member {
