@@ -214,6 +214,12 @@ func (c *Client) CreateSCIMUser(ctx context.Context, u *SCIMUser) (*SCIMUser, er
 	body := *u
 	body.Schemas = []string{SchemaUser}
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Users"), &out); err != nil {
+		// Harness answers every failure of this idempotent create with 409
+		// (getExceptionResponse(ex, 404, CONFLICT)); it never means the
+		// user exists.
+		if apiErr, ok := AsAPIError(err); ok && apiErr.Kind == KindConflict {
+			apiErr.Kind = KindValidation
+		}
 		return nil, err
 	}
 	if out.ID == "" {
