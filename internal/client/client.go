@@ -59,7 +59,11 @@ type Config struct {
 	RetryWaitMax   time.Duration
 	RequestTimeout time.Duration
 	UserAgent      string
-	Logger         Logger
+	// TokenLimit is the account's tokenLimit, the number of tokens an API
+	// key may hold; 0 means DefaultTokenLimit. Harness support can raise it
+	// per account, and no API reports it.
+	TokenLimit int
+	Logger     Logger
 	// HTTPClient overrides the pooled go-cleanhttp client (tests).
 	HTTPClient *http.Client
 }
@@ -114,6 +118,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.TokenLimit <= 0 {
+		cfg.TokenLimit = DefaultTokenLimit
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-harness-scim"
@@ -222,6 +229,12 @@ type request struct {
 	// minutes; on the first 500 do() calls confirmGone once and, when the
 	// object is gone, stops with an ErrNotFound error.
 	confirmGone func(ctx context.Context) error
+	// beforeUncertainRetry, when set, is called before a request is sent
+	// again after a failure that leaves open whether Harness applied it
+	// (connection error or 5xx); an error stops the retries with it. A
+	// rotation retried after an applied attempt rotates twice, which needs
+	// room the key may not have (RotateToken).
+	beforeUncertainRetry func(ctx context.Context) error
 }
 
 // response is a successful answer.
@@ -306,6 +319,11 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		}
 		if err != nil || resp.status >= 500 {
 			uncertain = true
+			if req.beforeUncertainRetry != nil {
+				if berr := req.beforeUncertainRetry(ctx); berr != nil {
+					return nil, stoppedRetry(req, apiErr, err, attempt, berr)
+				}
+			}
 		}
 		wait := c.backoff(attempt, retryAfter)
 		c.log.Debug(ctx, "retrying Harness API request", map[string]any{
@@ -388,6 +406,17 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 	}
 	c.log.Debug(ctx, "Harness API request", fields)
 	return &response{status: hresp.StatusCode, header: hresp.Header, body: data}, nil
+}
+
+// stoppedRetry is the error of a request whose retry beforeUncertainRetry
+// refused: the failure, marked uncertain, with the reason.
+func stoppedRetry(req *request, apiErr *APIError, err error, attempt int, reason error) error {
+	if apiErr != nil {
+		apiErr.Uncertain = true
+		apiErr.Message += "; not retried: " + reason.Error()
+		return apiErr
+	}
+	return fmt.Errorf("%s %s: %w (after %d attempts; not retried: %w)", req.method, req.path, err, attempt, reason)
 }
 
 // backoff returns the wait before retry number attempt: full jitter over a
