@@ -109,7 +109,7 @@ func (u *SCIMUser) NameProblem(create bool) string {
 	}
 	given, family := u.Name.GivenName != "", u.Name.FamilyName != ""
 	switch {
-	case u.DisplayName == "" && !(given && family):
+	case u.DisplayName == "" && (!given || !family):
 		return "without a displayName, Harness builds the user's name from name.givenName and name.familyName, and needs both"
 	case create && given && !family:
 		return "Harness cannot create a user with name.givenName but no name.familyName: send both, or neither"

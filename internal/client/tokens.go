@@ -267,7 +267,11 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, key, identifier); return err }
 	req.beforeUncertainRetry = func(ctx context.Context) error {
 		room, err := c.TokenRoom(ctx, key)
-		if err != nil || room.CanRotate() {
+		switch {
+		case err != nil:
+			return fmt.Errorf("the rotation may have been applied with its answer lost, and reading the key's tokens "+
+				"to check it has room for another rotation failed: %w", err)
+		case room.CanRotate():
 			return nil
 		}
 		return fmt.Errorf("the rotation may have been applied with its answer lost, and rotating again needs "+

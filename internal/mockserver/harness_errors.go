@@ -161,13 +161,13 @@ func writeNGData(w http.ResponseWriter, data any) {
 	writeJSON(w, http.StatusOK, ctJSON, ngEnvelope{Status: "SUCCESS", Data: data, CorrelationID: newUUID()})
 }
 
-// writeError writes a failure in the error shape of the API generation
-// serving the request: FirstGen's RestResponse when fg, else NextGen's
-// ErrorDTO. SCIM handlers pass s.firstGen().
-func writeError(w http.ResponseWriter, fg bool, status int, code, message string) {
+// writeInvalidRequest writes a 400 INVALID_REQUEST in the error shape of
+// the API generation serving the request: FirstGen's RestResponse when fg,
+// else NextGen's ErrorDTO. SCIM handlers pass s.firstGen().
+func writeInvalidRequest(w http.ResponseWriter, fg bool, message string) {
 	if fg {
-		writeRestError(w, status, code, message)
+		writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", message)
 		return
 	}
-	writeNGError(w, status, code, message)
+	writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", message)
 }

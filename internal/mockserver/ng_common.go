@@ -120,12 +120,16 @@ func entityNameProblem(name string) string {
 	case len(utf16.Encode([]rune(name))) > 128:
 		return "cannot be more than 128 characters long."
 	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)) {
-			return "can only contain alphanumeric, dot, hyphen, forward slash and underscore characters."
-		}
+	if strings.IndexFunc(name, func(r rune) bool { return !entityNameRune(r) }) >= 0 {
+		return "can only contain alphanumeric, dot, hyphen, forward slash and underscore characters."
 	}
 	return ""
+}
+
+// entityNameRune reports whether NGEntityNameValidator's ALLOWED_CHARS_STRING
+// holds r.
+func entityNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)
 }
 
 // javaString renders a string as Java's String.format renders a possibly

@@ -432,7 +432,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		case "Replace", "replace":
 			name, err := patchRename(op)
 			if err != nil {
-				writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
+				writeInvalidRequest(w, fg, err.Error())
 				return
 			}
 			newName = name

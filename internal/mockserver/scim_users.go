@@ -307,7 +307,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	out := listOut(rows, r)
 	page := []any{}
 	for _, row := range out.Resources {
-		if u := row.(*User); u.Member {
+		if u, ok := row.(*User); ok && u.Member {
 			page = append(page, s.userOut(u, true))
 		}
 	}
@@ -458,7 +458,7 @@ func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool)
 	}
 	if bad != "" {
 		msg := "Unable to process JSON " + bad
-		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		writeInvalidRequest(w, fg, msg)
 		return nil, false
 	}
 	return &in, true
@@ -484,7 +484,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 		// ScimUserServiceImpl.updateUser ends with getUser, whose
 		// UserServiceImpl.get throws InvalidRequestException("User does not
 		// exist"), a 400 RestResponse (derived).
-		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
+		writeInvalidRequest(w, fg, "Invalid request: User does not exist")
 		return
 	}
 	now := s.now()

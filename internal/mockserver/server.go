@@ -273,7 +273,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, fg bool) bool {
 	}
 	if err != nil {
 		msg := "Unable to process JSON " + firstLine(err.Error())
-		writeError(w, fg, http.StatusBadRequest, "INVALID_REQUEST", msg)
+		writeInvalidRequest(w, fg, msg)
 		return false
 	}
 	return true
