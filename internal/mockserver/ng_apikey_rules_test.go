@@ -82,3 +82,22 @@ func TestNGMessagesSayNull(t *testing.T) {
 		"Service account with identifier [ghost] is not found in the given scope accountIdentifier ["+DefaultAccountID+
 			"], orgIdentifier [null], projectIdentifier [null]")
 }
+
+// TestNGServiceAccountNameRules: ServiceAccountDTO.name is @NotBlank, and
+// ServiceAccountServiceImpl validates the entity's @NGEntityName on create
+// and update (lines 108, 152).
+func TestNGServiceAccountNameRules(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	body := func(name string) map[string]any {
+		b := saBody("sa1")
+		b["name"] = name
+		return b
+	}
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, body("")), 400, "INVALID_REQUEST", "name: may not be empty")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, body("IdP (Okta)")), 400, "INVALID_REQUEST", "name: can only contain")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, body(strings.Repeat("s", 129))), 400, "INVALID_REQUEST",
+		"name: cannot be more than 128 characters long.")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, body("IdP Okta/prod")), 200, "", "")
+	h.expect(h.call("PUT", "/ng/api/serviceaccount/sa1", nil, body("IdP: Okta")), 400, "INVALID_REQUEST", "name: can only contain")
+}

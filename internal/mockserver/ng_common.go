@@ -71,21 +71,8 @@ func writeValidation(w http.ResponseWriter, problems ...fieldProblem) bool {
 	return false
 }
 
-// nameProblem checks a service account's name (guessed: only emptiness
-// and length; ServiceAccountDTO declares only @NotBlank, and the entity's
-// own constraints were not traced).
-func nameProblem(name string) string {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return "cannot be empty"
-	case len(name) > 128:
-		return "size must be between 1 and 128"
-	}
-	return ""
-}
-
 // notBlankProblem is org.hibernate.validator.constraints.NotBlank, which
-// ApiKeyDTO.name and .parentIdentifier carry; notEmptyProblem is the same
+// ApiKeyDTO.name and .parentIdentifier and ServiceAccountDTO.name carry; notEmptyProblem is the same
 // package's NotEmpty, on TokenDTO.name. Both render Hibernate Validator
 // 6.1's message for them (derived: harness-core pins hibernate-validator
 // 6.1.5.Final in WORKSPACE).
@@ -110,8 +97,9 @@ const msgMayNotBeEmpty = "may not be empty"
 // most 128 UTF-16 units, and only ASCII letters, digits, '-', '_', '.', ' '
 // and '/'. Harness checks it on the ApiKey and Token entities, through
 // NGUtils.validate: ApiKeyServiceImpl.createApiKey (line 98) and
-// TokenServiceImpl.createToken and updateToken (lines 128, 303). An API key
-// update skips it (ApiKeyServiceImpl.updateApiKey), so there only the DTO's
+// TokenServiceImpl.createToken and updateToken (lines 128, 303), and on
+// the ServiceAccount entity by ServiceAccountServiceImpl's create and update
+// (lines 108, 152). An API key update skips it (ApiKeyServiceImpl.updateApiKey), so there only the DTO's
 // @NotBlank applies.
 func entityNameProblem(name string) string {
 	switch {

@@ -118,6 +118,10 @@ func (s *Server) saAggregateOut(sa *ServiceAccount) serviceAccountAggregateOut {
 	}
 }
 
+// problems are ServiceAccountDTO's bean-validation constraints (970-ng-commons
+// .../serviceaccount/ServiceAccountDTO.java): identifier @EntityIdentifier,
+// name @NotBlank, email @Email @NotBlank, description @Size(max 1024). The
+// entity's @NGEntityName name is checked later (entityNameProblem).
 func (in *serviceAccountIn) problems() []fieldProblem {
 	desc := ""
 	if in.Description != nil {
@@ -125,7 +129,7 @@ func (in *serviceAccountIn) problems() []fieldProblem {
 	}
 	return []fieldProblem{
 		{"identifier", identifierProblem(in.Identifier)},
-		{"name", nameProblem(in.Name)},
+		{"name", notBlankProblem(in.Name)},
 		{"email", emailProblem(in.Email)},
 		{"description", descriptionProblem(desc)},
 	}
@@ -150,6 +154,9 @@ func (s *Server) saCreate(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if writeValidation(w, fieldProblem{"name", entityNameProblem(in.Name)}) {
+		return
+	}
 	if _, dup := s.store.ServiceAccounts[saKey(sc, in.Identifier)]; dup {
 		writeNGError(w, http.StatusBadRequest, "DUPLICATE_FIELD",
 			fmt.Sprintf("A service account with identifier %s is already present or was deleted in scope", in.Identifier))
@@ -254,6 +261,8 @@ func (s *Server) saUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	case in.Email != sa.Email:
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Email of a service account cannot be updated")
+		return
+	case writeValidation(w, fieldProblem{"name", entityNameProblem(in.Name)}):
 		return
 	}
 	sa.Name, sa.Description, sa.Tags = in.Name, deref(in.Description), cloneTags(in.Tags)
