@@ -183,6 +183,26 @@ func checkBodyScope(w http.ResponseWriter, account, bodyAccount string, query, b
 	return true
 }
 
+// valuePair is a (previous, current) pair of NGUtils.verifyValuesNotChanged;
+// "" stands for Java's null.
+type valuePair struct{ previous, current string }
+
+// checkValuesNotChanged is NGUtils.verifyValuesNotChanged(pairs, true)
+// (970-ng-commons .../ng/core/utils/NGUtils.java, lines 30-32, 49-55): a
+// current value that is given and differs from the previous one fails with
+// 400 "Invalid request: Value mismatch, previous: <previous> current:
+// <current>". It writes that answer and reports whether all pairs passed.
+func checkValuesNotChanged(w http.ResponseWriter, pairs ...valuePair) bool {
+	for _, p := range pairs {
+		if p.current != "" && p.previous != p.current {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST",
+				"Invalid request: Value mismatch, previous: "+javaString(p.previous)+" current: "+p.current)
+			return false
+		}
+	}
+	return true
+}
+
 // nullable renders "" as JSON null, as Harness does for account-scope
 // orgIdentifier and projectIdentifier.
 func nullable(s string) *string {

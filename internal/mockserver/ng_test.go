@@ -171,7 +171,11 @@ func TestNGServiceAccounts(t *testing.T) {
 		t.Fatalf("account-scope nulls and empty tags expected: %s", a.raw)
 	}
 
-	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("SA1")), 400, "DUPLICATE_FIELD", "already present")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("sa1")), 400, "DUPLICATE_FIELD", "already present")
+	// Unlike API keys and tokens, service-account identifiers are unique
+	// case-sensitively (ServiceAccount.mongoIndexes has no collation).
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("SA1")), 200, "", "")
+	h.expect(h.call("DELETE", "/ng/api/serviceaccount/SA1", nil, nil), 200, "", "")
 	for id, msg := range map[string]string{"1abc": "can be 128 characters", "true": "true is a keyword", "a-b": "alphanumeric", "": "cannot be empty"} {
 		a := h.call("POST", "/ng/api/serviceaccount", nil, saBody(id))
 		h.expect(a, 400, "INVALID_REQUEST", msg)
@@ -184,7 +188,8 @@ func TestNGServiceAccounts(t *testing.T) {
 	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, bad), 400, "INVALID_REQUEST", "email")
 	scoped := saBody("sa2")
 	scoped["orgIdentifier"] = "org1"
-	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, scoped), 400, "INVALID_REQUEST", "does not match")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, scoped), 400, "INVALID_REQUEST",
+		"Invalid request: Value mismatch, previous: null current: org1")
 	h.expect(h.call("POST", "/ng/api/serviceaccount", url.Values{"orgIdentifier": {"org1"}}, scoped), 200, "", "")
 	if _, ok := h.srv.ServiceAccount(Scope{Org: "org1"}, "sa2"); !ok {
 		t.Fatal("org-scoped service account not stored")
@@ -205,7 +210,8 @@ func TestNGServiceAccounts(t *testing.T) {
 		t.Fatalf("update not stored: %+v", sa)
 	}
 	upd["email"] = "other@service.harness.io"
-	h.expect(h.call("PUT", "/ng/api/serviceaccount/sa1", nil, upd), 400, "INVALID_REQUEST", "Email")
+	h.expect(h.call("PUT", "/ng/api/serviceaccount/sa1", nil, upd), 400, "INVALID_REQUEST",
+		"Invalid request: Value mismatch, previous: sa1@service.harness.io current: other@service.harness.io")
 	h.expect(h.call("PUT", "/ng/api/serviceaccount/nope", nil, saBody("nope")), 400, "INVALID_REQUEST",
 		"Service account with identifier: nope doesn't exist")
 
