@@ -112,15 +112,18 @@ var notBlankValidator = stringRule{
 }
 
 // identifierRE and reservedIdentifiers are Harness's identifier rules
-// (harness-api.md 3.1), checked at plan time. internal/mockserver has its
-// own copy on purpose: the mock models Harness's server independently of
-// the provider, so a mistake here is caught by the mock refusing the
+// (harness-api.md 3.1), checked at plan time: EntityIdentifierValidator's
+// pattern and NOT_ALLOWED_WORDS (harness-core 1dcec145, 980-commons
+// .../data/validator/EntityIdentifierValidator.java, lines 31-37; compared
+// case-sensitively, lines 79 and 101-102). internal/mockserver has its own copy on
+// purpose: the mock models Harness's server independently of the
+// provider, so a mistake here is caught by the mock refusing the
 // identifier instead of being shared by both.
 var identifierRE = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{
 	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
-	"return", "account", "org",
+	"return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
 }
 
 // identifierValidator refuses identifiers Harness would reject.
@@ -139,7 +142,8 @@ func validateIdentifier(id string) error {
 		return fmt.Errorf("is %q; Harness identifiers start with a letter or _, contain only letters, digits, _ and $, "+
 			"and are at most 128 characters long", id)
 	case slices.Contains(reservedIdentifiers, id):
-		return fmt.Errorf("is %q, a word Harness reserves; choose another identifier", id)
+		return fmt.Errorf("is %q, a word Harness reserves (%s; case matters); choose another identifier",
+			id, strings.Join(reservedIdentifiers, ", "))
 	}
 	return nil
 }
