@@ -86,6 +86,28 @@ var emailValidator = stringRule{
 	},
 }
 
+// userNameValidator is emailValidator for a SCIM user's user_name, with a
+// message that says why a login that is not an email is refused although
+// Harness NextGen would create the user: NextGen only requires a non-empty
+// userName (Invite.email is @NotEmpty; harness-core 1dcec145,
+// 123-ng-core-user .../invites/entities/Invite.java, line 93) and stores it
+// as the user's email, while FirstGen refuses it with 409 INVALID_EMAIL
+// (UserServiceImpl.inviteUser -> SignupServiceImpl.checkIfEmailIsValid,
+// 400-rest .../signup/SignupServiceImpl.java, lines 194-213).
+var userNameValidator = stringRule{
+	requires: "must be an email address",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if err := validateEmail(v); err != nil {
+			diags.AddAttributeError(p, "Invalid email address", fmt.Sprintf("%s %s. %s", p, err, userNameNotEmail))
+		}
+	},
+}
+
+const userNameNotEmail = "Harness uses user_name as the user's email address. Harness FirstGen refuses one that is not " +
+	"an email address (HTTP 409 INVALID_EMAIL). Harness NextGen would accept it, but the user then gets no invitation " +
+	"mail, cannot sign in with a password or reset one, and only an SSO login whose name ID is exactly this string " +
+	"reaches the account; so this provider refuses it for both. Use the user's email address."
+
 func validateEmail(v string) error {
 	if v != strings.TrimSpace(v) || v == "" {
 		return fmt.Errorf("must be an email address without surrounding spaces, got %q", v)
