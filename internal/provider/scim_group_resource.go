@@ -56,8 +56,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
 			"When a member user is replaced, Harness removes it from every group, and the re-created user may get the same " +
-			"id: always with `scim_generation = \"nextgen\"` (for example when `given_name`, `family_name` or " +
-			"`external_id` changes), and with `\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
+			"id: always with `scim_generation = \"nextgen\"` (for example when `external_id` changes), and with " +
+			"`\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
 			"account does not have PL_USER_DELETION_V2. Terraform then finds this group's members unchanged and skips its " +
 			"update in that apply, so the next plan shows the user being added back, and the next apply adds it with one " +
 			"`PATCH` and one read. A rename of the group in the same apply (its update then reads the group before the " +
