@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +46,31 @@ func (m *testMock) expectToken(value *string) error {
 	if err := m.expectStoredValue("entra_token", value)(nil); err != nil {
 		return err
 	}
-	return m.expectWorks(map[*string]bool{value: true})(nil)
+	return m.expectNGWorks(map[*string]bool{value: true})
+}
+
+// expectNGWorks is expectWorks on the NextGen REST API (x-api-key), which
+// takes NextGen tokens under every profile (FirstGen SCIM does not).
+func (m *testMock) expectNGWorks(want map[*string]bool) error {
+	hc := &http.Client{}
+	defer hc.CloseIdleConnections()
+	for v, ok := range want {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+			m.URL+"/ng/api/serviceaccount/aggregate?accountIdentifier="+m.AccountID(), nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("x-api-key", *v)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_ = resp.Body.Close()
+		if got := resp.StatusCode == http.StatusOK; got != ok {
+			return fmt.Errorf("token value %.12s…: works=%v (HTTP %d), want %v", *v, got, resp.StatusCode, ok)
+		}
+	}
+	return nil
 }
 
 // The test: the token and 3 other tokens on a key, rotated twice
@@ -54,9 +80,14 @@ func (m *testMock) expectToken(value *string) error {
 // keeping the token and its value. With on_full_key = "delete_rotated_out"
 // the apply deletes the value the first rotation left (and only that) and
 // rotates. Past the grace period Harness has purged the rotated-out values,
-// and rotating needs no deletion.
+// and rotating needs no deletion. The API-key family is the same under
+// every profile, FirstGen accounts included.
 func TestAccAPIKeyToken_rotationNeedsRoom(t *testing.T) {
-	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	forEachProfile(t, testRotationNeedsRoom)
+}
+
+func testRotationNeedsRoom(t *testing.T, p mockserver.Profile) {
+	m := newMock(t, p)
 	clock, w := &testClock{}, &planWarnings{}
 	var v0, v1, v2, v3 string
 	step := func(pre func()) func() {
@@ -130,7 +161,7 @@ func TestAccAPIKeyToken_rotationNeedsRoom(t *testing.T) {
 						}
 						// v0 was rotated out first and deleted; v1, rotated out
 						// now, works for its grace period; the others are kept.
-						if err := m.expectWorks(map[*string]bool{&v0: false, &v1: true})(nil); err != nil {
+						if err := m.expectNGWorks(map[*string]bool{&v0: false, &v1: true}); err != nil {
 							return err
 						}
 						for _, id := range []string{"other1", "other2", "other3"} {
