@@ -148,7 +148,7 @@ func tokenRotationAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "What a rotation does when the API key already holds Harness's limit of tokens " +
 				"(the provider's `token_limit`, 5 by default; values rotated out and still in their grace period count). " +
 				"Harness renames the old token before it checks that limit, so a rotation on a full key would lose the " +
-				"token; the provider therefore checks the key first (one extra read), deletes tokens that have expired " +
+				"token; the provider therefore reads the key's tokens first, deletes tokens that have expired " +
 				"but that Harness has not purged yet, and then: `refuse` (default) fails the apply without sending " +
 				"anything, saying which tokens the key holds and what to do; `delete_rotated_out` also deletes values " +
 				"this token rotated out earlier, earliest expiry first and only as many as needed, so they stop working " +
