@@ -86,7 +86,8 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 			CustomType: emailType{},
 			MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
 				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
-			Validators: []validator.String{emailValidator},
+			Validators:    []validator.String{emailValidator},
+			PlanModifiers: []planmodifier.String{keepPriorCase{}},
 		},
 		"display_name": schema.StringAttribute{
 			Required:            true,
