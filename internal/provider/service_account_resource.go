@@ -37,7 +37,7 @@ type serviceAccountResourceModel struct {
 	ID          types.String `tfsdk:"id"`
 	Identifier  types.String `tfsdk:"identifier"`
 	Name        types.String `tfsdk:"name"`
-	Email       types.String `tfsdk:"email"`
+	Email       emailValue   `tfsdk:"email"`
 	Description types.String `tfsdk:"description"`
 	Tags        types.Map    `tfsdk:"tags"`
 	OrgID       types.String `tfsdk:"org_id"`
@@ -66,16 +66,18 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"identifier": identifierAttribute("service account"),
 			"name":       nameAttribute("service account"),
 			"email": schema.StringAttribute{
-				Required: true,
+				Required:   true,
+				CustomType: emailType{},
 				MarkdownDescription: "Email address of the service account, for example `scim@service.harness.io`. Harness " +
 					"cannot change it, so changing it replaces the service account, and Harness deletes its API keys and tokens " +
 					"with it. Their `harness_api_key` and `harness_api_key_token` resources refer to the identifier, which stays, " +
 					"so Terraform would re-create them only on the next apply: give them " +
 					"`lifecycle { replace_triggered_by = [harness_service_account.<name>.email] }` to replace them in the same " +
 					"apply. Refer to `email`, not to the whole resource, which would also replace them (and revoke the token " +
-					"value) when the service account is only edited in place.",
+					"value) when the service account is only edited in place. Harness stores it lower-cased; differences in " +
+					"case alone never cause a diff.",
 				Validators:    []validator.String{emailValidator},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{keepPriorCase{}, stringplanmodifier.RequiresReplace()},
 			},
 			"description": descriptionAttribute("service account"),
 			"tags":        tagsAttribute("service account"),
@@ -120,7 +122,10 @@ func (m *serviceAccountResourceModel) scope() client.Scope { return scopeOf(m.Or
 func (m *serviceAccountResourceModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *client.ServiceAccount {
 	sc := m.scope()
 	return &client.ServiceAccount{
-		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Email: m.Email.ValueString(),
+		// Harness lower-cases the email and refuses an update whose email
+		// differs from the stored one in any way (ServiceAccountDTOMapper,
+		// ServiceAccountServiceImpl.validateUpdateServiceAccountRequest).
+		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Email: strings.ToLower(m.Email.ValueString()),
 		Description: m.Description.ValueString(), Tags: tagsFromModel(ctx, m.Tags, diags),
 		OrgIdentifier: sc.Org, ProjectIdentifier: sc.Project,
 	}
@@ -130,7 +135,7 @@ func (m *serviceAccountResourceModel) toAPI(ctx context.Context, diags *diag.Dia
 func (m *serviceAccountResourceModel) applyAPI(sa *client.ServiceAccount) {
 	m.Identifier = types.StringValue(sa.Identifier)
 	m.Name = types.StringValue(sa.Name)
-	m.Email = types.StringValue(sa.Email)
+	m.Email = newEmailValue(sa.Email)
 	m.Description = types.StringValue(sa.Description)
 	m.Tags = tagsToModel(sa.Tags)
 	m.OrgID = stringOrNull(sa.OrgIdentifier)
