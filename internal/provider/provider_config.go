@@ -23,6 +23,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	data := &providerData{now: p.now}
 	settings := resolveEnvSettings(ctx, &req.Config, data, &resp.Diagnostics)
+	data.account = settings.accountID
 	checkEnvSettings(&cfg, settings, &resp.Diagnostics)
 	if !cfg.SCIMGeneration.IsUnknown() {
 		data.generation = client.Generation(settings.generation)

@@ -130,6 +130,7 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -285,6 +286,7 @@ func containsAll(set, ids []string) bool {
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group "+state.ID.ValueString()) {
@@ -318,6 +320,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 // recorded members cannot be trusted (none recorded, or the same as
 // planned) it reads the group first and changes only what differs.
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -440,6 +443,10 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 // then a search by exact display name. The refresh that follows records
 // the members.
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimGroupIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimGroupIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
 		return

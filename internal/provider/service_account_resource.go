@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -144,6 +145,7 @@ func (m *serviceAccountResourceModel) applyAPI(sa *client.ServiceAccount) {
 }
 
 func (r *serviceAccountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan serviceAccountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -161,6 +163,7 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state serviceAccountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_service_account "+state.ID.ValueString()) {
@@ -186,6 +189,7 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *serviceAccountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan serviceAccountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -227,6 +231,10 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 // ImportState takes the official provider's formats: `<identifier>`,
 // `<org_id>/<identifier>` and `<org_id>/<project_id>/<identifier>`.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer serviceAccountIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = serviceAccountIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	if r.data.apiClient(&resp.Diagnostics) == nil {
