@@ -306,6 +306,7 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
+	resp.Diagnostics.Append(tokenValueUnknownWarning())
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

@@ -51,6 +51,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveEnvSettings reads each attribute of envSettingTable, by name, from
