@@ -52,8 +52,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"would push it. In Harness NextGen it becomes an *externally managed* account-level user group, which the " +
 			"Harness UI cannot edit.\n\n" +
 			"`members` is **authoritative** when set: users not listed are removed from the group, and an empty set " +
-			"(`members = []`) empties it. When `members` is omitted, Terraform neither reads nor changes the group's " +
-			"members. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
+			"(`members = []`) empties it. When `members` is omitted, Terraform records the group's members but never " +
+			"plans a change to them. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
 			"however many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
