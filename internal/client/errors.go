@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,11 @@ var (
 	ErrRateLimited  = errors.New("rate limited")
 	ErrValidation   = errors.New("invalid request")
 	ErrServer       = errors.New("server error")
+	// ErrFirstGenDisabled is Harness refusing FirstGen SCIM on an account
+	// migrated to NextGen (CDS_DISABLE_FIRST_GEN_CD): every FirstGen
+	// request answers 403 ACCOUNT_MIGRATED_TO_NEXT_GEN. The fix is NextGen
+	// SCIM, with the NextGen tenant URL in the identity provider.
+	ErrFirstGenDisabled = errors.New("FirstGen is disabled for the account")
 )
 
 // ErrorKind classifies an APIError.
@@ -37,6 +43,7 @@ const (
 	KindRateLimited
 	KindValidation
 	KindServer
+	KindFirstGenDisabled
 )
 
 var kindSentinels = map[ErrorKind]error{
@@ -47,6 +54,8 @@ var kindSentinels = map[ErrorKind]error{
 	KindRateLimited:  ErrRateLimited,
 	KindValidation:   ErrValidation,
 	KindServer:       ErrServer,
+
+	KindFirstGenDisabled: ErrFirstGenDisabled,
 }
 
 // FieldError is one entry of a Harness FailureDTO "errors" list.
@@ -79,6 +88,11 @@ type APIError struct {
 	// Uncertain is true when an earlier attempt failed in a way that leaves
 	// open whether Harness applied it (connection dropped, 5xx).
 	Uncertain bool
+	// Elapsed and Hint are set when the client gave up on an answer it
+	// could have retried (retries used up, operation bound reached): how
+	// long the call took, and which setting to change.
+	Elapsed time.Duration
+	Hint    string
 	// routeMissing marks a 404 that came from something other than Harness
 	// (no such route at this endpoint).
 	routeMissing bool
@@ -98,7 +112,10 @@ func (e *APIError) Error() string {
 			fmt.Fprintf(&b, " (%s: %s)", fe.FieldID, fe.Error)
 		}
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Hint != "":
+		fmt.Fprintf(&b, " (%s; %s)", tried(e.Attempts, e.Elapsed), e.Hint)
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	return b.String()
@@ -111,6 +128,10 @@ func (e *APIError) Is(target error) bool {
 
 // IsNotFound reports whether err means the object does not exist.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsFirstGenDisabled reports whether err is Harness refusing FirstGen SCIM
+// because the account was migrated to NextGen.
+func IsFirstGenDisabled(err error) bool { return errors.Is(err, ErrFirstGenDisabled) }
 
 // IsConflict reports whether err means the object already exists.
 func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }
@@ -179,13 +200,23 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 			recognized = false
 		}
 	}
-	if !recognized && len(body) > 0 {
+	switch {
+	case !recognized && status == http.StatusTooManyRequests:
+		// Google Cloud Armor's HTML page: Harness's gateway limits each
+		// API key (harness-api.md 6.3).
+		e.Message = "too many requests: Harness's gateway rate limit (about 1000 requests per minute per API key)"
+	case !recognized && len(body) > 0:
 		// A proxy or gateway page (or JSON in no Harness shape): keep a
 		// short, single-line excerpt.
 		e.Message = "unexpected non-Harness response: " + excerpt(body, 200)
 	}
-	if e.Message == "" {
+	if strings.TrimSpace(e.Message) == "" {
+		// A blank message would leave diagnostics saying nothing; an
+		// unknown status has no text either.
 		e.Message = http.StatusText(status)
+		if e.Message == "" {
+			e.Message = fmt.Sprintf("HTTP status %d", status)
+		}
 	}
 	e.Kind = classify(status, e.Code, e.Message)
 	if !recognized && len(body) > 0 && status == http.StatusNotFound {
@@ -241,6 +272,9 @@ func scimStatus(raw json.RawMessage) int {
 // objects in the NextGen API-key family (harness-api.md 3.2).
 func classify(status int, code, message string) ErrorKind {
 	switch code {
+	case "ACCOUNT_MIGRATED_TO_NEXT_GEN":
+		// DisableFirstGenFilter's 403 (400-rest, harness-core 1dcec145).
+		return KindFirstGenDisabled
 	case "DUPLICATE_FIELD":
 		return KindConflict
 	case "RESOURCE_NOT_FOUND", "RESOURCE_NOT_FOUND_EXCEPTION", "ENTITY_NOT_FOUND":

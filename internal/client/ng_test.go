@@ -28,6 +28,10 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
 }
 
+func (l *recordingLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	l.Debug(ctx, msg, fields)
+}
+
 func (l *recordingLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -292,7 +296,7 @@ func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
 	f := newNGFixture(t)
 	f.seedKey(t)
 	ctx := context.Background()
-	other := &Token{Identifier: "t1", Name: "someone else's"}
+	other := &Token{Identifier: "t1", Name: "someone else"}
 	other.SetKey(saKeyRef)
 	if _, err := f.c.CreateToken(ctx, other); err != nil {
 		t.Fatal(err)
@@ -306,7 +310,7 @@ func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
 		t.Fatalf("want the duplicate error, got %v", err)
 	}
 	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1})
-	if toks := f.mock.Tokens(); len(toks) != 1 || toks[0].Name != "someone else's" {
+	if toks := f.mock.Tokens(); len(toks) != 1 || toks[0].Name != "someone else" {
 		t.Fatalf("the other token was touched: %+v", toks)
 	}
 }
@@ -508,7 +512,7 @@ func TestCreateTokenKeepsTokenWithUnknownExpiry(t *testing.T) {
 			f := newNGFixture(t)
 			f.seedKey(t)
 			ctx := context.Background()
-			other := &Token{Identifier: "t1", Name: "someone else's"}
+			other := &Token{Identifier: "t1", Name: "someone else"}
 			other.SetKey(saKeyRef)
 			secret, err := f.c.CreateToken(ctx, other)
 			if err != nil {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -24,10 +25,16 @@ type User struct {
 	// Member is account membership. NextGen removal (DELETE or
 	// active=false) clears it but Harness keeps the user, and its id, so a
 	// later POST with the same email brings back the same id.
-	Member   bool      `json:"member"`
-	Created  time.Time `json:"created"`
-	Modified time.Time `json:"modified"`
-	Seq      int64     `json:"seq"`
+	Member bool `json:"member"`
+	// InFirstGenUserGroup marks a user who is also in a FirstGen (CG) user
+	// group. With PL_USER_DELETION_V2 on, a NextGen removal then keeps the
+	// user in the CG account (UserResourceNG.deleteUser, 400-rest lines
+	// 266-286), so the search, which is FirstGen's, still counts them on a
+	// page before NextGen drops them (see searchUsers). Set it out of band.
+	InFirstGenUserGroup bool      `json:"inFirstGenUserGroup,omitempty"`
+	Created             time.Time `json:"created"`
+	Modified            time.Time `json:"modified"`
+	Seq                 int64     `json:"seq"`
 }
 
 // Group is a SCIM group: in NextGen an externally managed user group.
@@ -316,7 +323,7 @@ func (s *Server) RemoveUser(id string) bool {
 	if !ok || !u.Member {
 		return false
 	}
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		s.store.deleteUser(id, s.now())
 	} else {
 		s.store.removeUserFromAccount(u, s.now())
@@ -373,27 +380,37 @@ func (s *Server) DeleteGroup(id string) bool {
 	return ok
 }
 
-// Snapshot serialises the store (the standalone command's -state file).
-func (s *Server) Snapshot() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return json.MarshalIndent(struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
-	}{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
+// stateFile is the shape of a Snapshot.
+type stateFile struct {
+	AccountID string `json:"accountId"`
+	Profile   string `json:"profile"`
+	*store
 }
 
-// Restore replaces the store with a Snapshot.
-func (s *Server) Restore(data []byte) error {
-	st := newStore()
-	var snap struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
+// Snapshot serialises the store (the standalone command's -state file).
+// Only the compact encoding holds the lock; it is indented after.
+func (s *Server) Snapshot() ([]byte, error) {
+	s.mu.Lock()
+	data, err := json.Marshal(stateFile{s.opts.AccountID, s.opts.Profile.Name, s.store})
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	snap.store = st
-	if err := json.Unmarshal(data, &snap); err != nil {
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/2)
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// Restore replaces the store with a Snapshot. State the handlers could not
+// serve is refused with every problem named by its field (a *StateError,
+// state_validate.go), and the store is left as it was.
+func (s *Server) Restore(data []byte) error {
+	snap := stateFile{store: newStore()}
+	if err := decodeState(data, &snap); err != nil {
 		return fmt.Errorf("mock: reading state: %w", err)
 	}
 	if snap.AccountID != "" && snap.AccountID != s.opts.AccountID {
@@ -405,25 +422,25 @@ func (s *Server) Restore(data []byte) error {
 		return fmt.Errorf("mock: state was saved by profile %q; start the mock with -profile %s or use another state file",
 			snap.Profile, snap.Profile)
 	}
-	fresh := newStore()
-	if st.Users == nil {
-		st.Users = fresh.Users
-	}
-	if st.Groups == nil {
-		st.Groups = fresh.Groups
-	}
-	if st.ServiceAccounts == nil {
-		st.ServiceAccounts = fresh.ServiceAccounts
-	}
-	if st.APIKeys == nil {
-		st.APIKeys = fresh.APIKeys
-	}
-	if st.Tokens == nil {
-		st.Tokens = fresh.Tokens
+	st := snap.store
+	orEmpty(&st.Users)
+	orEmpty(&st.Groups)
+	orEmpty(&st.ServiceAccounts)
+	orEmpty(&st.APIKeys)
+	orEmpty(&st.Tokens)
+	if err := st.validate(); err != nil {
+		return fmt.Errorf("mock: invalid state:\n  %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.addAdmin(s.now())
 	s.store = st
 	return nil
+}
+
+// orEmpty replaces a null collection with an empty one.
+func orEmpty[M ~map[string]E, E any](m *M) {
+	if *m == nil {
+		*m = M{}
+	}
 }
