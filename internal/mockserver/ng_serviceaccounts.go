@@ -175,8 +175,11 @@ func (s *Server) saCreate(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	now := s.now()
+	// Harness stores the email lower-cased
+	// (ServiceAccountDTOMapper.getServiceAccountFromDTO); an update must then
+	// send it exactly as stored (saUpdate).
 	sa := &ServiceAccount{
-		Identifier: in.Identifier, Name: in.Name, Email: in.Email, Description: deref(in.Description),
+		Identifier: in.Identifier, Name: in.Name, Email: strings.ToLower(in.Email), Description: deref(in.Description),
 		Tags: cloneTags(in.Tags), Scope: sc, Created: now, Modified: now, Seq: s.store.nextSeq(),
 	}
 	s.store.ServiceAccounts[saKey(sc, in.Identifier)] = sa

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,6 +28,7 @@ const RegistryAddress = "registry.terraform.io/harness-scim/harness"
 var (
 	_ provider.Provider                       = (*harnessProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*harnessProvider)(nil)
+	_ provider.ProviderWithListResources      = (*harnessProvider)(nil)
 )
 
 // harnessProvider is the provider implementation.
@@ -177,5 +179,17 @@ func (p *harnessProvider) DataSources(context.Context) []func() datasource.DataS
 func (p *harnessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyTokenEphemeralResource,
+	}
+}
+
+// ListResources are the list resources of terraform query (Terraform 1.14
+// and later); each lists one resource type.
+func (p *harnessProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewSCIMUserListResource,
+		NewSCIMGroupListResource,
+		NewServiceAccountListResource,
+		NewAPIKeyListResource,
+		NewAPIKeyTokenListResource,
 	}
 }

@@ -16,6 +16,7 @@ import (
 type providerData struct {
 	client     *client.Client
 	generation client.Generation // empty when unknown
+	account    string            // the account identifier; empty when unknown
 	unknown    []string          // provider attributes that were unknown
 
 	// now is the clock; nil means time.Now. Tests set it (through

@@ -10,9 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -50,8 +52,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"would push it. In Harness NextGen it becomes an *externally managed* account-level user group, which the " +
 			"Harness UI cannot edit.\n\n" +
 			"`members` is **authoritative** when set: users not listed are removed from the group, and an empty set " +
-			"(`members = []`) empties it. When `members` is omitted, Terraform neither reads nor changes the group's " +
-			"members. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
+			"(`members = []`) empties it. When `members` is omitted, Terraform records the group's members but never " +
+			"plans a change to them. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
 			"however many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
@@ -89,18 +91,20 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"members": schema.ListAttribute{
 				Optional:    true,
+				Computed:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
 					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
 					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
-					"managed (and not read), so another tool or `harness_scim_group_member` can manage them. Import does " +
-					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
-					"apply reads the group once and changes only what differs.",
+					"managed: Terraform records the members Harness reports but never plans a change to them, so another " +
+					"tool (an identity provider) or `harness_scim_group_member` can manage them; removing `members` from the " +
+					"configuration stops managing them and changes nothing in Harness. Import records the members, so an " +
+					"import against a configuration that lists the group's current members, in any order, plans nothing.",
 				Validators: []validator.List{
 					listvalidator.ValueStringsAre(notBlankValidator, userIDValidator),
 					uniqueMembersValidator{},
 				},
-				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), membersIgnoreOrder{}},
 			},
 		},
 	}
@@ -126,6 +130,7 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -133,7 +138,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	name := plan.DisplayName.ValueString()
-	tracked := !plan.Members.IsNull()
+	tracked := membersConfigured(ctx, req.Config, &resp.Diagnostics)
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -144,7 +149,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
-	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.ListNull(types.StringType)}
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: membersLike(nil, g)}
 	if !tracked {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -281,6 +286,7 @@ func containsAll(set, ids []string) bool {
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group "+state.ID.ValueString()) {
@@ -302,13 +308,10 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.ID = types.StringValue(g.ID)
 	state.DisplayName = types.StringValue(g.DisplayName)
-	// Members are read only when the configuration manages them (state
-	// has them). An imported group has none in state: a configuration
-	// without members then plans nothing, and one with members plans
-	// setting them, which Update does against the group it reads.
-	if !state.Members.IsNull() {
-		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
-	}
+	// Members are always recorded, imported ones too, in the order last
+	// recorded. A configuration without members plans nothing whatever
+	// they are (members is Optional+Computed and keeps its state).
+	state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -317,6 +320,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 // recorded members cannot be trusted (none recorded, or the same as
 // planned) it reads the group first and changes only what differs.
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -331,8 +335,9 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	newState := plan
 	newState.ID = state.ID
-	if plan.Members.IsNull() {
+	if !membersConfigured(ctx, req.Config, &resp.Diagnostics) {
 		// Members are not managed: at most a rename.
+		newState.Members = state.Members
 		renameGroup(ctx, c, rename, &state, &newState, resp)
 		return
 	}
@@ -435,8 +440,13 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 // ImportState accepts a group id or a display name: the id is tried first,
-// then a search by exact display name. Members are not imported (see Read).
+// then a search by exact display name. The refresh that follows records
+// the members.
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimGroupIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimGroupIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
 		return
@@ -460,4 +470,13 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+}
+
+// membersConfigured reports whether the configuration sets members, so that
+// Terraform manages them. members is Optional+Computed: the plan holds the
+// recorded members when the configuration omits them.
+func membersConfigured(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) bool {
+	var members types.List
+	diags.Append(config.GetAttribute(ctx, path.Root("members"), &members)...)
+	return !members.IsNull()
 }

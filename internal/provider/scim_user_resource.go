@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -90,7 +91,8 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 				"any non-empty `userName`, would store it as the user's email, leaving a user who gets no mail and can " +
 				"sign in only through an SSO login whose name ID is exactly that string, so a value that is not an email " +
 				"is a plan-time error with either generation.",
-			Validators: []validator.String{userNameValidator},
+			Validators:    []validator.String{userNameValidator},
+			PlanModifiers: []planmodifier.String{keepPriorCase{}},
 		},
 		"display_name": schema.StringAttribute{
 			Required:            true,
@@ -300,6 +302,7 @@ func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -347,6 +350,7 @@ func (r *scimUserResource) saveCreated(ctx context.Context, resp *resource.Creat
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_user "+state.UserName.ValueString()) {
@@ -371,6 +375,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -439,6 +444,10 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState accepts a Harness user id or a user_name (email). Harness only
 // finds users by user_name that were created or updated through SCIM.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimUserIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimUserIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	c := r.data.apiClient(&resp.Diagnostics)
