@@ -74,6 +74,9 @@ type Client struct {
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
+
+	// serverTime bounds Harness's clock from its Date headers.
+	serverTime serverClock
 }
 
 // New validates cfg and returns a Client.
@@ -381,6 +384,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		return nil, err
 	}
 	fields["status"] = hresp.StatusCode
+	c.serverTime.observe(hresp.Header.Get("Date"), time.Now())
 	if req.secretResponse && hresp.StatusCode < 300 {
 		fields["response_body"] = "(redacted: the response holds a secret)"
 	} else if len(data) > 0 && !quiet {

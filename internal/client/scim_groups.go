@@ -92,8 +92,9 @@ func GroupIdentifier(displayName string) string {
 // When that 409 answers a retry whose earlier attempt may have been applied
 // (the connection dropped or a 5xx came back), the group may be the one
 // that attempt created: it is looked up by name and returned only when it
-// is SCIM-managed, carries the id the name gives and has the members that
-// attempt would have stored (adoptUncertainGroup). That costs one search,
+// is SCIM-managed, carries the id the name gives and has exactly the
+// members that attempt would have stored, at least one (adoptUncertainGroup);
+// a group Harness offers no other marker for is never taken over. That costs one search,
 // plus one user read per sent id the group lacks, only in this rare case.
 // FirstGen needs no such step: its retry is answered with the group the
 // first attempt made.
@@ -157,13 +158,18 @@ func (c *Client) adoptUncertainGroup(ctx context.Context, body *SCIMGroup, err e
 
 // madeBy reports whether g has the members a NextGen POST of body would
 // have stored: exactly the sent ids that are users of the account
-// (harness-api.md 2.2). A member not sent means someone else (an identity
-// provider) made or changed the group; so does a sent id the group lacks
-// that is a user, which is read to tell (one GET per such id; the usual
-// case, where every sent id is a user, needs none). A group with no
-// members matches a create that sent none. Guessed: nothing changes the
-// group between the two attempts, which are milliseconds apart.
+// (harness-api.md 2.2). These members are the attempt's only marker, so a
+// group without members proves nothing (any empty group of that name,
+// another configuration's included, would match) and is never taken. A
+// member not sent means someone else (an identity provider) made or
+// changed the group; so does a sent id the group lacks that is a user,
+// which is read to tell (one GET per such id; the usual case, where every
+// sent id is a user, needs none). Guessed: nothing changes the group
+// between the two attempts, which are milliseconds apart.
 func (c *Client) madeBy(ctx context.Context, g *SCIMGroup, body *SCIMGroup) bool {
+	if len(g.Members) == 0 {
+		return false
+	}
 	sent := make(map[string]bool, len(body.Members))
 	for _, m := range body.Members {
 		sent[m.Value] = true
