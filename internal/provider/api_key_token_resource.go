@@ -43,6 +43,14 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	ref := body.KeyRef()
 	secret, err := c.CreateToken(ctx, &body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key_token", object: "token",
+			label: tokenLabel(ref, body.Identifier), id: tokenID(ref, body.Identifier), attr: path.Root("identifier"),
+			extra: "\n\nHarness never shows a token's value again, so an imported token has no value in Terraform until " +
+				"it is rotated (see rotation_triggers). If nothing uses the existing value, deleting the token in Harness and " +
+				"applying again gives a new one instead."}, err)
+		return
+	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "creating", "token", tokenLabel(ref, body.Identifier), err)
 		return

@@ -179,22 +179,15 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 // addGroupCreateError explains the 409 NextGen answers when the id derived
-// from the name is taken (harness-api.md 2.2).
+// from the name is taken (harness-api.md 2.2): the group is never taken
+// over (client.CreateSCIMGroup), and the error says how to import it.
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
 		id := client.GroupIdentifier(name)
-		uncertain := ""
-		if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
-			// The client adopts the group only when the first attempt
-			// could have made it (client.CreateSCIMGroup).
-			uncertain = " An earlier attempt of this create failed without a clear answer, but the existing group is not " +
-				"one it could have made (it is not SCIM-managed, or its name or members differ), so Terraform did not take " +
-				"it over."
-		}
-		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
-			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
-				"(Harness said: %s).%s\n\nIf it is the group you mean, import it instead of creating it:\n"+
-				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, uncertain, id))
+		addAlreadyExists(diags, importTarget{typeName: "harness_scim_group", object: "SCIM group",
+			label: fmt.Sprintf("with id %q", id), id: id, attr: path.Root("display_name"),
+			why:   fmt.Sprintf(" Harness NextGen derives the id %q from display_name %q, and a group with that id already exists.", id, name),
+			extra: " Names that differ only in '.', '-', spaces, accents or leading digits give the same id."}, err)
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
