@@ -38,6 +38,11 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
+	if body.ValidTo != 0 && !client.Millis(body.ValidTo).After(r.data.clock()) {
+		resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past", expiredValidTo(plan.ValidTo.ValueString())+
+			" Nothing was sent to Harness.")
+		return
+	}
 	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
 		body.ValidTo = r.data.clock().Add(lifetime).UnixMilli()
 	}

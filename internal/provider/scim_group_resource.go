@@ -135,6 +135,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	name := plan.DisplayName.ValueString()
 	tracked := !plan.Members.IsNull()
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	refuseDuplicateMembers(&resp.Diagnostics, want)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -191,6 +192,18 @@ func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name st
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
+}
+
+// refuseDuplicateMembers fails an apply whose members list an id twice,
+// before anything is sent, and reports whether it did. The plan only
+// warns (uniqueMembersValidator).
+func refuseDuplicateMembers(diags *diag.Diagnostics, want []string) bool {
+	dups := duplicateIDs(want)
+	if len(dups) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Duplicate members", duplicateMembersDetail(dups)+
+			" Nothing was sent to Harness.")
+	}
+	return len(dups) > 0
 }
 
 // groupLabel names a group in diagnostics.
@@ -332,6 +345,10 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
 	current := listStrings(ctx, state.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if refuseDuplicateMembers(&resp.Diagnostics, want) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	current, ok := membersBeforeUpdate(ctx, c, &state, want, current, &resp.Diagnostics)

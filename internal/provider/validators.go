@@ -187,7 +187,13 @@ var noSlashValidator = stringRule{
 	},
 }
 
-// uniqueMembersValidator refuses an id listed twice, in linear time.
+// uniqueMembersValidator warns about an id listed twice, in linear time;
+// Create and Update refuse such a list (duplicateIDs) before sending
+// anything. It cannot be an error here: Terraform validates the
+// configuration again, with the ids known from state, in the plan it runs
+// before a destroy, so duplicates that came from computed ids (unknown, so
+// unseen, when the apply was planned) would then block every plan and the
+// destroy itself.
 type uniqueMembersValidator struct{}
 
 func (uniqueMembersValidator) Description(context.Context) string {
@@ -202,23 +208,37 @@ func (uniqueMembersValidator) ValidateList(_ context.Context, req validator.List
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	seen := make(map[string]bool, len(req.ConfigValue.Elements()))
-	var dups []string
+	var ids []string
 	for _, e := range req.ConfigValue.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			continue
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			ids = append(ids, s.ValueString())
 		}
-		if seen[s.ValueString()] && !slices.Contains(dups, s.ValueString()) {
-			dups = append(dups, s.ValueString())
+	}
+	if dups := duplicateIDs(ids); len(dups) > 0 {
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Duplicate members", duplicateMembersDetail(dups)+
+			" Applying this configuration fails before anything is sent.")
+	}
+}
+
+// duplicateIDs returns the ids listed more than once, each once, in the
+// order of their second appearance.
+func duplicateIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	var dups []string
+	for _, id := range ids {
+		if seen[id] && !slices.Contains(dups, id) {
+			dups = append(dups, id)
 		}
-		seen[s.ValueString()] = true
+		seen[id] = true
 	}
-	if len(dups) > 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate members",
-			fmt.Sprintf("members lists %s more than once. members is a set of user ids; list each user once "+
-				"(wrap computed lists in distinct()).", quoteList(dups)))
-	}
+	return dups
+}
+
+// duplicateMembersDetail explains duplicate members.
+func duplicateMembersDetail(dups []string) string {
+	return fmt.Sprintf("members lists %s more than once. members is a set of user ids; list each user once "+
+		"(wrap computed lists in distinct(); two harness_scim_user resources whose user_name differs only in case are "+
+		"the same Harness user).", quoteList(dups))
 }
 
 // validatePersonalKeyScope refuses personal API keys outside account
