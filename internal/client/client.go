@@ -52,14 +52,29 @@ type Config struct {
 	// or a FirstGen API key for FirstGen SCIM.
 	APIKey     string
 	Generation Generation
-	// MaxRetries is how many times a failed request is retried; 0 means
-	// DefaultMaxRetries, a negative value disables retries.
-	MaxRetries     int
-	RetryWaitMin   time.Duration
-	RetryWaitMax   time.Duration
+	// MaxRetries is how many times a request that failed with a connection
+	// error or a 5xx is retried; 0 means DefaultMaxRetries, a negative value
+	// disables retries (of 429s too). A 429 does not use up retries: it
+	// pauses the Client (see pacer) and the request waits its turn, within
+	// OperationTimeout.
+	MaxRetries   int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// RequestTimeout bounds one HTTP attempt, from sending to the end of
+	// the answer; waits for the request budget do not count.
 	RequestTimeout time.Duration
-	UserAgent      string
-	Logger         Logger
+	// MaxRequestsPerMinute is the request budget of this Client: at most
+	// this many HTTP attempts (retries included) in any 60 seconds, a
+	// twentieth of them at once and the rest evenly spread. 0 means
+	// DefaultMaxRequestsPerMinute (950, under Harness's 1000 per API key);
+	// a negative value disables pacing (a 429 still pauses every caller).
+	MaxRequestsPerMinute int
+	// OperationTimeout bounds one call: every attempt, backoff and pacing
+	// wait of one request. 0 means DefaultOperationTimeout; negative is an
+	// error.
+	OperationTimeout time.Duration
+	UserAgent        string
+	Logger           Logger
 	// HTTPClient overrides the pooled go-cleanhttp client (tests).
 	HTTPClient *http.Client
 }
@@ -71,6 +86,8 @@ type Client struct {
 	http    *http.Client
 	log     Logger
 	masker  *masker
+	pacer   *pacer
+	nowFn   func() time.Time
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
@@ -118,6 +135,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	if cfg.MaxRequestsPerMinute == 0 {
+		cfg.MaxRequestsPerMinute = DefaultMaxRequestsPerMinute
+	}
+	switch {
+	case cfg.OperationTimeout < 0:
+		return nil, fmt.Errorf("operation timeout %s is negative; every call needs a bound", cfg.OperationTimeout)
+	case cfg.OperationTimeout == 0:
+		cfg.OperationTimeout = DefaultOperationTimeout
+	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-harness-scim"
 	}
@@ -135,6 +161,8 @@ func New(cfg Config) (*Client, error) {
 		http:     hc,
 		log:      log,
 		masker:   newMasker(cfg.APIKey),
+		pacer:    newPacer(cfg.MaxRequestsPerMinute),
+		nowFn:    time.Now,
 		sleepFn:  sleepCtx,
 		maxPages: maxSCIMPages,
 	}, nil
@@ -237,100 +265,146 @@ type response struct {
 	uncertain bool
 }
 
-// do sends req, retrying connection errors, 429 and 5xx except 501 with
-// capped exponential backoff and full jitter, honouring Retry-After. When out
-// is non-nil and the answer has a body, the body is decoded into it.
+// do sends req, retrying connection errors and 5xx except 501 with capped
+// exponential backoff and full jitter, honouring Retry-After, and waiting
+// out 429s in the shared pacer, all within OperationTimeout. When out is
+// non-nil and the answer has a body, the body is decoded into it.
 func (c *Client) do(ctx context.Context, req *request, out any) (*response, error) {
+	target, payload, err := c.prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	ctx, op := c.newOperation(ctx, req)
+	for {
+		tk, err := c.pacer.take(ctx, c, op.deadline)
+		if err != nil {
+			return nil, op.waitFailed(err)
+		}
+		op.attempts++
+		resp, err := c.attempt(ctx, req, target, payload, op.attempts, op.attemptTimeout())
+		if err == nil && resp.status < 300 {
+			c.pacer.succeeded(tk, c.now())
+			return op.succeeded(resp, out)
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
+		}
+		wait, err := op.failed(ctx, tk, resp, err)
+		if err != nil {
+			return nil, err
+		}
+		if wait > 0 {
+			if err := c.sleep(ctx, wait); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+			}
+		}
+	}
+}
+
+// prepare encodes the body and builds the URL of req.
+func (c *Client) prepare(req *request) (*url.URL, []byte, error) {
 	payload := req.rawBody
 	if payload == nil && req.body != nil {
 		var err error
 		payload, err = json.Marshal(req.body)
 		if err != nil {
-			return nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
+			return nil, nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
 		}
 	}
 	// req.path is already escaped (scimPath escapes each segment), so it is
 	// parsed rather than assigned to URL.Path, which would escape it twice.
 	target, err := url.Parse(c.base.String() + req.path)
 	if err != nil {
-		return nil, fmt.Errorf("building %s %s request: %w", req.method, req.path, err)
+		return nil, nil, fmt.Errorf("building %s %s request: %w", req.method, req.path, err)
 	}
 	if req.query != nil {
 		target.RawQuery = req.query.Encode()
 	}
-	uncertain, confirmed := false, false
-	for attempt := 1; ; attempt++ {
-		resp, err := c.attempt(ctx, req, target, payload, attempt)
-		if err == nil && resp.status < 300 {
-			resp.attempts, resp.uncertain = attempt, uncertain
-			if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
-				if err := json.Unmarshal(resp.body, out); err != nil {
-					return resp, fmt.Errorf("decoding %s %s response: %w", req.method, req.path, err)
-				}
-			}
-			return resp, nil
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
-		}
-		var apiErr *APIError
-		retryable := false
-		var retryAfter time.Duration
-		if err != nil {
-			// Connection-level failure: the request may or may not have
-			// reached Harness.
-			retryable = true
-		} else {
-			apiErr = decodeError(req.method, req.path, resp.status, resp.header, resp.body)
-			apiErr.Attempts, apiErr.Uncertain = attempt, uncertain
-			// Harness messages can echo what was sent; keep secrets out of
-			// diagnostics.
-			apiErr.Message = c.masker.mask(apiErr.Message)
-			if apiErr.routeMissing {
-				apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
-			}
-			retryable = resp.status == http.StatusTooManyRequests ||
-				(resp.status >= 500 && resp.status != http.StatusNotImplemented)
-			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), time.Now())
-		}
-		if apiErr != nil && apiErr.StatusCode == http.StatusInternalServerError && req.confirmGone != nil && !confirmed {
-			confirmed = true
-			if gerr := req.confirmGone(ctx); IsNotFound(gerr) {
-				apiErr.Kind = KindNotFound
-				apiErr.Message += " (a follow-up read found that the object does not exist)"
-				return nil, apiErr
-			}
-		}
-		if !retryable || attempt > c.cfg.MaxRetries {
-			if apiErr != nil {
-				return nil, apiErr
-			}
-			return nil, fmt.Errorf("%s %s: %w (after %d attempts)", req.method, req.path, err, attempt)
-		}
-		if err != nil || resp.status >= 500 {
-			uncertain = true
-		}
-		wait := c.backoff(attempt, retryAfter)
-		c.log.Debug(ctx, "retrying Harness API request", map[string]any{
-			"method": req.method, "path": req.path, "attempt": attempt,
-			"wait": wait.String(), "reason": c.masker.mask(retryReason(err, apiErr)),
-		})
-		if err := c.sleepFn(ctx, wait); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
-		}
-	}
+	return target, payload, nil
 }
 
-// attempt sends the request once. A nil error with a status >= 300 is an
-// HTTP-level failure; a non-nil error is a transport failure.
-func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, payload []byte, n int) (*response, error) {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+// apiError decodes a failed answer, masked for diagnostics.
+func (c *Client) apiError(req *request, resp *response) *APIError {
+	apiErr := decodeError(req.method, req.path, resp.status, resp.header, resp.body)
+	// Harness messages can echo what was sent; keep secrets out of
+	// diagnostics.
+	apiErr.Message = c.masker.mask(apiErr.Message)
+	if apiErr.routeMissing {
+		apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
+	}
+	return apiErr
+}
+
+// decodeBody decodes a successful answer's body into out.
+func (c *Client) decodeBody(req *request, resp *response, out any) error {
+	if out == nil || len(bytes.TrimSpace(resp.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(resp.body, out); err != nil {
+		return fmt.Errorf("decoding %s %s response: %w", req.method, req.path, err)
+	}
+	return nil
+}
+
+func (c *Client) now() time.Time { return c.nowFn() }
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error { return c.sleepFn(ctx, d) }
+
+// attempt sends the request once, within timeout. A nil error with a
+// status >= 300 is an HTTP-level failure; a non-nil error is a transport
+// failure (see transportError).
+func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, payload []byte, n int, timeout time.Duration) (*response, error) {
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	hreq, err := c.newHTTPRequest(actx, req, target, payload)
+	if err != nil {
+		return nil, err
+	}
+	// Masking a large body costs more than sending it; skip the bodies
+	// when no Logger was configured.
+	_, quiet := c.log.(nopLogger)
+	start := time.Now()
+	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
+	switch {
+	case payload != nil && req.secretRequest:
+		fields["request_body"] = "(redacted: the request holds a secret)"
+	case payload != nil && !quiet:
+		fields["request_body"] = c.masker.body(payload)
+	}
+	hresp, err := c.http.Do(hreq)
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if err != nil {
+		err = c.transportError(ctx, actx, err, timeout)
+		fields["error"] = err.Error()
+		c.log.Debug(ctx, "Harness API request failed", fields)
+		return nil, err
+	}
+	defer func() { _ = hresp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, 64<<20))
+	if err != nil {
+		err = c.transportError(ctx, actx, err, timeout)
+		fields["error"] = err.Error()
+		c.log.Debug(ctx, "Harness API response unreadable", fields)
+		return nil, err
+	}
+	fields["status"] = hresp.StatusCode
+	c.serverTime.observe(hresp.Header.Get("Date"), c.now())
+	if req.secretResponse && hresp.StatusCode < 300 {
+		fields["response_body"] = "(redacted: the response holds a secret)"
+	} else if len(data) > 0 && !quiet {
+		fields["response_body"] = c.masker.body(data)
+	}
+	c.log.Debug(ctx, "Harness API request", fields)
+	return &response{status: hresp.StatusCode, header: hresp.Header, body: data}, nil
+}
+
+// newHTTPRequest builds the HTTP request with Harness's headers.
+func (c *Client) newHTTPRequest(ctx context.Context, req *request, target *url.URL, payload []byte) (*http.Request, error) {
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	hreq, err := http.NewRequestWithContext(actx, req.method, target.String(), body)
+	hreq, err := http.NewRequestWithContext(ctx, req.method, target.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -357,41 +431,30 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		hreq.Header.Set("x-api-key", key)
 		hreq.Header.Set("Harness-Account", c.cfg.AccountID)
 	}
+	return hreq, nil
+}
 
-	// Masking a large body costs more than sending it; skip the bodies
-	// when no Logger was configured.
-	_, quiet := c.log.(nopLogger)
-	start := time.Now()
-	fields := map[string]any{"method": req.method, "url": c.masker.mask(target.String()), "attempt": n}
-	switch {
-	case payload != nil && req.secretRequest:
-		fields["request_body"] = "(redacted: the request holds a secret)"
-	case payload != nil && !quiet:
-		fields["request_body"] = c.masker.body(payload)
+// transportError is a failed exchange: its text is masked (Go's errors
+// quote the URL, and so the query), and an attempt that ran out of time
+// says so; errors.Is still sees the cause.
+type transportError struct {
+	msg string
+	err error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
+
+func (c *Client) transportError(ctx, actx context.Context, err error, timeout time.Duration) error {
+	msg := c.masker.mask(err.Error())
+	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		limit := "request_timeout"
+		if timeout < c.cfg.RequestTimeout {
+			limit = "what operation_timeout left"
+		}
+		msg = fmt.Sprintf("no answer within %s (%s): %s", roundDuration(timeout), limit, msg)
 	}
-	hresp, err := c.http.Do(hreq)
-	fields["duration_ms"] = time.Since(start).Milliseconds()
-	if err != nil {
-		fields["error"] = c.masker.mask(err.Error())
-		c.log.Debug(ctx, "Harness API request failed", fields)
-		return nil, err
-	}
-	defer func() { _ = hresp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(hresp.Body, 64<<20))
-	if err != nil {
-		fields["error"] = c.masker.mask(err.Error())
-		c.log.Debug(ctx, "Harness API response unreadable", fields)
-		return nil, err
-	}
-	fields["status"] = hresp.StatusCode
-	c.serverTime.observe(hresp.Header.Get("Date"), time.Now())
-	if req.secretResponse && hresp.StatusCode < 300 {
-		fields["response_body"] = "(redacted: the response holds a secret)"
-	} else if len(data) > 0 && !quiet {
-		fields["response_body"] = c.masker.body(data)
-	}
-	c.log.Debug(ctx, "Harness API request", fields)
-	return &response{status: hresp.StatusCode, header: hresp.Header, body: data}, nil
+	return &transportError{msg: msg, err: err}
 }
 
 // backoff returns the wait before retry number attempt: full jitter over a
@@ -412,6 +475,9 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return half + rand.N(window-half+1)
 }
 
+// maxRetryAfterSeconds bounds a delay-seconds Retry-After (one day).
+const maxRetryAfterSeconds = 24 * 60 * 60
+
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -422,7 +488,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		// Beyond a day the caller's cap applies anyway; the bound keeps a
+		// huge value from overflowing into a negative or tiny Duration.
+		return time.Duration(min(secs, maxRetryAfterSeconds)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
@@ -439,13 +507,6 @@ func routeMissingHint(scim bool) string {
 			"endpoint and scim_generation (NextGen SCIM lives under /ng/api/scim, FirstGen SCIM under /api/scim)."
 	}
 	return "the endpoint has no such Harness API (HTTP 404 that is not a Harness error): check the provider's endpoint."
-}
-
-func retryReason(err error, apiErr *APIError) string {
-	if apiErr != nil {
-		return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
-	}
-	return err.Error()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -20,24 +20,37 @@ const (
 	testKey     = "pat.acct0000000000000000AB.0123456789abcdef01234567.TestSecret0000000000"
 )
 
-// sleepRecorder replaces Client.sleepFn: it records each wait instead of
-// sleeping, so retry tests take no wall time.
+// sleepRecorder replaces Client.sleepFn and nowFn with a fake clock: it
+// records each wait and moves the clock by it instead of sleeping, so retry
+// and pacing tests take no wall time.
 type sleepRecorder struct {
 	mu    sync.Mutex
 	waits []time.Duration
+	start time.Time
+	slept time.Duration
 	// hook, when set, runs before the context check (e.g. to cancel it).
 	hook func()
 }
 
+func newSleepRecorder() *sleepRecorder { return &sleepRecorder{start: time.Now()} }
+
 func (r *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
 	r.mu.Lock()
 	r.waits = append(r.waits, d)
+	r.slept += d
 	hook := r.hook
 	r.mu.Unlock()
 	if hook != nil {
 		hook()
 	}
 	return ctx.Err()
+}
+
+// now is the fake clock: the start plus every wait so far.
+func (r *sleepRecorder) now() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.start.Add(r.slept)
 }
 
 func (r *sleepRecorder) recorded() []time.Duration {
@@ -58,8 +71,8 @@ func newTestClient(t *testing.T, endpoint string, mod func(*Config)) (*Client, *
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	rec := &sleepRecorder{}
-	c.sleepFn = rec.sleep
+	rec := newSleepRecorder()
+	c.sleepFn, c.nowFn = rec.sleep, rec.now
 	return c, rec
 }
 
@@ -236,8 +249,10 @@ func TestIsLoopbackHost(t *testing.T) {
 // TestRetryByStatus checks which statuses are retried: 429 and every 5xx
 // but 501, each exactly MaxRetries times.
 func TestRetryByStatus(t *testing.T) {
+	// 429 is not here: it waits in the pacer, within the operation bound
+	// (TestRateLimitedUntilOperationBound).
 	retried := map[int]ErrorKind{
-		429: KindRateLimited, 500: KindServer, 502: KindServer, 503: KindServer, 504: KindServer,
+		500: KindServer, 502: KindServer, 503: KindServer, 504: KindServer,
 		505: KindServer, 507: KindServer, 511: KindServer, 599: KindServer,
 	}
 	final := map[int]ErrorKind{
@@ -330,8 +345,9 @@ func TestRetryConnectionErrors(t *testing.T) {
 		if _, ok := AsAPIError(err); ok {
 			t.Errorf("a connection failure must not be an APIError: %v", err)
 		}
-		if !strings.Contains(err.Error(), "(after 3 attempts)") {
-			t.Errorf("error %q does not say it made 3 attempts", err)
+		if !strings.Contains(err.Error(), "(after 3 attempts in ") || !strings.Contains(err.Error(), "raise max_retries") ||
+			!strings.Contains(err.Error(), "connection refused") {
+			t.Errorf("error %q does not say it made 3 attempts, what failed and what to raise", err)
 		}
 		if n := len(rec.recorded()); n != 2 {
 			t.Errorf("%d waits, want 2", n)
@@ -451,7 +467,9 @@ func TestRetryAfter(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newScriptServer(t, step{status: tc.status, header: http.Header{"Retry-After": {tc.value}}}, step{status: 200})
-			c, rec := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = time.Second, tc.max })
+			c, rec := newTestClient(t, srv.URL, func(cfg *Config) {
+				cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.OperationTimeout = time.Second, tc.max, 2*time.Hour
+			})
 			if _, err := post(t.Context(), c); err != nil {
 				t.Fatal(err)
 			}
@@ -578,7 +596,6 @@ func TestAttemptsAndUncertain(t *testing.T) {
 		{"after-429", []step{{status: 429}, {status: 429}, {status: 404}}, 3, false, KindNotFound},
 		{"after-hang-up", []step{{hangUp: true}, {status: 401}}, 2, true, KindUnauthorized},
 		{"exhausted-5xx", []step{{status: 500}}, 4, true, KindServer},
-		{"exhausted-429", []step{{status: 429}}, 4, false, KindRateLimited},
 		// The last 5xx itself does not count: only earlier attempts make
 		// the outcome uncertain.
 		{"single-5xx", []step{{status: 500}}, 1, false, KindServer},

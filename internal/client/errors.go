@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -79,6 +80,11 @@ type APIError struct {
 	// Uncertain is true when an earlier attempt failed in a way that leaves
 	// open whether Harness applied it (connection dropped, 5xx).
 	Uncertain bool
+	// Elapsed and Hint are set when the client gave up on an answer it
+	// could have retried (retries used up, operation bound reached): how
+	// long the call took, and which setting to change.
+	Elapsed time.Duration
+	Hint    string
 	// routeMissing marks a 404 that came from something other than Harness
 	// (no such route at this endpoint).
 	routeMissing bool
@@ -98,7 +104,10 @@ func (e *APIError) Error() string {
 			fmt.Fprintf(&b, " (%s: %s)", fe.FieldID, fe.Error)
 		}
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Hint != "":
+		fmt.Fprintf(&b, " (%s; %s)", tried(e.Attempts, e.Elapsed), e.Hint)
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	return b.String()
@@ -179,13 +188,23 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 			recognized = false
 		}
 	}
-	if !recognized && len(body) > 0 {
+	switch {
+	case !recognized && status == http.StatusTooManyRequests:
+		// Google Cloud Armor's HTML page: Harness's gateway limits each
+		// API key (harness-api.md 6.3).
+		e.Message = "too many requests: Harness's gateway rate limit (about 1000 requests per minute per API key)"
+	case !recognized && len(body) > 0:
 		// A proxy or gateway page (or JSON in no Harness shape): keep a
 		// short, single-line excerpt.
 		e.Message = "unexpected non-Harness response: " + excerpt(body, 200)
 	}
-	if e.Message == "" {
+	if strings.TrimSpace(e.Message) == "" {
+		// A blank message would leave diagnostics saying nothing; an
+		// unknown status has no text either.
 		e.Message = http.StatusText(status)
+		if e.Message == "" {
+			e.Message = fmt.Sprintf("HTTP status %d", status)
+		}
 	}
 	e.Kind = classify(status, e.Code, e.Message)
 	if !recognized && len(body) > 0 && status == http.StatusNotFound {

@@ -16,6 +16,8 @@ var htmlGatewayPage = "<html>\n<head><title>502 Bad Gateway</title></head>\n<bod
 
 // TestDecodeErrorShapes decodes every error shape of harness-api.md 1.9
 // and 6.2.
+const gatewayRateLimit = "too many requests: Harness's gateway rate limit (about 1000 requests per minute per API key)"
+
 func TestDecodeErrorShapes(t *testing.T) {
 	restHeader := `{"metaData":{},"resource":null,"responseMessages":[{"code":"INVALID_REQUEST","level":"ERROR",` +
 		`"message":"Invalid request: User not authorized","exception":null,"failureTypes":[]}]}`
@@ -148,7 +150,16 @@ func TestDecodeErrorShapes(t *testing.T) {
 		},
 		{name: "empty-404", status: 404, kind: KindNotFound, message: "Not Found"},
 		{name: "empty-404-whitespace", status: 404, body: " \n", kind: KindNotFound, message: "Not Found"},
-		{name: "empty-429", status: 429, kind: KindRateLimited, message: "Too Many Requests"},
+		{name: "empty-429", status: 429, kind: KindRateLimited, message: gatewayRateLimit},
+		{
+			name: "cloud-armor-429", status: 429, kind: KindRateLimited, message: gatewayRateLimit,
+			body: `<!doctype html><meta charset="utf-8"><meta name=viewport content="width=device-width, initial-scale=1"><title>429</title>429 Too Many Requests`,
+		},
+		{name: "empty-unknown-status", status: 599, kind: KindServer, message: "HTTP status 599"},
+		{
+			name: "blank-scim-detail", status: 409, body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":" ","status":"409"}`,
+			kind: KindConflict, message: "Conflict", scimStatus: 409,
+		},
 		{name: "empty-503", status: 503, kind: KindServer, message: "Service Unavailable"},
 		{name: "empty-401", status: 401, kind: KindUnauthorized, message: "Unauthorized"},
 		{

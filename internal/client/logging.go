@@ -9,20 +9,26 @@ import (
 	"unicode/utf8"
 )
 
-// Logger receives one structured debug line per HTTP attempt. The provider
-// adapts it to tflog; every field value has already been masked.
+// Logger receives one structured debug line per HTTP attempt and an info
+// line per rate-limit pause. The provider adapts it to tflog; every field
+// value has already been masked.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Info(context.Context, string, map[string]any)  {}
 
 // SecretPattern matches Harness NextGen token secrets: the 4-part
 // <pat|sat>.<account>.<tokenId>.<secret> form and the legacy 3-part form
-// (harness-api.md 4).
-var SecretPattern = regexp.MustCompile(`\b(?:pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?`)
+// (harness-api.md 4). It has no leading \b on purpose: escaped text puts a
+// letter or digit right before a token (JSON's "\nsat.…" and "\u0022sat.…",
+// URL-encoded "%22sat.…"), and such a token must still be masked. The price
+// is masking the odd identifier such as "compat.a.b" in debug logs.
+var SecretPattern = regexp.MustCompile(`(?:pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?`)
 
 // secretJSONField matches JSON string members whose name says they hold a
 // secret, including Harness's one-shot token answer {"data":"pat...."}.
@@ -57,12 +63,88 @@ func (m *masker) mask(s string) string {
 	for _, lit := range m.literals {
 		s = strings.ReplaceAll(s, lit, "***")
 	}
-	// The regexp is slow on large bodies; it cannot match without one of
-	// these (it is case-sensitive).
+	return maskTokens(s)
+}
+
+// maskTokens replaces every substring SecretPattern matches, wherever it
+// starts. SecretPattern.ReplaceAllString would not do: its leftmost match
+// in "sat.pat.<account>.<id>.<secret>" is "sat.pat.<account>.<id>", which
+// leaves ".<secret>" behind. Here every "pat."/"sat." is tried and
+// overlapping matches are masked as one.
+func maskTokens(s string) string {
+	// Nothing can match without one of these (the pattern is
+	// case-sensitive); most bodies skip the scan.
 	if !strings.Contains(s, "pat.") && !strings.Contains(s, "sat.") {
 		return s
 	}
-	return SecretPattern.ReplaceAllString(s, "***")
+	var b strings.Builder
+	copied, start, end := 0, -1, -1 // [start, end) is the range being masked
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], "at.")
+		if j < 0 {
+			break
+		}
+		i += j
+		if i == 0 || (s[i-1] != 'p' && s[i-1] != 's') {
+			continue
+		}
+		n := tokenLen(s[i-1:])
+		if n == 0 {
+			continue
+		}
+		if i-1 > end { // a new range: flush the previous one
+			if start >= 0 {
+				b.WriteString(s[copied:start])
+				b.WriteString("***")
+				copied = end
+			}
+			start = i - 1
+		}
+		end = max(end, i-1+n)
+	}
+	if start < 0 {
+		return s
+	}
+	b.WriteString(s[copied:start])
+	b.WriteString("***")
+	b.WriteString(s[end:])
+	return b.String()
+}
+
+// tokenLen is the length of the SecretPattern match anchored at the start
+// of s, or 0: "pat." or "sat." and then two or three dot-separated segments
+// of [A-Za-z0-9_-], as long as possible.
+func tokenLen(s string) int {
+	if !strings.HasPrefix(s, "pat.") && !strings.HasPrefix(s, "sat.") {
+		return 0
+	}
+	end, parts := 3, 0 // s[3] is the first dot
+	for parts < 3 && end < len(s) && s[end] == '.' {
+		n := tokenSegmentLen(s[end+1:])
+		if n == 0 {
+			break
+		}
+		end += 1 + n
+		parts++
+	}
+	if parts < 2 {
+		return 0
+	}
+	return end
+}
+
+func tokenSegmentLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if !isTokenByte(s[i]) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// isTokenByte reports whether c is in [A-Za-z0-9_-].
+func isTokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
 }
 
 // body masks and truncates a JSON body for logging.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 )
 
 type logEntry struct {
+	level  string
 	msg    string
 	fields map[string]any
 }
@@ -26,13 +28,32 @@ type recLogger struct {
 }
 
 func (l *recLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.add("debug", msg, fields)
+}
+
+func (l *recLogger) Info(_ context.Context, msg string, fields map[string]any) {
+	l.add("info", msg, fields)
+}
+
+func (l *recLogger) add(level, msg string, fields map[string]any) {
 	cp := make(map[string]any, len(fields))
 	for k, v := range fields {
 		cp[k] = v
 	}
 	l.mu.Lock()
-	l.entries = append(l.entries, logEntry{msg, cp})
+	l.entries = append(l.entries, logEntry{level, msg, cp})
 	l.mu.Unlock()
+}
+
+// infos returns the info-level entries.
+func (l *recLogger) infos() []logEntry {
+	var out []logEntry
+	for _, e := range l.all() {
+		if e.level == "info" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (l *recLogger) all() []logEntry {
@@ -290,6 +311,61 @@ func TestMasker(t *testing.T) {
 	}
 }
 
+// TestMaskerEscapedTokens: a token right after a letter, digit or
+// underscore is still a token. Escaping puts one there: JSON escapes
+// ("\n", "\u0022", a doubly escaped "\\u0022"), URL encoding ("%22",
+// "%0A", "%2F", "%3D"), and text glued to a prefix ("Bearer_", "x-api-key:").
+func TestMaskerEscapedTokens(t *testing.T) {
+	m := newMasker(testKey) // the literal covers testKey; the others need the pattern
+	for _, tok := range []string{otherToken, legacyTok} {
+		for _, prefix := range []string{`\n`, `\t`, `\r`, `\u0022`, `\\u0022`, `\"`, `%22`, `%0A`, `%2F`, `%3D`, `%2522`,
+			"_", "0", "x", "Bearer", "Bearer_", "x-api-key:", "sat.", "pat.", "compat.", "sat.pat.", "pat.x."} {
+			for _, suffix := range []string{"", `\n`, `\u0022`, `%22`, `"`, "&x=1", "."} {
+				in := `{"message":"token ` + prefix + tok + suffix + ` rejected"}`
+				out := m.mask(in)
+				assertNoSecrets(t, "mask("+in+")", out)
+				if SecretPattern.MatchString(out) {
+					t.Errorf("mask(%s) = %s still matches SecretPattern", in, out)
+				}
+				if !strings.HasPrefix(out, `{"message":"token `) || !strings.HasSuffix(out, ` rejected"}`) {
+					t.Errorf("mask(%s) = %s lost the text around the token", in, out)
+				}
+			}
+		}
+	}
+	// The escaped forms from issue 11, whole.
+	for in, want := range map[string]string{
+		`"detail":"bad\nsat.acct.tok.secret"`:        `"detail":"bad\n***"`,
+		`"detail":"\u0022sat.acct.tok.secret\u0022"`: `"detail":"\u0022***\u0022"`,
+		`/x?t=%22sat.acct.tok.secret%22`:             `/x?t=%22***%22`,
+		`sat.pat.acct.tok.secret`:                    `***`,
+		`pattern.of.words pat.x`:                     `pattern.of.words pat.x`,
+	} {
+		if got := m.mask(in); got != want {
+			t.Errorf("mask(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestTokenLenMatchesPattern: the hand-written scanner and SecretPattern
+// agree on where a token anchored at a position ends.
+func TestTokenLenMatchesPattern(t *testing.T) {
+	for _, s := range []string{"pat.a.b", "sat.a.b.c", "sat.a.b.c.d", "pat.a", "pat.a.", "pat.a.b.", "pat..b.c", "sat.a-b_c.D9.e!",
+		"pat.a.b.c", "xpat.a.b", "pat.", "sat.a.b%2Ec", otherToken, legacyTok + "/x"} {
+		checkTokenLen(t, s)
+	}
+}
+
+var anchoredSecretPattern = regexp.MustCompile(`^(?:` + SecretPattern.String() + `)`)
+
+func checkTokenLen(t *testing.T, s string) {
+	t.Helper()
+	want := len(anchoredSecretPattern.FindString(s))
+	if got := tokenLen(s); got != want {
+		t.Errorf("tokenLen(%q) = %d, SecretPattern matches %d bytes", s, got, want)
+	}
+}
+
 // BenchmarkMaskBody measures masking one 1,000-user SCIM page for the log.
 func BenchmarkMaskBody(b *testing.B) {
 	var sb strings.Builder
@@ -305,4 +381,26 @@ func BenchmarkMaskBody(b *testing.B) {
 	for range b.N {
 		_ = m.body(body)
 	}
+}
+
+// BenchmarkMaskTokens compares the token scanner with the regexp it
+// replaces on a 1,000-row token listing, where the fast path cannot help.
+func BenchmarkMaskTokens(b *testing.B) {
+	var sb strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&sb, `{"identifier":"t%d","name":"tok %d","value":"sat.acct0000000000000000AB.%024d.Secret%014d"},`, i, i, i, i)
+	}
+	body := sb.String()
+	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for range b.N {
+			_ = maskTokens(body)
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for range b.N {
+			_ = SecretPattern.ReplaceAllString(body, "***")
+		}
+	})
 }

@@ -28,6 +28,10 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
 }
 
+func (l *recordingLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	l.Debug(ctx, msg, fields)
+}
+
 func (l *recordingLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()

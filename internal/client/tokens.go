@@ -162,7 +162,7 @@ func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
 // creationMarker is the validFrom CreateToken sends when the caller left
 // it open (see CreateToken).
 func (c *Client) creationMarker() int64 {
-	latest := c.serverTime.notAfter(time.Now()).Add(-time.Minute)
+	latest := c.serverTime.notAfter(c.now()).Add(-time.Minute)
 	return latest.Add(-time.Duration(rand.N(60_000)) * time.Millisecond).UnixMilli()
 }
 
@@ -175,7 +175,7 @@ func (c *Client) recoverOwnToken(ctx context.Context, t *Token, err error) (stri
 	c.log.Debug(ctx, "token create was retried after an uncertain failure; the token holding the identifier carries this "+
 		"create's validFrom marker, so the first attempt made it; its secret is lost, so it is rotated",
 		map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
-	secret, rerr := c.RotateToken(ctx, t.KeyRef(), t.Identifier, c.serverTime.notAfter(time.Now()))
+	secret, rerr := c.RotateToken(ctx, t.KeyRef(), t.Identifier, c.serverTime.notAfter(c.now()))
 	if rerr != nil {
 		return "", fmt.Errorf("%w; the token holding the identifier is the one an earlier attempt of this create made "+
 			"(its value was lost), but rotating it to get a new value failed: %w", err, rerr)

@@ -153,3 +153,17 @@ type ngEnvelope struct {
 func writeNGData(w http.ResponseWriter, data any) {
 	writeJSON(w, http.StatusOK, ctJSON, ngEnvelope{Status: "SUCCESS", Data: data, CorrelationID: newUUID()})
 }
+
+// msgDefaultError is DEFAULT_ERROR_CODE in response_messages.properties.
+const msgDefaultError = "An error has occurred. Please contact the Harness support team."
+
+// writeDefaultError is FirstGen's GenericExceptionMapper.getDefaultResponse:
+// HTTP 500 with a RestResponse carrying DEFAULT_ERROR_CODE.
+func writeDefaultError(w http.ResponseWriter) {
+	writeJSON(w, http.StatusInternalServerError, ctJSON, restResponse{
+		MetaData: map[string]any{},
+		ResponseMessages: []responseMessage{{
+			Code: "DEFAULT_ERROR_CODE", Level: "ERROR", Message: msgDefaultError, FailureTypes: []string{},
+		}},
+	})
+}

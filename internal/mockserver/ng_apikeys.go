@@ -314,7 +314,7 @@ func (s *Server) keyListAggregates(w http.ResponseWriter, r *http.Request, _ *ca
 		}
 		rows = append(rows, s.keyAggregateOut(k))
 	}
-	writeNGData(w, pageOf(rows, r))
+	writeNGPage(w, r, rows)
 }
 
 // keyUpdate is PUT /ng/api/apikey/{identifier}. Harness ignores the path

@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -160,37 +159,6 @@ func cloneTags(tags map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// pageResponse is NextGen's PageResponse (harness-api.md 3.1).
-type pageResponse struct {
-	TotalPages    int     `json:"totalPages"`
-	TotalItems    int     `json:"totalItems"`
-	PageItemCount int     `json:"pageItemCount"`
-	PageSize      int     `json:"pageSize"`
-	Content       []any   `json:"content"`
-	PageIndex     int     `json:"pageIndex"`
-	Empty         bool    `json:"empty"`
-	PageToken     *string `json:"pageToken"`
-}
-
-// pageOf slices rows by pageIndex (default 0) and pageSize (default 50).
-func pageOf(rows []any, r *http.Request) pageResponse {
-	q := r.URL.Query()
-	index, _ := strconv.Atoi(q.Get("pageIndex"))
-	size := 50
-	if v, err := strconv.Atoi(q.Get("pageSize")); err == nil && v > 0 {
-		size = v
-	}
-	index = max(index, 0)
-	total := len(rows)
-	start := min(index*size, total)
-	end := min(start+size, total)
-	content := append([]any{}, rows[start:end]...)
-	return pageResponse{
-		TotalPages: (total + size - 1) / size, TotalItems: total, PageItemCount: len(content), PageSize: size,
-		Content: content, PageIndex: index, Empty: len(content) == 0,
-	}
 }
 
 // checkUserParent is validateParentIdentifier for USER keys and tokens

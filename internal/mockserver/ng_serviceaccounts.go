@@ -199,7 +199,7 @@ func (s *Server) saListAggregates(w http.ResponseWriter, r *http.Request, _ *cal
 		}
 		rows = append(rows, s.saAggregateOut(sa))
 	}
-	writeNGData(w, pageOf(rows, r))
+	writeNGPage(w, r, rows)
 }
 
 // saGet is GET aggregate/{identifier}: a missing account is a 400

@@ -286,7 +286,7 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 			Token: s.tokenOut(t, now), ExpiryAt: ms(t.ExpiresAt()), CreatedAt: ms(t.Created), LastModifiedAt: ms(t.Modified),
 		})
 	}
-	writeNGData(w, pageOf(rows, r))
+	writeNGPage(w, r, rows)
 }
 
 // tokenUpdate is PUT /ng/api/token/{identifier}: the body's identifier is

@@ -25,13 +25,19 @@ type Request struct {
 	// configured token, "<key type>:<parent>/<api key>/<token>" for a
 	// minted one; empty when authentication failed.
 	Principal string
+	// RateLimited marks a 429 from the rate limit (Options.RateLimit),
+	// which never reached Harness.
+	RateLimited bool
 }
 
 func (s *Server) record(r *http.Request, op, pattern string, status int, start time.Time, who principal) {
-	req := Request{
+	s.recordRequest(Request{
 		Time: start, Op: op, Pattern: pattern, Method: r.Method, Path: r.URL.Path,
 		Query: r.URL.RawQuery, Status: status, Duration: time.Since(start), Principal: who.String(),
-	}
+	})
+}
+
+func (s *Server) recordRequest(req Request) {
 	s.mu.Lock()
 	s.log = append(s.log, req)
 	s.mu.Unlock()
@@ -40,16 +46,19 @@ func (s *Server) record(r *http.Request, op, pattern string, status int, start t
 		// whole and lets tests pass a plain bytes.Buffer.
 		s.logMu.Lock()
 		defer s.logMu.Unlock()
-		name := op
+		name := req.Op
 		if name == "" {
 			name = "-"
+		}
+		if req.RateLimited {
+			name += " rate-limited"
 		}
 		path := req.Path
 		if req.Query != "" {
 			path += "?" + req.Query
 		}
-		_, _ = fmt.Fprintf(w, "%s %s %s %d %s %s\n", start.UTC().Format(time.RFC3339), req.Method, path,
-			status, req.Duration.Round(time.Microsecond), name)
+		_, _ = fmt.Fprintf(w, "%s %s %s %d %s %s\n", req.Time.UTC().Format(time.RFC3339), req.Method, path,
+			req.Status, req.Duration.Round(time.Microsecond), name)
 	}
 }
 

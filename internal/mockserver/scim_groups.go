@@ -268,7 +268,9 @@ func (s *Server) searchGroups(w http.ResponseWriter, r *http.Request, _ *call) {
 		}
 		rows = append(rows, s.groupOut(g))
 	}
-	s.writeSCIM(w, r, http.StatusOK, listOut(rows, r))
+	if out, ok := s.scimSearchPage(w, r, rows, s.opts.Profile.Generation == NextGen); ok {
+		s.writeSCIM(w, r, http.StatusOK, out)
+	}
 }
 
 // replaceGroup is PUT /Groups/{id} (2.6): name and members (the known ones)
@@ -419,7 +421,12 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 					continue
 				}
 				index[id] = true
-				delete(removed, id)
+				if removed[id] {
+					// Removed earlier in this PATCH and still in members:
+					// Harness's HashSet holds it once (NGScimGroupServiceImpl).
+					delete(removed, id)
+					continue
+				}
 				members = append(members, id)
 			}
 		case "Remove", "remove":

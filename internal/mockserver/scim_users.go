@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -75,14 +74,6 @@ type scimUserOut struct {
 	Name        *scimNameOut      `json:"name,omitempty"`
 	Groups      []scimGroupRefOut `json:"groups,omitempty"`
 	Meta        *scimMetaOut      `json:"meta,omitempty"`
-}
-
-type scimListOut struct {
-	Schemas      []string `json:"schemas"`
-	TotalResults int      `json:"totalResults"`
-	Resources    []any    `json:"Resources"`
-	StartIndex   int      `json:"startIndex"`
-	ItemsPerPage int      `json:"itemsPerPage"`
 }
 
 // scimUserIn is what Harness reads from a POST/PUT body (harness-api.md
@@ -283,59 +274,6 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
 }
 
-// parseSCIMFilter is Harness's filter parsing (1.6): URL-decode, split on
-// " eq ", take the right-hand side and drop its first and last character.
-// The attribute name is ignored. ok is false when there is no usable filter.
-func parseSCIMFilter(raw string) (value string, ok bool) {
-	if raw == "" {
-		return "", false
-	}
-	if dec, err := url.QueryUnescape(raw); err == nil {
-		raw = dec
-	}
-	parts := strings.SplitN(raw, " eq ", 2)
-	if len(parts) != 2 {
-		return "", false // logged and treated as no filter
-	}
-	rhs := parts[1]
-	if len(rhs) < 2 {
-		return "", true
-	}
-	return rhs[1 : len(rhs)-1], true
-}
-
-// pageParams reads startIndex and count with Harness's semantics: startIndex
-// defaults to 0 and N >= 1 skips N-1 rows; count defaults to 20.
-func pageParams(r *http.Request) (start, skip, count int) {
-	q := r.URL.Query()
-	start, _ = strconv.Atoi(q.Get("startIndex"))
-	count = 20
-	if v, err := strconv.Atoi(q.Get("count")); err == nil && v >= 0 {
-		count = v
-	}
-	if start >= 1 {
-		skip = start - 1
-	}
-	return start, skip, count
-}
-
-// page slices rows per pageParams and builds the ListResponse, whose
-// totalResults is the page size (1.6).
-func listOut(rows []any, r *http.Request) scimListOut {
-	start, skip, count := pageParams(r)
-	if skip > len(rows) {
-		skip = len(rows)
-	}
-	rows = rows[skip:]
-	if count < len(rows) {
-		rows = rows[:count]
-	}
-	if rows == nil {
-		rows = []any{}
-	}
-	return scimListOut{Schemas: []string{schemaListResponse}, TotalResults: len(rows), Resources: rows, StartIndex: start, ItemsPerPage: count}
-}
-
 // searchUsers is GET /Users (1.6). The search is FirstGen's, over the
 // SCIM-imported users of the account; NextGen runs it and then drops the
 // users that are no longer NextGen members from the page, so a NextGen
@@ -356,7 +294,10 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 		}
 		rows = append(rows, u)
 	}
-	out := listOut(rows, r)
+	out, ok := s.scimSearchPage(w, r, rows, false)
+	if !ok {
+		return
+	}
 	page := []any{}
 	for _, row := range out.Resources {
 		if u, ok := row.(*User); ok && u.Member {

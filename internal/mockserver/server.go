@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,12 +49,20 @@ type Options struct {
 	// them (see purgeExpiredTokensLocked): a Harness whose TTL purge lags.
 	// Expired tokens still fail authentication and list as valid=false.
 	KeepExpiredTokens bool
+	// RateLimit and Latency put a gateway in front of the mock, as Cloud
+	// Armor and the network are in front of Harness (see gateway.go): a
+	// request budget per API key answered with Cloud Armor's 429, and a
+	// delay before every answer. Zero values leave them out.
+	RateLimit RateLimit
+	Latency   time.Duration
 }
 
 // Server is an http.Handler. It is safe for concurrent use.
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
+	opts    Options
+	mux     *http.ServeMux
+	ops     map[string]string // route pattern -> operation
+	limiter *limiter          // nil without Options.RateLimit
 
 	mu         sync.Mutex
 	store      *store
@@ -62,6 +71,8 @@ type Server struct {
 	timeOffset time.Duration
 
 	logMu sync.Mutex // serialises LogWriter writes
+
+	panics atomic.Int64 // recovered handler panics (recover.go)
 }
 
 // New returns a Server with an empty store.
@@ -75,7 +86,8 @@ func New(opts Options) *Server {
 	if opts.Profile.Name == "" {
 		opts.Profile = MustProfile(DefaultProfile)
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), store: newStore()}
+	s := &Server{opts: opts, mux: http.NewServeMux(), ops: map[string]string{}, store: newStore(),
+		limiter: newLimiter(opts.RateLimit)}
 	s.store.addAdmin(s.now())
 	s.mux.HandleFunc("/", s.notFound)
 	s.routes()
@@ -127,13 +139,20 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, c *call)
 
 // handle registers pattern ("METHOD /path/{var}") as operation op.
 func (s *Server) handle(pattern, op string, fam family, h handlerFunc) {
+	s.ops[pattern] = op
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, pattern, op, fam, h)
 	})
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	gw := &guardWriter{ResponseWriter: w}
+	defer s.recoverOuter(gw, r)
+	if s.gate(gw, r) {
+		s.mux.ServeHTTP(gw, r)
+	}
+}
 
 // notFound answers unknown routes like the gateway does: an HTML 404, not
 // a Harness JSON body.
@@ -155,6 +174,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 			s.record(r, op, pattern, rec.status, start, c.principal)
 		}
 	}()
+	defer s.recoverHandler(rec, r)
 
 	f := s.matchFault(op, r.Method)
 	if f != nil && f.Latency > 0 {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -373,27 +374,37 @@ func (s *Server) DeleteGroup(id string) bool {
 	return ok
 }
 
-// Snapshot serialises the store (the standalone command's -state file).
-func (s *Server) Snapshot() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return json.MarshalIndent(struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
-	}{s.opts.AccountID, s.opts.Profile.Name, s.store}, "", "  ")
+// stateFile is the shape of a Snapshot.
+type stateFile struct {
+	AccountID string `json:"accountId"`
+	Profile   string `json:"profile"`
+	*store
 }
 
-// Restore replaces the store with a Snapshot.
-func (s *Server) Restore(data []byte) error {
-	st := newStore()
-	var snap struct {
-		AccountID string `json:"accountId"`
-		Profile   string `json:"profile"`
-		*store
+// Snapshot serialises the store (the standalone command's -state file).
+// Only the compact encoding holds the lock; it is indented after.
+func (s *Server) Snapshot() ([]byte, error) {
+	s.mu.Lock()
+	data, err := json.Marshal(stateFile{s.opts.AccountID, s.opts.Profile.Name, s.store})
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	snap.store = st
-	if err := json.Unmarshal(data, &snap); err != nil {
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/2)
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// Restore replaces the store with a Snapshot. State the handlers could not
+// serve is refused with every problem named by its field (a *StateError,
+// state_validate.go), and the store is left as it was.
+func (s *Server) Restore(data []byte) error {
+	snap := stateFile{store: newStore()}
+	if err := decodeState(data, &snap); err != nil {
 		return fmt.Errorf("mock: reading state: %w", err)
 	}
 	if snap.AccountID != "" && snap.AccountID != s.opts.AccountID {
@@ -405,25 +416,25 @@ func (s *Server) Restore(data []byte) error {
 		return fmt.Errorf("mock: state was saved by profile %q; start the mock with -profile %s or use another state file",
 			snap.Profile, snap.Profile)
 	}
-	fresh := newStore()
-	if st.Users == nil {
-		st.Users = fresh.Users
-	}
-	if st.Groups == nil {
-		st.Groups = fresh.Groups
-	}
-	if st.ServiceAccounts == nil {
-		st.ServiceAccounts = fresh.ServiceAccounts
-	}
-	if st.APIKeys == nil {
-		st.APIKeys = fresh.APIKeys
-	}
-	if st.Tokens == nil {
-		st.Tokens = fresh.Tokens
+	st := snap.store
+	orEmpty(&st.Users)
+	orEmpty(&st.Groups)
+	orEmpty(&st.ServiceAccounts)
+	orEmpty(&st.APIKeys)
+	orEmpty(&st.Tokens)
+	if err := st.validate(); err != nil {
+		return fmt.Errorf("mock: invalid state:\n  %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.addAdmin(s.now())
 	s.store = st
 	return nil
+}
+
+// orEmpty replaces a null collection with an empty one.
+func orEmpty[M ~map[string]E, E any](m *M) {
+	if *m == nil {
+		*m = M{}
+	}
 }

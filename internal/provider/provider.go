@@ -52,6 +52,8 @@ type providerModel struct {
 	RetryWaitMin   types.String `tfsdk:"retry_wait_min"`
 	RetryWaitMax   types.String `tfsdk:"retry_wait_max"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
+	OperationTime  types.String `tfsdk:"operation_timeout"`
 }
 
 func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -94,8 +96,10 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a request that failed with a connection error, HTTP 429 "+
-					"or HTTP 5xx (except 501) is retried. Defaults to %d; `0` disables retries.", client.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed with a connection error or HTTP 5xx "+
+					"(except 501) is retried. Defaults to %d; `0` disables retries (then an HTTP 429 also fails at once). "+
+					"HTTP 429 answers do not use up retries: they pause every request of this provider instance "+
+					"(see `max_requests_per_minute`) until `operation_timeout`.", client.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"retry_wait_min": schema.StringAttribute{
@@ -115,6 +119,23 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration. Defaults to `" +
 					client.DefaultRequestTimeout.String() + "`.",
 				Validators: []validator.String{positiveDuration},
+			},
+			"operation_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The longest one API call may take, as a Go duration: every attempt, retry backoff and " +
+					"rate-limit wait of it together. Defaults to `" + client.DefaultOperationTimeout.String() + "`. A wait that " +
+					"would end past it is not started; the error then says what was tried and for how long.",
+				Validators: []validator.String{positiveDuration},
+			},
+			"max_requests_per_minute": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Client-side request budget of this provider instance, shared by every "+
+					"resource, data source, list and ephemeral resource it serves: at most this many requests in any minute "+
+					"(a twentieth of it at once), so a large apply stays under Harness's limit of 1000 requests per minute "+
+					"per API key instead of running into HTTP 429s. Defaults to %d, or the `%s` environment variable; `0` "+
+					"disables pacing (an HTTP 429 still pauses every request of the instance until its `Retry-After` or a "+
+					"backoff, logged once at INFO).", client.DefaultMaxRequestsPerMinute, envMaxRequestsPerMinute),
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 		},
 	}

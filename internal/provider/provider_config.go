@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,8 +94,10 @@ func checkEnvSettings(cfg *providerModel, s envSettings, diags *diag.Diagnostics
 	}
 }
 
-// applyRetrySettings copies max_retries and the durations into ccfg.
+// applyRetrySettings copies max_retries, the request budget and the
+// durations into ccfg.
 func applyRetrySettings(cfg *providerModel, ccfg *client.Config, diags *diag.Diagnostics) {
+	applyRequestBudget(cfg.MaxRequests, ccfg, diags)
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		ccfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 		if ccfg.MaxRetries == 0 {
@@ -108,6 +112,7 @@ func applyRetrySettings(cfg *providerModel, ccfg *client.Config, diags *diag.Dia
 		{"retry_wait_min", cfg.RetryWaitMin, &ccfg.RetryWaitMin},
 		{"retry_wait_max", cfg.RetryWaitMax, &ccfg.RetryWaitMax},
 		{"request_timeout", cfg.RequestTimeout, &ccfg.RequestTimeout},
+		{"operation_timeout", cfg.OperationTime, &ccfg.OperationTimeout},
 	} {
 		if d.value.IsNull() || d.value.IsUnknown() {
 			continue
@@ -119,4 +124,34 @@ func applyRetrySettings(cfg *providerModel, ccfg *client.Config, diags *diag.Dia
 		}
 		*d.out = dur
 	}
+}
+
+// applyRequestBudget sets the client's request budget from
+// max_requests_per_minute, else its environment variable; 0 disables
+// pacing (the client's negative value), unset keeps the client's default.
+func applyRequestBudget(attr types.Int64, ccfg *client.Config, diags *diag.Diagnostics) {
+	var n int64
+	switch {
+	case attr.IsUnknown():
+		return
+	case !attr.IsNull():
+		n = attr.ValueInt64()
+	default:
+		raw := os.Getenv(envMaxRequestsPerMinute)
+		if raw == "" {
+			return
+		}
+		v, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+		if err != nil || v < 0 {
+			diags.AddAttributeError(path.Root("max_requests_per_minute"), "Invalid "+envMaxRequestsPerMinute,
+				fmt.Sprintf("%s is %q; use a whole number of requests per minute, or 0 to disable pacing.", envMaxRequestsPerMinute, raw))
+			return
+		}
+		n = v
+	}
+	if n == 0 {
+		ccfg.MaxRequestsPerMinute = -1 // 0 in HCL means "no pacing".
+		return
+	}
+	ccfg.MaxRequestsPerMinute = int(min(n, int64(1)<<31))
 }

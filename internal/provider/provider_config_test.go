@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -63,6 +64,14 @@ func TestAccProvider_configErrors(t *testing.T) {
 			{
 				Config:      provider(full + `  max_retries = -1`),
 				ExpectError: expectErr("max_retries", "value must be between 0 and 100"),
+			},
+			{
+				Config:      provider(full + `  max_requests_per_minute = -5`),
+				ExpectError: expectErr("max_requests_per_minute", "value must be at least 0"),
+			},
+			{
+				Config:      provider(full + `  operation_timeout = "0s"`),
+				ExpectError: expectErr("Invalid duration", `operation_timeout must be a positive Go duration`),
 			},
 			{
 				Config:      provider(full + `  bogus = true`),
@@ -279,6 +288,42 @@ func TestConfigureNamesTheMissingVariable(t *testing.T) {
 			d, ok := diags.Errors()[0].(diag.DiagnosticWithPath)
 			if !ok || !d.Path().Equal(path.Root(attr)) || d.Summary() != "Missing Harness "+attr || !strings.Contains(d.Detail(), env) {
 				t.Errorf("error %v, want one on %s naming %s", diags.Errors()[0], attr, env)
+			}
+		})
+	}
+}
+
+// TestApplyRequestBudget: max_requests_per_minute, else its variable, sets
+// the client's budget; 0 disables pacing; a bad variable names itself.
+func TestApplyRequestBudget(t *testing.T) {
+	for name, tc := range map[string]struct {
+		attr    types.Int64
+		env     string
+		want    int
+		wantErr string
+	}{
+		"unset keeps the client default": {attr: types.Int64Null(), want: 0},
+		"attribute":                      {attr: types.Int64Value(600), env: "100", want: 600},
+		"attribute 0 disables":           {attr: types.Int64Value(0), want: -1},
+		"variable":                       {attr: types.Int64Null(), env: " 300 ", want: 300},
+		"variable 0 disables":            {attr: types.Int64Null(), env: "0", want: -1},
+		"unknown waits for apply":        {attr: types.Int64Unknown(), env: "300", want: 0},
+		"bad variable":                   {attr: types.Int64Null(), env: "lots", wantErr: `HARNESS_MAX_REQUESTS_PER_MINUTE is "lots"`},
+		"negative variable":              {attr: types.Int64Null(), env: "-1", wantErr: "or 0 to disable pacing"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envMaxRequestsPerMinute, tc.env)
+			var ccfg client.Config
+			var diags diag.Diagnostics
+			applyRequestBudget(tc.attr, &ccfg, &diags)
+			if tc.wantErr != "" {
+				if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), tc.wantErr) {
+					t.Fatalf("diagnostics %v, want an error containing %q", diags, tc.wantErr)
+				}
+				return
+			}
+			if diags.HasError() || ccfg.MaxRequestsPerMinute != tc.want {
+				t.Fatalf("MaxRequestsPerMinute = %d (diags %v), want %d", ccfg.MaxRequestsPerMinute, diags, tc.want)
 			}
 		})
 	}

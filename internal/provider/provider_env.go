@@ -7,6 +7,9 @@ const (
 	envAccountID      = "HARNESS_ACCOUNT_ID"
 	envAPIKey         = "HARNESS_PLATFORM_API_KEY"
 	envSCIMGeneration = "HARNESS_SCIM_GENERATION"
+	// envMaxRequestsPerMinute is this provider's own: the official
+	// provider has no request budget.
+	envMaxRequestsPerMinute = "HARNESS_MAX_REQUESTS_PER_MINUTE"
 )
 
 // envSetting is a provider attribute that falls back to an environment

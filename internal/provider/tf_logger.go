@@ -28,6 +28,15 @@ func newTFLogger(secrets ...string) *tfLogger {
 var logMaskPatterns = []*regexp.Regexp{client.SecretPattern}
 
 func (l *tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.masked(ctx), msg, fields)
+}
+
+// Info carries the client's rate-limit pauses.
+func (l *tfLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(l.masked(ctx), msg, fields)
+}
+
+func (l *tfLogger) masked(ctx context.Context) context.Context {
 	ctx = tflog.SetField(ctx, "harness_api", true)
 	ctx = tflog.MaskAllFieldValuesRegexes(ctx, logMaskPatterns...)
 	ctx = tflog.MaskMessageRegexes(ctx, logMaskPatterns...)
@@ -35,5 +44,5 @@ func (l *tfLogger) Debug(ctx context.Context, msg string, fields map[string]any)
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
 		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
 	}
-	tflog.Debug(ctx, msg, fields)
+	return ctx
 }

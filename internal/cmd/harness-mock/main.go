@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,9 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -38,18 +35,32 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// config is what the flags ask for.
+type config struct {
+	listen        string
+	opts          mockserver.Options
+	state         string
+	stateInterval time.Duration
+}
+
+// parseFlags reads and checks the command line.
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("harness-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (host:port; port 0 picks a free port)")
+	cfg := &config{}
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address to listen on (host:port; port 0 picks a free port)")
 	account := fs.String("account-id", mockserver.DefaultAccountID, "Harness account identifier to serve")
 	var tokens, readOnly stringList
 	fs.Var(&tokens, "token", "admin API token to accept (repeatable; default "+mockserver.DefaultToken+")")
 	fs.Var(&readOnly, "read-only-token", "API token that may only read (repeatable)")
 	profile := fs.String("profile", mockserver.DefaultProfile, "account profile: "+strings.Join(mockserver.ProfileNames(), ", "))
-	state := fs.String("state", "", "file to load state from and save it to after every change")
+	fs.StringVar(&cfg.state, "state", "", "file to load state from and save changes to (written behind the requests, atomically, and on exit)")
+	fs.DurationVar(&cfg.stateInterval, "state-interval", mockserver.DefaultStateInterval,
+		"with -state: the longest a change waits before it is written; changes within it are written together")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow listening on a non-loopback address (the mock has no TLS)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var gw gatewayFlags
+	gw.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: harness-mock [flags]\n\nA mock Harness for testing Terraform configurations. Profiles:\n")
 		for _, n := range mockserver.ProfileNames() {
@@ -59,51 +70,54 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
 	prof, err := mockserver.LookupProfile(*profile)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	host, _, err := net.SplitHostPort(*listen)
+	host, _, err := net.SplitHostPort(cfg.listen)
 	if err != nil {
-		return fmt.Errorf("-listen %q: %w", *listen, err)
+		return nil, fmt.Errorf("-listen %q: %w", cfg.listen, err)
 	}
 	if !*allowRemote && !client.IsLoopbackHost(host) {
-		return fmt.Errorf("-listen %q is not a loopback address; pass -allow-non-loopback to expose the mock (it speaks plain HTTP)", *listen)
+		return nil, fmt.Errorf("-listen %q is not a loopback address; pass -allow-non-loopback to expose the mock (it speaks plain HTTP)", cfg.listen)
 	}
-
-	var saveMu sync.Mutex
-	var srv *mockserver.Server
-	var saveErr error
-	opts := mockserver.Options{AccountID: *account, Tokens: tokens, ReadOnlyTokens: readOnly, Profile: prof}
+	cfg.opts = mockserver.Options{AccountID: *account, Tokens: tokens, ReadOnlyTokens: readOnly, Profile: prof}
+	if err := gw.apply(&cfg.opts); err != nil {
+		return nil, err
+	}
 	if !*quiet {
-		opts.LogWriter = stderr
+		cfg.opts.LogWriter = stderr
 	}
-	if *state != "" {
-		opts.OnChange = func() {
-			saveMu.Lock()
-			defer saveMu.Unlock()
-			if err := saveState(srv, *state); err != nil && saveErr == nil {
-				saveErr = err
-				fmt.Fprintln(stderr, "harness-mock: saving state:", err)
-			}
-		}
+	return cfg, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
 	}
-	srv = mockserver.New(opts)
-	if *state != "" {
-		data, err := os.ReadFile(*state)
-		switch {
-		case err == nil:
-			if err := srv.Restore(data); err != nil {
-				return err
-			}
-		case !errors.Is(err, os.ErrNotExist):
+	opts := cfg.opts
+	var sf *mockserver.StateFile
+	if cfg.state != "" {
+		sf = newStateFile(cfg.state, cfg.stateInterval, stderr)
+		opts.OnChange = sf.Changed
+	}
+	srv := mockserver.New(opts)
+	if sf != nil {
+		if err := sf.Load(srv); err != nil {
 			return err
 		}
+		// On every return, including a failed listen, write what changed
+		// (the normal return below reports Close's error itself).
+		defer func() { _ = sf.Close() }()
 	}
-
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	// Catch SIGINT and SIGTERM before the base URL is printed, so a
+	// signal sent once the mock is up always ends in a clean shutdown.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.listen)
 	if err != nil {
 		return err
 	}
@@ -112,12 +126,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if f, ok := stdout.(*os.File); ok {
 		_ = f.Sync()
 	}
-	fmt.Fprintf(stderr, "harness-mock: profile %s, account %s, token %s\n", prof.Name, srv.AccountID(), srv.Token())
+	fmt.Fprintf(stderr, "harness-mock: profile %s, account %s, token %s\n", srv.Profile().Name, srv.AccountID(), srv.Token())
 	fmt.Fprintf(stderr, "harness-mock: export HARNESS_ENDPOINT=%s HARNESS_ACCOUNT_ID=%s HARNESS_PLATFORM_API_KEY=%s\n", base, srv.AccountID(), srv.Token())
+	fmt.Fprint(stderr, describeGateway(opts))
+	if err := serve(ctx, ln, srv); err != nil {
+		return err
+	}
+	fmt.Fprint(stderr, summary(srv))
+	if sf != nil {
+		// The last changes are written and fsynced before the command
+		// exits; a failure is the command's error.
+		return sf.Close()
+	}
+	return nil
+}
 
+// newStateFile is the -state file, logging write failures on stderr.
+func newStateFile(path string, interval time.Duration, stderr io.Writer) *mockserver.StateFile {
+	return mockserver.NewStateFile(path, mockserver.StateFileOptions{Interval: interval, Logf: func(format string, args ...any) {
+		fmt.Fprintf(stderr, "harness-mock: "+format+"\n", args...)
+	}})
+}
+
+// serve serves srv on ln until ctx ends (SIGINT, SIGTERM), then shuts
+// down gracefully: requests in flight finish within 5 seconds.
+func serve(ctx context.Context, ln net.Listener, srv http.Handler) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -128,32 +162,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
-	if *state != "" {
-		saveMu.Lock()
-		defer saveMu.Unlock()
-		return saveState(srv, *state)
-	}
 	return nil
-}
-
-// saveState writes the snapshot atomically.
-func saveState(srv *mockserver.Server, path string) error {
-	data, err := srv.Snapshot()
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".harness-mock-state-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -169,7 +169,7 @@ func TestRunStatePersists(t *testing.T) {
 	if err := r.stop(t); err != nil {
 		t.Fatal(err)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(state), ".harness-mock-state-*")); len(leftovers) != 0 {
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(state), ".state.json.tmp-*")); len(leftovers) != 0 {
 		t.Errorf("temporary state files left behind: %v", leftovers)
 	}
 
@@ -186,6 +186,29 @@ func TestRunStatePersists(t *testing.T) {
 	err = run(t.Context(), []string{"-listen", "127.0.0.1:0", "-state", state, "-account-id", "otheraccount000000000A"}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "belongs to account") {
 		t.Errorf("another account's state: %v", err)
+	}
+}
+
+// TestRunRefusesInvalidState: a state file the mock could not serve stops
+// it at start with the file and the field named.
+func TestRunRefusesInvalidState(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	if err := os.WriteFile(state, []byte(`{"users":{"x":null},"groups":{"g":{"id":"g","name":"G","members":["ghost"]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".state.json.tmp-42")
+	if err := os.WriteFile(stale, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-state", state}, io.Discard, io.Discard)
+	for _, want := range []string{"state file " + state, `users["x"]: is null`, `groups["g"].members[0]: user "ghost" does not exist`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("run with an invalid state file: %v; want %q", err, want)
+		}
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file was not removed: %v", err)
 	}
 }
 
