@@ -287,7 +287,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			return op.succeeded(resp, out)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
+			return nil, op.stopped(ctxErr)
 		}
 		wait, err := op.failed(ctx, tk, resp, err)
 		if err != nil {
@@ -295,7 +295,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		}
 		if wait > 0 {
 			if err := c.sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+				return nil, op.stopped(err)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,6 +42,7 @@ type apiKeyTokenResourceModel struct {
 	RotateBeforeExpiry  types.String   `tfsdk:"rotate_before_expiry"`
 	RotationGracePeriod types.String   `tfsdk:"rotation_grace_period"`
 	Value               types.String   `tfsdk:"value"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *apiKeyTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -32,6 +32,9 @@ var (
 func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", plan.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	body := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -170,6 +173,9 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	want := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -255,6 +261,9 @@ func putTokenIfChanged(ctx context.Context, c *client.Client, want, cur *client.
 func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -31,7 +31,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 	attrs := tokenIdentityAttributes()
 	maps.Copy(attrs, tokenValidityAttributes())
 	maps.Copy(attrs, tokenRotationAttributes())
-	resp.Schema = schema.Schema{MarkdownDescription: tokenResourceDescription, Attributes: attrs}
+	resp.Schema = schema.Schema{MarkdownDescription: tokenResourceDescription, Attributes: attrs,
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock("token")}}
 }
 
 // tokenIdentityAttributes are the token's identity, its API key and its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,9 +36,10 @@ type scimGroupResource struct {
 }
 
 type scimGroupResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	DisplayName types.String `tfsdk:"display_name"`
-	Members     types.List   `tfsdk:"members"`
+	ID          types.String   `tfsdk:"id"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	Members     types.List     `tfsdk:"members"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -98,6 +100,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock("group")},
 	}
 }
 
@@ -128,6 +131,9 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("SCIM group %q", plan.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -145,7 +151,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
-	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.ListNull(types.StringType)}
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
+		Members: types.ListNull(types.StringType), Timeouts: plan.Timeouts}
 	if !tracked {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -326,6 +333,9 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -430,6 +440,9 @@ func membersBeforeUpdate(ctx context.Context, c *client.Client, state *scimGroup
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
