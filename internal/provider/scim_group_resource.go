@@ -81,8 +81,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required: true,
 				MarkdownDescription: "The group's name. Changing it renames the group in place; the id stays. Harness " +
 					"NextGen refuses to create a second group whose name gives the same id (for example `dev-team` and " +
-					"`dev.team` both give `dev_team`).",
-				Validators: []validator.String{notBlankValidator},
+					"`dev.team` both give `dev_team`). One line of at most 256 characters, without control or text-direction characters.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"members": schema.ListAttribute{
 				Optional:    true,
@@ -94,6 +94,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
 					"apply reads the group once and changes only what differs.",
 				Validators: []validator.List{
+					noNullElements{},
 					listvalidator.ValueStringsAre(notBlankValidator, userIDValidator),
 					uniqueMembersValidator{},
 				},

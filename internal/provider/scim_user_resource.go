@@ -89,9 +89,10 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{emailValidator},
 		},
 		"display_name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "The user's name as Harness shows it.",
-			Validators:          []validator.String{notBlankValidator},
+			Required: true,
+			MarkdownDescription: "The user's name as Harness shows it: one line of at most 256 characters, without control " +
+				"or text-direction characters.",
+			Validators: []validator.String{notBlankValidator, scimTextValidator},
 		},
 	}
 }
@@ -108,14 +109,14 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 				"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
 				"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
 				"changes to it are not detected.",
-			Validators:    []validator.String{notBlankValidator},
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"family_name": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
 			MarkdownDescription: "Family name. Behaves like `given_name`.",
-			Validators:          []validator.String{notBlankValidator},
+			Validators:          []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"external_id": schema.StringAttribute{
@@ -125,7 +126,7 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 				"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
 				"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
 				"example one set by Entra ID) is kept.",
-			Validators:    []validator.String{notBlankValidator},
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}

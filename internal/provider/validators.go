@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -86,9 +89,22 @@ var emailValidator = stringRule{
 	},
 }
 
+// Longest email address and local part (RFC 5321 4.5.3.1; Hibernate's
+// @Email, on a service account's email, refuses a longer local part).
+const (
+	maxEmailLength = 254
+	maxEmailLocal  = 64
+)
+
 func validateEmail(v string) error {
 	if v != strings.TrimSpace(v) || v == "" {
 		return fmt.Errorf("must be an email address without surrounding spaces, got %q", v)
+	}
+	if len(v) > maxEmailLength {
+		return fmt.Errorf("is %d characters long; an email address has at most %d", len(v), maxEmailLength)
+	}
+	if at := strings.LastIndex(v, "@"); at > maxEmailLocal {
+		return fmt.Errorf("has %d characters before the @; an email address has at most %d there", at, maxEmailLocal)
 	}
 	addr, err := mail.ParseAddress(v)
 	if err != nil || addr.Address != v || addr.Name != "" {
@@ -249,4 +265,192 @@ func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String
 			"Harness keeps personal (apikey_type = \"USER\") API keys at account scope only. Remove org_id and project_id, "+
 				"or use apikey_type = \"SERVICE_ACCOUNT\" with a service account in that organization or project.")
 	}
+}
+
+// noNullElements refuses null elements in a list, map or set. Terraform
+// accepts `members = [null]` and `tags = { k = null }`, but no Harness
+// value is null, and converting one fails at apply with an error that
+// blames the provider; this names the attribute at plan time instead.
+type noNullElements struct{}
+
+var (
+	_ validator.List = noNullElements{}
+	_ validator.Map  = noNullElements{}
+	_ validator.Set  = noNullElements{}
+)
+
+func (noNullElements) Description(context.Context) string { return "elements must not be null" }
+
+func (v noNullElements) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (noNullElements) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	for i, e := range req.ConfigValue.Elements() {
+		if e.IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i), "Null element",
+				fmt.Sprintf("%s[%d] is null; every element of %s must have a value (remove it, or use a conditional "+
+					"such as compact() to drop null values).", req.Path, i, req.Path))
+		}
+	}
+}
+
+func (noNullElements) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	for _, e := range req.ConfigValue.Elements() {
+		if e.IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path, "Null element",
+				fmt.Sprintf("%s holds a null element; every element must have a value.", req.Path))
+			return
+		}
+	}
+}
+
+func (noNullElements) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	elems := req.ConfigValue.Elements()
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		if elems[k].IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Null value",
+				fmt.Sprintf("%s[%q] is null; every entry of %s must have a value (use \"\" for an empty one, or leave "+
+					"the key out).", req.Path, k, req.Path))
+		}
+	}
+}
+
+// maxTags is the most tags Harness keeps on a service account, API key or
+// token: @Size(max = 128) on the tags of ServiceAccountDTO, ApiKeyDTO and
+// TokenDTO (harness-core 970-ng-commons) and of their entities.
+const maxTags = 128
+
+// tagsValidator refuses tags Harness refuses (more than maxTags) and keys
+// that cannot round-trip: an empty key, or one holding ':', which the
+// Harness UI and the official provider's "key:value" form cannot tell from
+// the value (Harness itself stores both).
+type tagsValidator struct{}
+
+func (tagsValidator) Description(context.Context) string {
+	return fmt.Sprintf("at most %d tags; keys must not be empty or contain ':'", maxTags)
+}
+
+func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	elems := req.ConfigValue.Elements()
+	if len(elems) > maxTags {
+		resp.Diagnostics.AddAttributeError(req.Path, "Too many tags",
+			fmt.Sprintf("%s has %d tags; Harness keeps at most %d on an object.", req.Path, len(elems), maxTags))
+	}
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		switch {
+		case strings.TrimSpace(k) == "":
+			resp.Diagnostics.AddAttributeError(req.Path, "Empty tag key",
+				fmt.Sprintf("%s has the key %q; a tag needs a key (a tag without a value is key = \"\").", req.Path, k))
+		case strings.Contains(k, ":"):
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Tag key with ':'",
+				fmt.Sprintf("%s has the key %q. The Harness UI and the official Harness provider write tags as "+
+					"\"key:value\", where a ':' in the key cannot be told from the value; use another character.", req.Path, k))
+		}
+	}
+}
+
+// Shortest lifetimes of token values. A managed token's value must outlive
+// the apply that issues it and the consumers updated in that apply (another
+// provider block, an identity provider): a create alone may take 20 minutes
+// (defaultResourceTimeout), so an hour. A short-lived (ephemeral) token
+// serves one Terraform command; every call of that command may take
+// operation_timeout (5 minutes by default), so ten minutes covers the first
+// call made with it and a retry of it. Harness itself sets no minimum
+// (TokenServiceImpl only refuses a validTo already past), so shorter values
+// would be accepted, expire during the apply and be created again by every
+// later apply.
+const (
+	minTokenLifetime          = time.Hour
+	minEphemeralTokenLifetime = 10 * time.Minute
+)
+
+// atLeastDuration checks a Go duration of at least min; why says what the
+// minimum protects.
+func atLeastDuration(min time.Duration, why string) stringRule {
+	return stringRule{requires: fmt.Sprintf("must be a Go duration of at least %s", shortDuration(min)),
+		check: func(p path.Path, v string, diags *diag.Diagnostics) {
+			d, problem := checkDuration(false, p.String(), v)
+			switch {
+			case problem != "":
+				diags.AddAttributeError(p, "Invalid duration", problem)
+			case d < min:
+				diags.AddAttributeError(p, "Duration too short",
+					fmt.Sprintf("%s is %s; it must be at least %s: %s.", p, v, shortDuration(min), why))
+			}
+		}}
+}
+
+// harnessNameValidator is Harness's NGEntityName rule, which the service
+// account, API key and token entities carry on name and their services
+// check before saving (NGUtils.validate; harness-core 970-ng-commons
+// NGEntityNameValidator): not blank, at most 128 characters, only letters,
+// digits, '-', '_', '.', ' ' and '/'.
+var harnessNameValidator = stringRule{
+	requires: "must be 1 to 128 characters: letters, digits, spaces and - _ . /",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if problem := harnessNameProblem(v); problem != "" {
+			diags.AddAttributeError(p, "Invalid Harness name", fmt.Sprintf("%s %s (Harness's rule for names), got %s.", p, problem, shortQuote(v)))
+		}
+	},
+}
+
+func harnessNameProblem(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return "must not be empty or only spaces"
+	case len(v) > 128:
+		return fmt.Sprintf("is %d characters long; Harness allows at most 128", utf8.RuneCountInString(v))
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)) {
+			return fmt.Sprintf("may only contain letters, digits, spaces, '-', '_', '.' and '/', not %q", r)
+		}
+	}
+	return ""
+}
+
+// maxSCIMText is the longest SCIM name this provider sends: Harness sets
+// no limit on SCIM user and group names, and 256 is Microsoft Entra ID's
+// limit for a displayName, the longest an identity provider would send.
+const maxSCIMText = 256
+
+// scimTextValidator refuses what no name should hold: more than
+// maxSCIMText characters, control characters (NUL, ESC, newlines, tabs),
+// line and paragraph separators, and the Unicode controls that reorder text
+// (right-to-left overrides and isolates), which make a name display as
+// something else than it is.
+var scimTextValidator = stringRule{
+	requires: fmt.Sprintf("at most %d characters, without control or text-direction characters", maxSCIMText),
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if problem := textProblem(v, maxSCIMText); problem != "" {
+			diags.AddAttributeError(p, "Invalid name", fmt.Sprintf("%s %s.", p, problem))
+		}
+	},
+}
+
+func textProblem(v string, limit int) string {
+	if n := utf8.RuneCountInString(v); n > limit {
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, limit)
+	}
+	for i, r := range v {
+		switch {
+		case r == utf8.RuneError:
+			return fmt.Sprintf("is not valid UTF-8 at byte %d", i)
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
+			return fmt.Sprintf("holds the control character %U at byte %d; names are one line of printable text", r, i)
+		case unicode.Is(unicode.Bidi_Control, r):
+			return fmt.Sprintf("holds the text-direction character %U at byte %d, which makes the name display differently "+
+				"from what it is", r, i)
+		}
+	}
+	return ""
+}
+
+// shortQuote quotes v, cut to 40 characters, for diagnostics.
+func shortQuote(v string) string {
+	if utf8.RuneCountInString(v) <= 40 {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q…", string([]rune(v)[:40]))
 }
