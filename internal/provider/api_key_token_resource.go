@@ -50,6 +50,9 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		body.ValidTo = r.data.clock().Add(lifetime).UnixMilli()
 	}
 	ref := body.KeyRef()
+	if !r.requireKey(ctx, c, ref, &resp.Diagnostics) {
+		return
+	}
 	secret, err := c.CreateToken(ctx, &body)
 	if client.IsConflict(err) {
 		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key_token", object: "token",

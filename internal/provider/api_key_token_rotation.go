@@ -35,6 +35,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if req.State.Raw.IsNull() {
 		r.warnExpiredCreation(&config, &resp.Diagnostics)
+		r.warnMissingKey(ctx, &plan, &resp.Diagnostics)
 		return
 	}
 	var state apiKeyTokenResourceModel
