@@ -182,6 +182,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.warnSharedUser(plan.UserName, &resp.Diagnostics)
 	switch r.generation() {
 	case client.FirstGen:
 		if !config.ExternalID.IsNull() {
@@ -300,6 +301,12 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	u, err := c.CreateSCIMUser(ctx, body)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "creating", "SCIM user", name, err)
+		return
+	}
+	if other, clash := r.data.userHolders().noteHeld(u.ID, name); clash {
+		// Not saved: the other resource holds the user.
+		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, u.ID)+" Terraform did not record this resource, so nothing is managed twice.")
 		return
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID})
@@ -463,4 +470,31 @@ type plannedString struct {
 
 func namedString(name string, planned types.String, got *types.String) plannedString {
 	return plannedString{name: name, planned: planned, got: got}
+}
+
+// warnSharedUser warns when another harness_scim_user of this provider
+// configuration plans a user_name that differs from this one only in case
+// (see userHolders). Create refuses the second of them; a plan-time error
+// would block the destroy of the configuration.
+func (r *scimUserResource) warnSharedUser(userName emailValue, diags *diag.Diagnostics) {
+	if userName.IsNull() || userName.IsUnknown() || r.data == nil {
+		return
+	}
+	name := userName.ValueString()
+	if other := r.data.userHolders().notePlanned(name); other != "" {
+		diags.AddAttributeWarning(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, "")+" Creating the second one fails.")
+	}
+}
+
+// sharedUserDetail explains two resources that are one Harness user.
+func sharedUserDetail(name, other, id string) string {
+	user := "one Harness user"
+	if id != "" {
+		user = "one Harness user (id " + id + ")"
+	}
+	return fmt.Sprintf("This harness_scim_user (user_name %q) and another of this configuration (user_name %q) are %s: "+
+		"Harness compares emails case-insensitively, and its SCIM create answers with the user it already has. Both "+
+		"would manage it, and each plan would change display_name back and forth. Remove one of them, or give them "+
+		"different emails.", name, other, user)
 }
