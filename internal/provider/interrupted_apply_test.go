@@ -165,7 +165,7 @@ func (c *tfCLI) killDuringApply(ready func() bool) {
 }
 
 var (
-	errorWith  = regexp.MustCompile(`(?m)^\s*with (harness_[a-z_]+\.[a-z0-9_]+),`)
+	errorWith  = regexp.MustCompile(`(?m)^\s*with (harness_[a-z_]+\.[a-z0-9_]+(?:\[[^\]]+\])?),`)
 	importHint = regexp.MustCompile(`terraform import '(harness_[a-z_]+)\.<name>' '([^']+)'`)
 )
 
