@@ -74,7 +74,11 @@ type Config struct {
 	// error.
 	OperationTimeout time.Duration
 	UserAgent        string
-	Logger           Logger
+	// TokenLimit is the account's tokenLimit, the number of tokens an API
+	// key may hold; 0 means DefaultTokenLimit. Harness support can raise it
+	// per account, and no API reports it.
+	TokenLimit int
+	Logger     Logger
 	// HTTPClient overrides the pooled go-cleanhttp client (tests).
 	HTTPClient *http.Client
 }
@@ -134,6 +138,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.TokenLimit <= 0 {
+		cfg.TokenLimit = DefaultTokenLimit
 	}
 	if cfg.MaxRequestsPerMinute == 0 {
 		cfg.MaxRequestsPerMinute = DefaultMaxRequestsPerMinute
@@ -253,6 +260,12 @@ type request struct {
 	// minutes; on the first 500 do() calls confirmGone once and, when the
 	// object is gone, stops with an ErrNotFound error.
 	confirmGone func(ctx context.Context) error
+	// beforeUncertainRetry, when set, is called before a request is sent
+	// again after a failure that leaves open whether Harness applied it
+	// (connection error or 5xx); an error stops the retries with it. A
+	// rotation retried after an applied attempt rotates twice, which needs
+	// room the key may not have (RotateToken).
+	beforeUncertainRetry func(ctx context.Context) error
 }
 
 // response is a successful answer.
@@ -455,6 +468,18 @@ func (c *Client) transportError(ctx, actx context.Context, err error, timeout ti
 		msg = fmt.Sprintf("no answer within %s (%s): %s", roundDuration(timeout), limit, msg)
 	}
 	return &transportError{msg: msg, err: err}
+}
+
+// stoppedRetry is the error of a request whose retry beforeUncertainRetry
+// refused: the failure, marked uncertain, with the reason.
+func stoppedRetry(req *request, last error, reason error) error {
+	var apiErr *APIError
+	if errors.As(last, &apiErr) {
+		apiErr.Uncertain = true
+		apiErr.Message += "; not retried: " + reason.Error()
+		return apiErr
+	}
+	return fmt.Errorf("%s %s: %w (not retried: %w)", req.method, req.path, last, reason)
 }
 
 // backoff returns the wait before retry number attempt: full jitter over a

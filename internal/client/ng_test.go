@@ -329,7 +329,7 @@ func TestCreateTokenMarkerIsPastOnHarnessClock(t *testing.T) {
 // validity set, like the retried create), and one whose name differs.
 func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
 	t.Parallel()
-	for name, otherName := range map[string]string{"same-request": "t1", "other-name": "someone else's"} {
+	for name, otherName := range map[string]string{"same-request": "t1", "other-name": "someone else"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newNGFixture(t)
@@ -563,7 +563,7 @@ func TestCreateTokenKeepsTokenWithUnknownExpiry(t *testing.T) {
 			f := newNGFixture(t)
 			f.seedKey(t)
 			ctx := context.Background()
-			other := &Token{Identifier: "t1", Name: "someone else's"}
+			other := &Token{Identifier: "t1", Name: "someone else"}
 			other.SetKey(saKeyRef)
 			secret, err := f.c.CreateToken(ctx, other)
 			if err != nil {

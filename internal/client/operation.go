@@ -84,6 +84,11 @@ func (op *operation) failed(ctx context.Context, tk ticket, resp *response, err 
 		return 0, op.giveUp(op.retriesHint())
 	}
 	op.uncertain = true // the request may have reached Harness
+	if req.beforeUncertainRetry != nil {
+		if berr := req.beforeUncertainRetry(ctx); berr != nil {
+			return 0, stoppedRetry(req, op.last, berr)
+		}
+	}
 	wait := c.backoff(op.failures, retryAfter)
 	if wait >= op.remaining() {
 		return 0, op.giveUp(op.boundHint(&noTimeLeftError{what: "next retry's backoff", wait: wait}))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -54,22 +56,23 @@ func SCIMGroupMembers(ids []string) []SCIMGroupMember {
 }
 
 // GroupIdentifier is the identifier Harness NextGen derives from a group's
-// displayName (generateHarnessUIFormatIdentifier, harness-api.md 2.2): trim;
-// '.' and '-' become '_'; accents are stripped; leading digits, '-' and '$'
+// displayName (UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier,
+// harness-api.md 2.2): trim (Java's trim: characters up to U+0020); '.'
+// and '-' become '_'; accents are stripped; leading digits, '-' and '$'
 // are dropped; characters outside [0-9A-Za-z_$ ] are deleted; spaces
-// become '_'. An empty result means Harness cannot create the group.
+// become '_'. Harness refuses some results: see GroupIdentifierProblem.
 //
 // The mock has its own copy (mockserver.identifierFromName) on purpose: the
 // mock stands in for Harness's server, and a test comparing the two would
 // prove nothing if they shared code.
 func GroupIdentifier(displayName string) string {
-	s := strings.TrimSpace(displayName)
+	s := javaTrim(displayName)
 	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if out, _, err := transform.String(t, s); err == nil {
 		s = out
 	}
-	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsDigit(r) || r == '-' || r == '$' })
+	s = strings.TrimLeftFunc(javaTrim(s), func(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '$' })
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -81,6 +84,49 @@ func GroupIdentifier(displayName string) string {
 	}
 	return b.String()
 }
+
+func javaTrim(s string) string { return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }) }
+
+// GroupIdentifierProblem derives the identifier Harness NextGen gives a
+// SCIM group with this displayName and says why Harness would refuse to
+// create it, in Harness's words (the ScimError detail of its 409), or ""
+// when it would not. After deriving the identifier, UserGroupServiceImpl.
+// createForSCIM runs EntityIdentifierValidator on it (harness-core
+// 1dcec145): it must not be empty, must start with a letter or '_', hold at
+// most 128 characters and not be a reserved word (case-sensitive), and it
+// must not be one of the default groups' identifiers. A name such as
+// "(2024) Staff" gives 2024_Staff, which is refused; "2024 Staff" gives
+// _Staff, which is not. FirstGen ids are random: only NextGen refuses.
+//
+// The rules are the client's own copy of Harness's; the mock has another
+// (mockserver.groupIdentifierProblem), and a test compares the two.
+func GroupIdentifierProblem(displayName string) (id, problem string) {
+	id = GroupIdentifier(displayName)
+	switch {
+	case strings.TrimSpace(id) == "":
+		return id, "identifier: cannot be empty"
+	case !harnessIdentifierRE.MatchString(id):
+		return id, "identifier: can be 128 characters long and can only contain alphanumeric, underscore and $ characters, " +
+			"and not start with a number or $"
+	case slices.Contains(harnessReservedWords, id):
+		return id, "identifier: " + id + " is a keyword, so cannot be used"
+	case slices.Contains(harnessDefaultGroups, id):
+		return id, "Cannot create a harness managed user group"
+	}
+	return id, ""
+}
+
+// harnessIdentifierRE and harnessReservedWords are EntityIdentifierValidator's
+// pattern and NOT_ALLOWED_WORDS (980-commons, lines 31-37); harnessDefaultGroups
+// are NGConstants' default user group identifiers (lines 68-70).
+var (
+	harnessIdentifierRE  = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
+	harnessReservedWords = []string{
+		"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new",
+		"var", "return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
+	}
+	harnessDefaultGroups = []string{"_account_all_users", "_organization_all_users", "_project_all_users"}
+)
 
 // CreateSCIMGroup POSTs a group with its members. Harness silently drops
 // member ids that are not users of the account, so callers compare the
@@ -106,13 +152,25 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 	}
 	var out SCIMGroup
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Groups"), &out); err != nil {
-		return nil, err
+		return nil, groupCreateKind(err)
 	}
 	if out.ID == "" {
 		return nil, fmt.Errorf("POST %s: Harness answered without a group id (with harnessScopes, every entry may have "+
 			"been skipped: entries must look like \"account:org\" or \"account:org:project\")", c.scimPath("Groups"))
 	}
 	return &out, nil
+}
+
+// groupCreateKind classifies a failed group create. Harness answers every
+// failure with 409 (NGScimGroupResource.createGroup), but only a taken
+// identifier is a conflict; a refused identifier or name (see
+// GroupIdentifierProblem) is a validation error.
+func groupCreateKind(err error) error {
+	if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusConflict &&
+		!strings.HasPrefix(apiErr.Message, "Try using different user group identifier") {
+		apiErr.Kind = KindValidation
+	}
+	return err
 }
 
 // GetSCIMGroup reads a group by id. NextGen finds groups made in the

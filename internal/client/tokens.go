@@ -209,9 +209,16 @@ func madeByAttempt(want, got *Token) bool {
 		(want.ValidTo == 0 || want.ValidTo == got.ValidTo)
 }
 
-// ListTokens lists the tokens of a key, rotated ones included. With
-// identifiers, only those. Harness ignores an empty org or project in this
-// filter, so rows from other scopes are dropped here.
+// ListTokens lists the tokens of a key, rotated ones included, newest
+// change first. With identifiers, only those. Harness ignores an empty org
+// or project in this filter, so rows from other scopes are dropped here.
+//
+// Harness sorts the list by lastModifiedAt, newest first (TokenResource.
+// listAggregatedTokens), and pages by offset at most 100 rows at a time, so
+// a token changed between two page reads can show up on both: it is kept
+// once. (One changed the other way could be missed; a key holds at most
+// its token limit, which fits one page unless the limit was raised past
+// 100.)
 func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...string) ([]TokenAggregate, error) {
 	q := c.tokenQuery(key)
 	for _, id := range identifiers {
@@ -222,8 +229,10 @@ func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...s
 		return nil, err
 	}
 	out := rows[:0]
+	seen := make(map[string]bool, len(rows))
 	for _, r := range rows {
-		if r.Token.KeyRef() == key {
+		if r.Token.KeyRef() == key && !seen[r.Token.Identifier] {
+			seen[r.Token.Identifier] = true
 			out = append(out, r)
 		}
 	}
@@ -278,17 +287,43 @@ func (c *Client) DeleteToken(ctx context.Context, key APIKeyRef, identifier stri
 // old validTo, and the old secret keeps working until oldExpiresAt
 // (harness-api.md 4). A missing token is an ErrNotFound error.
 //
-// A rotation retried after an uncertain failure rotates twice: the
-// intermediate secret, never seen by anyone, expires at oldExpiresAt like
-// the original one.
+// Harness renames the old token before it checks the key's token limit
+// (TokenServiceImpl.rotateToken), so a rotation on a full key fails with
+// the identifier gone. Callers check TokenRoom.CanRotate first; when the
+// rotation still hits the limit, the error (IsLimitReached) says what
+// Harness left behind.
+//
+// A rotation retried after an uncertain failure rotates twice if the first
+// attempt was applied (the intermediate secret, never seen by anyone,
+// expires at oldExpiresAt like the original one), and a second rotation
+// needs room of its own: before such a retry the key's room is read, and
+// the retry is not sent when the key is full.
 func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier string, oldExpiresAt time.Time) (string, error) {
 	q := c.tokenQuery(key)
 	q.Set("rotateTimestamp", strconv.FormatInt(oldExpiresAt.UnixMilli(), 10))
 	req := c.ng(http.MethodPost, tokenPath+"/rotate/"+url.PathEscape(identifier), q, nil)
 	req.secretResponse = true
 	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, key, identifier); return err }
+	req.beforeUncertainRetry = func(ctx context.Context) error {
+		room, err := c.TokenRoom(ctx, key)
+		switch {
+		case err != nil:
+			return fmt.Errorf("the rotation may have been applied with its answer lost, and reading the key's tokens "+
+				"to check it has room for another rotation failed: %w", err)
+		case room.CanRotate():
+			return nil
+		}
+		return fmt.Errorf("the rotation may have been applied with its answer lost, and rotating again needs "+
+			"room for one more token (%s); if it was applied, the new value is lost and the token must be rotated "+
+			"again once the key has room", room)
+	}
 	secret, err := ngCall[string](ctx, c, req)
 	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && IsLimitReached(err) {
+			apiErr.Message += fmt.Sprintf("; Harness had already renamed token %q to rotated_<letters> (its old value keeps "+
+				"working until %s), so the key no longer has a token %q: make room on the key and create it again",
+				identifier, oldExpiresAt.UTC().Format(time.RFC3339), identifier)
+		}
 		return "", err
 	}
 	if secret == "" {
@@ -298,7 +333,9 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 }
 
 // ValidateToken asks Harness which token a secret belongs to. It fails with
-// ErrUnauthorized when the secret is unknown, expired or deleted.
+// ErrUnauthorized when the secret is unknown, expired or deleted: Harness
+// answers those with a 400 INVALID_REQUEST naming the check that failed
+// (TokenValidationHelper in harness-core), which tokenRefusal recognises.
 //
 // Harness reads the body as the raw token text (harness-api.md 4): a JSON
 // string would arrive with its quotes and never match, so the secret is
@@ -308,7 +345,27 @@ func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, erro
 	req.rawBody, req.secretRequest = []byte(secret), true
 	out, err := ngCall[Token](ctx, c, req)
 	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusBadRequest && tokenRefusal(apiErr.Message) {
+			apiErr.Kind = KindUnauthorized
+		}
 		return nil, err
 	}
 	return &out, nil
+}
+
+// tokenRefusals are the starts of TokenValidationHelper's messages (after
+// Harness's "Invalid request: "), one per failed check: empty or malformed
+// text, unknown token, another account, wrong prefix or secret, expired.
+var tokenRefusals = []string{
+	"Invalid API Token: ", "Invalid API token ", "Invalid account token access ", "Invalid accountId in token ", "Incoming API token ",
+}
+
+func tokenRefusal(message string) bool {
+	m := strings.TrimPrefix(message, "Invalid request: ")
+	for _, p := range tokenRefusals {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }

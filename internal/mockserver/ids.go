@@ -51,17 +51,21 @@ func randomString(n int, alphabet string) string {
 	return string(b)
 }
 
-// identifierFromName is generateHarnessUIFormatIdentifier (harness-api.md
-// 2.2): trim; '.' and '-' become '_'; strip accents; drop leading digits,
-// '-' and '$'; delete characters outside [0-9A-Za-z_$ ]; spaces become '_'.
+// identifierFromName is generateHarnessUIFormatIdentifier (980-commons
+// .../utils/UuidAndIdentifierUtils.java, lines 41-73; harness-api.md 2.2):
+// trim; '.' and '-' become '_'; strip accents; drop leading digits, '-' and
+// '$'; delete characters outside [0-9A-Za-z_$ ]; spaces become '_'. Java's
+// String.trim removes only characters up to U+0020, so a leading no-break
+// space keeps the digits after it in place (they are not leading then).
+// StringUtils.stripAccents is approximated by removing nonspacing marks.
 func identifierFromName(name string) string {
-	s := strings.TrimSpace(name)
+	s := javaTrim(name)
 	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if out, _, err := transform.String(t, s); err == nil {
 		s = out
 	}
-	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsDigit(r) || r == '-' || r == '$' })
+	s = strings.TrimLeftFunc(javaTrim(s), func(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '$' })
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -73,3 +77,7 @@ func identifierFromName(name string) string {
 	}
 	return b.String()
 }
+
+// javaTrim is String.trim: it removes leading and trailing characters up to
+// U+0020.
+func javaTrim(s string) string { return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }) }

@@ -208,7 +208,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		return
 	}
 
-	if !s.authenticate(rec, r, fam, c) {
+	if !s.authenticate(rec, r, fam, c) || (fam == familyNG && !requireQueryAccount(rec, r, op)) {
 		return
 	}
 	if f != nil && f.DropAfterCommit {
@@ -317,11 +317,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, fg bool) bool {
 	}
 	if err != nil {
 		msg := "Unable to process JSON " + firstLine(err.Error())
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeInvalidRequest(w, fg, msg)
 		return false
 	}
 	return true

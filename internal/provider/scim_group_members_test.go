@@ -168,6 +168,7 @@ resource "harness_scim_user" "alice" {
   user_name    = "alice@example.com"
   display_name = "Alice"
   given_name   = %q
+  family_name  = "Liddell"
 }
 
 resource "harness_scim_user" "bob" {
