@@ -109,9 +109,10 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, a NextGen group whose name gives no
-// identifier: Harness derives the id from display_name (harness-api.md 2.2)
-// and could not create it.
+// ModifyPlan refuses, at plan time, a NextGen group whose name gives an
+// identifier Harness refuses: Harness derives the id from display_name
+// (harness-api.md 2.2) and checks it like any identifier
+// (client.GroupIdentifierProblem), so it could not create the group.
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil || r.data.generation != client.NextGen {
 		return
@@ -121,11 +122,17 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if name.IsNull() || name.IsUnknown() {
 		return
 	}
-	if client.GroupIdentifier(name.ValueString()) == "" {
+	switch id, problem := client.GroupIdentifierProblem(name.ValueString()); {
+	case id == "":
 		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives no Harness group id",
 			fmt.Sprintf("Harness NextGen derives a group's id from its display_name by keeping letters, digits, '_' and "+
 				"'$' (spaces, '.' and '-' become '_', leading digits are dropped). %q leaves nothing, so Harness could not "+
 				"create the group. Use a name with at least one letter.", name.ValueString()))
+	case problem != "":
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives a Harness group id Harness refuses",
+			fmt.Sprintf("Harness NextGen derives the id %s from display_name %s and refuses it (%s), so it could not "+
+				"create the group. Use a shorter name (ids are at most 128 characters), or one whose id is not a reserved "+
+				"word or a default group's.", shortQuote(id), shortQuote(name.ValueString()), problem))
 	}
 }
 
