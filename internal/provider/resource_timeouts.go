@@ -34,9 +34,13 @@ func timeoutsBlock(what string) schema.Block {
 	})
 }
 
-// shortDuration renders whole minutes as "20m" rather than "20m0s".
+// shortDuration renders whole hours as "1h" and whole minutes as "20m"
+// rather than "1h0m0s" and "20m0s".
 func shortDuration(d time.Duration) string {
-	if d%time.Minute == 0 {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
