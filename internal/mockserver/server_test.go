@@ -768,7 +768,13 @@ func TestLatencyAfterCommit(t *testing.T) {
 	s.InjectFault(Fault{Op: OpCreateUser, LatencyAfterCommit: time.Minute})
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { _, err := post(ctx, "gone@example.com"); errc <- err }()
+	go func() {
+		resp, err := post(ctx, "gone@example.com")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		errc <- err
+	}()
 	for {
 		if _, ok := s.UserByEmail("gone@example.com"); ok {
 			break

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -184,6 +183,6 @@ func TestBadInputsAreDistinct(t *testing.T) {
 		seen[in.name] = true
 	}
 	if len(badInputs) < 50 {
-		t.Fatal(fmt.Sprintf("only %d cases", len(badInputs)))
+		t.Fatalf("only %d cases", len(badInputs))
 	}
 }

@@ -153,15 +153,16 @@ func (c *tfCLI) killDuringApply(ready func() bool) {
 			c.t.Fatalf("terraform apply ended (%v) before it could be killed:\n%s", err, out.String())
 		case <-deadline:
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-			c.t.Fatalf("the apply never reached the point to kill it:\n%s", out.String())
+			c.t.Fatalf("the apply never reached the point to kill it (%v):\n%s", <-done, out.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		c.t.Fatal(err)
 	}
-	<-done
+	if err := <-done; err == nil {
+		c.t.Fatalf("terraform apply finished although it was killed:\n%s", out.String())
+	}
 }
 
 var (

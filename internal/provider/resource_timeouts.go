@@ -28,10 +28,16 @@ func timeoutsBlock(what string) schema.Block {
 			"together, as a duration such as `\"30m\"`. Defaults to `\"%s\"`. Each call is also bounded by the provider's "+
 			"`operation_timeout`.", op, what, shortDuration(defaultResourceTimeout))
 	}
-	return timeouts.Block(context.Background(), timeouts.Opts{
+	block := timeouts.Block(context.Background(), timeouts.Opts{
 		Create: true, Update: true, Delete: true,
 		CreateDescription: desc("creating"), UpdateDescription: desc("updating"), DeleteDescription: desc("deleting"),
 	})
+	if nested, ok := block.(schema.SingleNestedBlock); ok {
+		nested.MarkdownDescription = fmt.Sprintf("Bounds on the whole create, update and delete of the %s. When one runs "+
+			"out, the error names the Harness call that was running and what it had tried.", what)
+		return nested
+	}
+	return block
 }
 
 // shortDuration renders whole hours as "1h" and whole minutes as "20m"

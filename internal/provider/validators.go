@@ -367,16 +367,16 @@ const (
 
 // atLeastDuration checks a Go duration of at least min; why says what the
 // minimum protects.
-func atLeastDuration(min time.Duration, why string) stringRule {
-	return stringRule{requires: fmt.Sprintf("must be a Go duration of at least %s", shortDuration(min)),
+func atLeastDuration(least time.Duration, why string) stringRule {
+	return stringRule{requires: fmt.Sprintf("must be a Go duration of at least %s", shortDuration(least)),
 		check: func(p path.Path, v string, diags *diag.Diagnostics) {
 			d, problem := checkDuration(false, p.String(), v)
 			switch {
 			case problem != "":
 				diags.AddAttributeError(p, "Invalid duration", problem)
-			case d < min:
+			case d < least:
 				diags.AddAttributeError(p, "Duration too short",
-					fmt.Sprintf("%s is %s; it must be at least %s: %s.", p, v, shortDuration(min), why))
+					fmt.Sprintf("%s is %s; it must be at least %s: %s.", p, v, shortDuration(least), why))
 			}
 		}}
 }
@@ -403,11 +403,15 @@ func harnessNameProblem(v string) string {
 		return fmt.Sprintf("is %d characters long; Harness allows at most 128", utf8.RuneCountInString(v))
 	}
 	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)) {
+		if !harnessNameRune(r) {
 			return fmt.Sprintf("may only contain letters, digits, spaces, '-', '_', '.' and '/', not %q", r)
 		}
 	}
 	return ""
+}
+
+func harnessNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)
 }
 
 // maxSCIMText is the longest SCIM name this provider sends: Harness sets
