@@ -80,8 +80,10 @@ func tokenValidityAttributes() map[string]schema.Attribute {
 			Optional:   true,
 			Computed:   true,
 			CustomType: timestampType{},
-			MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to when Harness " +
-				"issues the value; a rotation issues a value valid from the rotation time unless this is set.",
+			MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to a random moment " +
+				"one to two minutes before Harness issues the value (by Harness's clock, read from its answers): the create " +
+				"sends it as a marker, so that a retry after a lost answer can tell the token it made from anyone else's. A " +
+				"rotation issues a value valid from the rotation time unless this is set.",
 			Validators:    []validator.String{timestampValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
