@@ -345,6 +345,9 @@ func (c *Client) apiError(req *request, resp *response) *APIError {
 	if apiErr.routeMissing {
 		apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
 	}
+	if apiErr.Kind == KindFirstGenDisabled {
+		apiErr.NextGenTenantURL = c.base.String() + SCIMBasePath(NextGen, c.cfg.AccountID)
+	}
 	return apiErr
 }
 

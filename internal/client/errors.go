@@ -93,6 +93,10 @@ type APIError struct {
 	// long the call took, and which setting to change.
 	Elapsed time.Duration
 	Hint    string
+	// NextGenTenantURL is set on KindFirstGenDisabled errors: the SCIM
+	// tenant URL of the same account on the NextGen API, where an identity
+	// provider must point instead.
+	NextGenTenantURL string
 	// routeMissing marks a 404 that came from something other than Harness
 	// (no such route at this endpoint).
 	routeMissing bool

@@ -28,7 +28,8 @@ func TestFirstGenDisabled(t *testing.T) {
 		if !IsFirstGenDisabled(err) || errors.Is(err, ErrForbidden) {
 			t.Errorf("err = %v, want ErrFirstGenDisabled", err)
 		}
-		if apiErr, ok := AsAPIError(err); !ok || apiErr.StatusCode != 403 || apiErr.Message != "Account "+srv.AccountID()+" migrated to NextGen" {
+		if apiErr, ok := AsAPIError(err); !ok || apiErr.StatusCode != 403 || apiErr.Message != "Account "+srv.AccountID()+" migrated to NextGen" ||
+			apiErr.NextGenTenantURL != hs.URL+"/ng/api/scim/account/"+srv.AccountID() {
 			t.Errorf("APIError = %+v", apiErr)
 		}
 	}

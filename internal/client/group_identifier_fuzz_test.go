@@ -26,6 +26,7 @@ func FuzzGroupIdentifier(f *testing.F) {
 		"Engineering", "  Team - Ops.2024 ", "Équipe été", "123 Numbers", "$money", "-lead", "#1abc",
 		"Łódź", "\u0301 1abc", "a\u00a0b", "\u00a0 1x", "日本語", "٣1abc", "", "   ", "\x01 x", "Team eq Ops",
 		"emoji 😀 group", "tab\tand\nnewline", "a$b_c", strings.Repeat("long ", 60), "\xff\xfe",
+		"Łódź team", "\u20d0 1abc", "\u2003 \u2003", "\x01\u2003 \u2003\x01", "\x1c1x", "Kelvin \u212a",
 	} {
 		f.Add(seed)
 	}

@@ -76,3 +76,38 @@ func TestGroupIdentifierProblemExamples(t *testing.T) {
 		t.Errorf("taken id: %v", err)
 	}
 }
+
+// TestGroupIdentifierFollowsJava pins GroupIdentifier to
+// generateHarnessUIFormatIdentifier as Java runs it (harness-core 1dcec145,
+// UuidAndIdentifierUtils lines 41-51, 70-73; commons-lang3 3.10's
+// StringUtils.isBlank and stripAccents). Each want was derived by hand from
+// that code; the comment says which step decides it.
+func TestGroupIdentifierFollowsJava(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, want string }{
+		{"Łódź team", "Lodz_team"},     // stripAccents maps Ł to L; ó and ź decompose
+		{"\u0301 1abc", "abc"},         // the accent goes, then the second trim, then the digit
+		{"\u00a0 1abc", "_1abc"},       // trim keeps U+00A0, so "1" is not leading
+		{"\x01 1abc", "abc"},           // trim removes controls too
+		{"\u06631abc", "1abc"},         // [0-9] is ASCII: the Arabic-Indic ٣ is deleted later, "1" stays
+		{"\u20d0 1abc", "_1abc"},       // a nonspacing mark outside U+0300-U+036F is not an accent
+		{"\u1dc01x", "1x"},             // ditto (Combining Diacritical Marks Supplement)
+		{"\u2003 \u2003", ""},          // blank: every character is whitespace
+		{"\x01\u2003 \u2003\x01", ""},  // blank after the first trim
+		{"\u2003 x", "_x"},             // not blank; trim keeps U+2003
+		{"\x1c1x", "x"},                // trim removes U+001C
+		{"Kelvin \u212a", "Kelvin_K"},  // NFD maps the Kelvin sign to K
+		{"e\u0301\u0301 ł", "e_l"},     // every accent of the block goes; ł becomes l
+		{"-5.x", "_5_x"},               // '-' and '.' become '_' before the leading strip
+		{"$5 x", "_x"},                 // leading '$' and digits go, the space stays
+		{" Dev Team.1 ", "Dev_Team_1"}, // trim, then '.' and ' ' become '_'
+		{"naïve café", "naive_cafe"},   // accents
+		{"日本 Ops", "_Ops"},             // non-ASCII letters are deleted
+		{"a\tb", "ab"},                 // '\t' is not a space to the character filter
+		{"", ""},
+	} {
+		if got := GroupIdentifier(tc.name); got != tc.want {
+			t.Errorf("GroupIdentifier(%q) = %q, want %q (Java)", tc.name, got, tc.want)
+		}
+	}
+}

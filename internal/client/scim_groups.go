@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -56,23 +54,37 @@ func SCIMGroupMembers(ids []string) []SCIMGroupMember {
 }
 
 // GroupIdentifier is the identifier Harness NextGen derives from a group's
-// displayName (UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier,
-// harness-api.md 2.2): trim (Java's trim: characters up to U+0020); '.'
-// and '-' become '_'; accents are stripped; leading digits, '-' and '$'
-// are dropped; characters outside [0-9A-Za-z_$ ] are deleted; spaces
-// become '_'. Harness refuses some results: see GroupIdentifierProblem.
+// displayName: UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier
+// (harness-core 1dcec145, 980-commons .../utils/UuidAndIdentifierUtils.java,
+// lines 41-51 and 70-73; harness-api.md 2.2), step by step:
 //
-// The mock has its own copy (mockserver.identifierFromName) on purpose: the
-// mock stands in for Harness's server, and a test comparing the two would
-// prove nothing if they shared code.
+//  1. a blank name (StringUtils.isBlank: only Character.isWhitespace
+//     characters, which leaves out U+00A0, U+2007 and U+202F but includes
+//     U+001C-U+001F) gives "";
+//  2. String.trim (every character up to U+0020, controls included); '.'
+//     and '-' become '_'; blank again gives "";
+//  3. StringUtils.stripAccents of commons-lang3 3.10 (the version harness-
+//     core pins): NFD, then 'Ł'/'ł' become 'L'/'l', then the block
+//     \p{InCombiningDiacriticalMarks} (U+0300-U+036F) is removed; other
+//     nonspacing marks stay, and nothing is recomposed;
+//  4. trim again; leading ASCII digits, '-' and '$' are dropped (the regex
+//     ^[0-9-$]*, so "٣1" keeps its "1");
+//  5. characters outside [0-9A-Za-z_$ ] are deleted; spaces become '_'.
+//
+// Harness refuses some results: see GroupIdentifierProblem. The mock has
+// its own copy (mockserver.identifierFromName) on purpose: the mock stands
+// in for Harness's server, and a test comparing the two would prove
+// nothing if they shared code.
 func GroupIdentifier(displayName string) string {
-	s := javaTrim(displayName)
-	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	if out, _, err := transform.String(t, s); err == nil {
-		s = out
+	if javaBlank(displayName) {
+		return ""
 	}
-	s = strings.TrimLeftFunc(javaTrim(s), func(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '$' })
+	s := strings.NewReplacer(".", "_", "-", "_").Replace(javaTrim(displayName))
+	if javaBlank(s) {
+		return ""
+	}
+	s = javaTrim(stripAccents(s))
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '$' })
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -85,7 +97,48 @@ func GroupIdentifier(displayName string) string {
 	return b.String()
 }
 
+// javaTrim is String.trim: it removes leading and trailing characters up to
+// U+0020.
 func javaTrim(s string) string { return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }) }
+
+// javaBlank is StringUtils.isBlank: true when every character is
+// Character.isWhitespace (the empty string included).
+func javaBlank(s string) bool {
+	for _, r := range s {
+		if !javaWhitespace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// javaWhitespace is Character.isWhitespace: a space, line or paragraph
+// separator other than the no-break spaces, or one of nine ASCII controls.
+func javaWhitespace(r rune) bool {
+	switch r {
+	case '\u00a0', '\u2007', '\u202f':
+		return false
+	case '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f':
+		return true
+	}
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp)
+}
+
+// stripAccents is commons-lang3 3.10's StringUtils.stripAccents: NFD, 'Ł'
+// and 'ł' replaced, and U+0300-U+036F removed; the result stays decomposed.
+func stripAccents(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 'Ł':
+			return 'L'
+		case r == 'ł':
+			return 'l'
+		case r >= 0x0300 && r <= 0x036f:
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s))
+}
 
 // GroupIdentifierProblem derives the identifier Harness NextGen gives a
 // SCIM group with this displayName and says why Harness would refuse to

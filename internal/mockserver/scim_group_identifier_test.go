@@ -54,3 +54,30 @@ func TestGroupIdentifiersHarnessRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentifierFromNameFollowsJava pins identifierFromName to
+// UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier (harness-core
+// 1dcec145, 980-commons, lines 41-51 and 70-73) with commons-lang3 3.10's
+// isBlank and stripAccents; each want was derived by hand from that code.
+func TestIdentifierFromNameFollowsJava(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"Łódź team":             "Lodz_team", // Ł is not decomposed: stripAccents maps it
+		"\u0301 1abc":           "abc",       // trim again after the accent is stripped
+		"\u00a0 1abc":           "_1abc",     // String.trim stops at U+00A0
+		"\x01 1abc":             "abc",       // String.trim removes controls
+		"\u06631abc":            "1abc",      // ^[0-9-$]* is ASCII only
+		"\u20d0 1abc":           "_1abc",     // only U+0300-U+036F counts as an accent
+		"\u2003 \u2003":         "",          // isBlank
+		"\x01\u2003 \u2003\x01": "",          // isBlank after the first trim
+		"\u2003 x":              "_x",
+		"Kelvin \u212a":         "Kelvin_K",
+		"-5.x":                  "_5_x",
+		"2024 Staff":            "_Staff",
+		"(2024) Staff":          "2024_Staff",
+	} {
+		if got := identifierFromName(name); got != want {
+			t.Errorf("identifierFromName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -41,6 +41,7 @@ type apiKeyTokenResourceModel struct {
 	RotationTriggers    types.Map      `tfsdk:"rotation_triggers"`
 	RotateBeforeExpiry  types.String   `tfsdk:"rotate_before_expiry"`
 	RotationGracePeriod types.String   `tfsdk:"rotation_grace_period"`
+	OnFullKey           types.String   `tfsdk:"on_full_key"`
 	Value               types.String   `tfsdk:"value"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }

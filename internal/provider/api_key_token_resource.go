@@ -63,7 +63,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	if err != nil {
-		addNGError(&resp.Diagnostics, "creating", "token", tokenLabel(ref, body.Identifier), err)
+		addTokenCreateError(ctx, c, &resp.Diagnostics, ref, body.Identifier, r.data.clock(), err)
 		return
 	}
 	// A new token's private state has nothing but the time it was seen.
@@ -136,6 +136,9 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	// it. Take the default, so a plan with the default is empty.
 	if state.RotationGracePeriod.IsNull() {
 		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
+	}
+	if state.OnFullKey.IsNull() {
+		state.OnFullKey = types.StringValue(onFullKeyRefuse)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

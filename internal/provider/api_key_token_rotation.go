@@ -69,6 +69,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if reason != "" {
 		tflog.Info(ctx, "planning an in-place token rotation", map[string]any{"token": state.ID.ValueString(), "reason": reason})
+		r.warnNoRoom(ctx, &plan, &priv, &resp.Diagnostics)
 		plan.Value = types.StringUnknown()
 		if config.ValidFrom.IsNull() {
 			plan.ValidFrom = timestampUnknown()
@@ -222,12 +223,16 @@ func stillWorking(rows []client.TokenAggregate, rotated []string, pending []int6
 // rotate rotates the token in place, for Update: Harness issues a new
 // value under the same identifier and renames the old one rotated_…, which
 // keeps working for rotation_grace_period (never past its own valid_to).
+// It rotates only when the key has room for the new value (makeRoom).
 // It returns the token as Harness lists it afterwards and the new value;
 // ok is false when it failed, with the diagnostics added.
 func (r *apiKeyTokenResource) rotate(ctx context.Context, c *client.Client, plan, state *apiKeyTokenResourceModel,
 	priv *tokenPrivate, resp *resource.UpdateResponse) (cur client.Token, secret string, ok bool) {
 	ref, identifier := plan.keyRef(), plan.Identifier.ValueString()
 	name := tokenLabel(ref, identifier)
+	if !r.makeRoom(ctx, c, plan, priv, &resp.Diagnostics) {
+		return cur, "", false
+	}
 	grace, _ := knownDuration(plan.RotationGracePeriod)
 	oldExpiry := r.data.clock().Add(grace)
 	if to, err := state.ValidTo.Time(); err == nil && to.Before(oldExpiry) {

@@ -148,6 +148,21 @@ func tokenRotationAttributes() map[string]schema.Attribute {
 				"value at once. Harness does not keep it, so an import takes the default.",
 			Validators: []validator.String{nonNegativeDuration},
 		},
+		"on_full_key": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(onFullKeyRefuse),
+			MarkdownDescription: "What a rotation does when the API key already holds Harness's limit of tokens " +
+				"(the provider's `token_limit`, 5 by default; values rotated out and still in their grace period count). " +
+				"Harness renames the old token before it checks that limit, so a rotation on a full key would lose the " +
+				"token; the provider therefore reads the key's tokens first, deletes tokens that have expired " +
+				"but that Harness has not purged yet, and then: `refuse` (default) fails the apply without sending " +
+				"anything, saying which tokens the key holds and what to do; `delete_rotated_out` also deletes values " +
+				"this token rotated out earlier, earliest expiry first and only as many as needed, so they stop working " +
+				"at once instead of at the end of their grace period. Another token of the key is never deleted. A plan " +
+				"that rotates warns when the rotation would not fit.",
+			Validators: []validator.String{stringvalidator.OneOf(onFullKeyRefuse, onFullKeyDeleteRotatedOut)},
+		},
 	}
 }
 

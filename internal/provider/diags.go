@@ -15,6 +15,13 @@ import (
 // "Error <verb> <object>", a detail naming the object, Harness's own message
 // and what to do about it. verb is a gerund such as "creating".
 func addAPIError(diags *diag.Diagnostics, verb, object, name string, err error) {
+	if client.IsFirstGenDisabled(err) {
+		// Not this object's problem but the whole configuration's: say so
+		// in the summary.
+		diags.AddError("Harness FirstGen is disabled for this account",
+			fmt.Sprintf("%s%s %s %s failed: %s%s", strings.ToUpper(verb[:1]), verb[1:], object, name, err, apiErrorHint(err)))
+		return
+	}
 	addAPIErrorHint(diags, verb, object, name, err, apiErrorHint(err))
 }
 
@@ -30,6 +37,8 @@ func apiErrorHint(err error) string {
 	case errors.Is(err, client.ErrUnauthorized):
 		return "\n\nHarness rejected the credential. Check the provider's api_key (or HARNESS_PLATFORM_API_KEY): it must be " +
 			"a valid, unexpired token of the account in account_id, and for scim_generation = \"firstgen\" a FirstGen API key."
+	case client.IsFirstGenDisabled(err):
+		return firstGenDisabledHint(err)
 	case errors.Is(err, client.ErrForbidden):
 		return "\n\nThe token lacks a permission this call needs. SCIM users need core_user_view/core_user_manage, SCIM groups " +
 			"core_usergroup_view/core_usergroup_manage, and API keys core_serviceaccount_manageapikey on the service account."
@@ -40,6 +49,22 @@ func apiErrorHint(err error) string {
 		return "\n\nHarness kept failing after every retry; this is usually temporary. Run the command again later."
 	}
 	return ""
+}
+
+// firstGenDisabledHint says what to do on an account migrated to NextGen,
+// whose FirstGen SCIM API answers every call with DisableFirstGenFilter's
+// 403 ACCOUNT_MIGRATED_TO_NEXT_GEN (harness-core 1dcec145, 400-rest
+// .../filter/DisableFirstGenFilter.java, lines 47-95): the provider and the
+// identity provider must both move to NextGen SCIM.
+func firstGenDisabledHint(err error) string {
+	url := "<endpoint>/ng/api/scim/account/<account_id>"
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.NextGenTenantURL != "" {
+		url = apiErr.NextGenTenantURL
+	}
+	return "\n\nHarness answered 403 ACCOUNT_MIGRATED_TO_NEXT_GEN: the account was migrated to Harness NextGen, where " +
+		"FirstGen SCIM no longer works. Set scim_generation = \"nextgen\" in the provider configuration (with a NextGen " +
+		"token, pat. or sat., as api_key), and change the SCIM tenant URL in your identity provider to the NextGen one, " +
+		url + " (the data source harness_scim_tenant_url gives it), with a NextGen service-account token as its secret."
 }
 
 // addNGError reports a failed NextGen call like addAPIError, with hints for

@@ -54,6 +54,7 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 	OperationTime  types.String `tfsdk:"operation_timeout"`
+	TokenLimit     types.Int64  `tfsdk:"token_limit"`
 }
 
 func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -136,6 +137,17 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"disables pacing (an HTTP 429 still pauses every request of the instance until its `Retry-After` or a "+
 					"backoff, logged once at INFO).", client.DefaultMaxRequestsPerMinute, envMaxRequestsPerMinute),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"token_limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many tokens Harness lets one API key hold in this account "+
+					"(its `tokenLimit`; values rotated out and still in their grace period count, and so do expired tokens "+
+					"Harness has not purged yet). Defaults to %d, Harness's default. Harness support can raise it per "+
+					"account and no API reports it, so set it when yours was raised: `harness_api_key_token` checks it "+
+					"before every rotation (see `on_full_key`) and would otherwise refuse rotations Harness accepts. Never "+
+					"set it higher than the account's real limit: a rotation on a key Harness considers full loses the token.",
+					client.DefaultTokenLimit),
+				Validators: []validator.Int64{int64validator.Between(1, 1000)},
 			},
 		},
 	}

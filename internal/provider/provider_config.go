@@ -38,6 +38,9 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		Logger:    newTFLogger(settings.apiKey),
 	}
 	applyRetrySettings(&cfg, &ccfg, &resp.Diagnostics)
+	if !cfg.TokenLimit.IsNull() && !cfg.TokenLimit.IsUnknown() {
+		ccfg.TokenLimit = int(cfg.TokenLimit.ValueInt64())
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

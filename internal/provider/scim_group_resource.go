@@ -58,8 +58,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
 			"When a member user is replaced, Harness removes it from every group, and the re-created user may get the same " +
-			"id: always with `scim_generation = \"nextgen\"` (for example when `given_name`, `family_name` or " +
-			"`external_id` changes), and with `\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
+			"id: always with `scim_generation = \"nextgen\"` (for example when `external_id` changes), and with " +
+			"`\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
 			"account does not have PL_USER_DELETION_V2. Terraform then finds this group's members unchanged and skips its " +
 			"update in that apply, so the next plan shows the user being added back, and the next apply adds it with one " +
 			"`PATCH` and one read. A rename of the group in the same apply (its update then reads the group before the " +
@@ -81,7 +81,12 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required: true,
 				MarkdownDescription: "The group's name. Changing it renames the group in place; the id stays. Harness " +
 					"NextGen refuses to create a second group whose name gives the same id (for example `dev-team` and " +
-					"`dev.team` both give `dev_team`). One line of at most 256 characters, without control or text-direction characters.",
+					"`dev.team` both give `dev_team`). With `scim_generation = \"nextgen\"`, a name whose id Harness " +
+					"refuses is a plan-time error showing that id: the id must start with a letter or `_` (Harness drops " +
+					"digits only at the very start of the name, so `(2024) Staff` gives `2024_Staff`, which is refused, " +
+					"while `2024 Staff` gives `_Staff`), have at most 128 characters, and be neither a reserved word " +
+					"(`account`, `org`, `true`, `class`, `step`, ...; case matters) nor a default group's id " +
+					"(`_account_all_users`, ...). One line of at most 256 characters, without control or text-direction characters.",
 				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"members": schema.ListAttribute{
@@ -111,8 +116,7 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 
 // ModifyPlan refuses, at plan time, a NextGen group whose name gives an
 // identifier Harness refuses: Harness derives the id from display_name
-// (harness-api.md 2.2) and checks it like any identifier
-// (client.GroupIdentifierProblem), so it could not create the group.
+// (harness-api.md 2.2) and validates it (addGroupIdentifierError).
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil || r.data.generation != client.NextGen {
 		return
@@ -122,18 +126,7 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if name.IsNull() || name.IsUnknown() {
 		return
 	}
-	switch id, problem := client.GroupIdentifierProblem(name.ValueString()); {
-	case id == "":
-		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives no Harness group id",
-			fmt.Sprintf("Harness NextGen derives a group's id from its display_name by keeping letters, digits, '_' and "+
-				"'$' (spaces, '.' and '-' become '_', leading digits are dropped). %q leaves nothing, so Harness could not "+
-				"create the group. Use a name with at least one letter.", name.ValueString()))
-	case problem != "":
-		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives a Harness group id Harness refuses",
-			fmt.Sprintf("Harness NextGen derives the id %s from display_name %s and refuses it (%s), so it could not "+
-				"create the group. Use a shorter name (ids are at most 128 characters), or one whose id is not a reserved "+
-				"word or a default group's.", shortQuote(id), shortQuote(name.ValueString()), problem))
-	}
+	addGroupIdentifierError(&resp.Diagnostics, name.ValueString())
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

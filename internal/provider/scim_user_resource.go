@@ -85,8 +85,12 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 			Required:   true,
 			CustomType: emailType{},
 			MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
-				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
-			Validators: []validator.String{emailValidator},
+				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place. " +
+				"It must be an email address: Harness FirstGen refuses anything else, and Harness NextGen, which accepts " +
+				"any non-empty `userName`, would store it as the user's email, leaving a user who gets no mail and can " +
+				"sign in only through an SSO login whose name ID is exactly that string, so a value that is not an email " +
+				"is a plan-time error with either generation.",
+			Validators: []validator.String{userNameValidator},
 		},
 		"display_name": schema.StringAttribute{
 			Required: true,
@@ -103,19 +107,19 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 		"given_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
-				"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
-				"the id but removes the user from every group: a `harness_scim_group_member` re-adds it in the same apply, " +
-				"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
-				"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
-				"changes to it are not detected.",
+			MarkdownDescription: "Given name. Set it together with `family_name` (either alone is a plan-time error: " +
+				"Harness fails a request with a given name but no family name, and ignores a family name sent without a " +
+				"given name); when both are omitted Harness uses `display_name` for both. Changing it updates the user in " +
+				"place with both generations (Harness NextGen passes a SCIM `PUT` on to its FirstGen user service, which " +
+				"sets the names). Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise " +
+				"out-of-band changes to it are not detected.",
 			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"family_name": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "Family name. Behaves like `given_name`.",
+			MarkdownDescription: "Family name. Set it together with `given_name`; behaves like `given_name`.",
 			Validators:          []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
@@ -170,8 +174,15 @@ func (r *scimUserResource) generation() client.Generation {
 }
 
 // ModifyPlan refuses what the configured Harness generation cannot store
-// and plans a replacement for changes NextGen ignores (harness-api.md 1.3,
-// 1.7, 1.8).
+// and plans a replacement for the change NextGen ignores, externalId
+// (harness-api.md 1.3, 1.7, 1.8). Given and family names change in place:
+// NextGen's PUT runs FirstGen's through CG, which sets them
+// (NGScimUserServiceImpl.updateUser, harness-core 1dcec145, 120-ng-manager
+// lines 278-291 -> NgUserServiceImpl.updateScimUser -> UserResourceNG PUT
+// ng/user/scim -> ScimUserServiceImpl.updateUser, 400-rest lines 431-445),
+// and its answer reads them back (getUserInternal), so the change
+// converges. The provider always sends active=true there, so the CG update
+// runs with PL_USER_DELETION_V2 on or off.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -222,9 +233,10 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			case !a.reported:
 				resp.Diagnostics.AddAttributeWarning(path.Root(a.name), "Harness does not report "+a.name,
 					fmt.Sprintf("This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
-						"Terraform records the configured value without replacing the user and cannot check it, nor notice "+
-						"changes made outside Terraform. Harness NextGen sets names only when it creates a user.", a.name))
-			default:
+						"Terraform sends the configured value without replacing the user but cannot check it, nor notice "+
+						"changes made outside Terraform.", a.name))
+			case a.name == "external_id":
+				// NGScimUserServiceImpl.updateUser never sets externalId.
 				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(a.name))
 			}
 		}
@@ -272,8 +284,10 @@ func (m *scimUserResourceModel) applyAPI(u *client.SCIMUser, gen client.Generati
 }
 
 // keepConfigured makes the result of an apply agree with the configuration
-// where Harness kept a different value (an adopted user whose names NextGen
-// does not update), warning that the next plan will show the difference.
+// where Harness kept a different value (an adopted user whose names
+// NextGen's POST does not update when its display name and email are
+// unchanged: shouldUpdateUser), warning that the next plan will show the
+// difference.
 func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString) {
 	for _, p := range pairs {
 		if p.planned.IsUnknown() || p.planned.IsNull() || p.planned.Equal(*p.got) {
@@ -282,7 +296,7 @@ func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString
 		diags.AddAttributeWarning(path.Root(p.name), "Harness kept a different "+p.name,
 			fmt.Sprintf("Harness already had user %s and kept %s = %s instead of %s. Terraform records the configured value. "+
 				"Where Harness reports %s, the next plan shows the difference and how Harness can apply it (NextGen can only "+
-				"change names and externalId by replacing the user).", user, p.name, p.got.String(), p.planned.String(), p.name))
+				"change externalId by replacing the user).", user, p.name, p.got.String(), p.planned.String(), p.name))
 		*p.got = p.planned
 	}
 }

@@ -262,12 +262,9 @@ func TestAccSCIMUser_namesAndExternalID(t *testing.T) {
 			return m.config(scimUserConfig("frank@example.com", "Frank Miller", fmt.Sprintf(`  given_name  = %q
   family_name = "Miller"`, given)))
 		}
-		// NextGen cannot change names after creation, so a change replaces
-		// the user; FirstGen's PUT updates them in place.
+		// Both generations' PUT updates names in place (NextGen's through
+		// CG: see TestAccSCIMUser_namesUpdateInPlace).
 		action := plancheck.ResourceActionUpdate
-		if p.Generation == mockserver.NextGen {
-			action = plancheck.ResourceActionDestroyBeforeCreate
-		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             m.checkUserGone("frank@example.com"),

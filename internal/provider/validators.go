@@ -96,6 +96,28 @@ const (
 	maxEmailLocal  = 64
 )
 
+// userNameValidator is emailValidator for a SCIM user's user_name, with a
+// message that says why a login that is not an email is refused although
+// Harness NextGen would create the user: NextGen only requires a non-empty
+// userName (Invite.email is @NotEmpty; harness-core 1dcec145,
+// 123-ng-core-user .../invites/entities/Invite.java, line 93) and stores it
+// as the user's email, while FirstGen refuses it with 409 INVALID_EMAIL
+// (UserServiceImpl.inviteUser -> SignupServiceImpl.checkIfEmailIsValid,
+// 400-rest .../signup/SignupServiceImpl.java, lines 194-213).
+var userNameValidator = stringRule{
+	requires: "must be an email address",
+	check: func(p path.Path, v string, diags *diag.Diagnostics) {
+		if err := validateEmail(v); err != nil {
+			diags.AddAttributeError(p, "Invalid email address", fmt.Sprintf("%s %s. %s", p, err, userNameNotEmail))
+		}
+	},
+}
+
+const userNameNotEmail = "Harness uses user_name as the user's email address. Harness FirstGen refuses one that is not " +
+	"an email address (HTTP 409 INVALID_EMAIL). Harness NextGen would accept it, but the user then gets no invitation " +
+	"mail, cannot sign in with a password or reset one, and only an SSO login whose name ID is exactly this string " +
+	"reaches the account; so this provider refuses it for both. Use the user's email address."
+
 func validateEmail(v string) error {
 	if v != strings.TrimSpace(v) || v == "" {
 		return fmt.Errorf("must be an email address without surrounding spaces, got %q", v)
@@ -128,15 +150,18 @@ var notBlankValidator = stringRule{
 }
 
 // identifierRE and reservedIdentifiers are Harness's identifier rules
-// (harness-api.md 3.1), checked at plan time. internal/mockserver has its
-// own copy on purpose: the mock models Harness's server independently of
-// the provider, so a mistake here is caught by the mock refusing the
+// (harness-api.md 3.1), checked at plan time: EntityIdentifierValidator's
+// pattern and NOT_ALLOWED_WORDS (harness-core 1dcec145, 980-commons
+// .../data/validator/EntityIdentifierValidator.java, lines 31-37; compared
+// case-sensitively, lines 79 and 101-102). internal/mockserver has its own copy on
+// purpose: the mock models Harness's server independently of the
+// provider, so a mistake here is caught by the mock refusing the
 // identifier instead of being shared by both.
 var identifierRE = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{
 	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
-	"return", "account", "org",
+	"return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
 }
 
 // identifierValidator refuses identifiers Harness would reject.
@@ -155,7 +180,8 @@ func validateIdentifier(id string) error {
 		return fmt.Errorf("is %q; Harness identifiers start with a letter or _, contain only letters, digits, _ and $, "+
 			"and are at most 128 characters long", id)
 	case slices.Contains(reservedIdentifiers, id):
-		return fmt.Errorf("is %q, a word Harness reserves; choose another identifier", id)
+		return fmt.Errorf("is %q, a word Harness reserves (%s; case matters); choose another identifier",
+			id, strings.Join(reservedIdentifiers, ", "))
 	}
 	return nil
 }

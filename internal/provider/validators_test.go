@@ -69,3 +69,20 @@ func TestTextProblem(t *testing.T) {
 		}
 	}
 }
+
+// Every word EntityIdentifierValidator reserves (harness-core 1dcec145,
+// NOT_ALLOWED_WORDS) is refused, case-sensitively.
+func TestValidateIdentifierReservedWords(t *testing.T) {
+	t.Parallel()
+	for _, w := range []string{"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false",
+		"new", "var", "return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner"} {
+		if err := validateIdentifier(w); err == nil || !strings.Contains(err.Error(), "a word Harness reserves") {
+			t.Errorf("validateIdentifier(%q) = %v, want it reserved", w, err)
+		}
+	}
+	for _, ok := range []string{"Step", "stepgroup", "Class", "steps"} {
+		if err := validateIdentifier(ok); err != nil {
+			t.Errorf("validateIdentifier(%q) = %v; Harness compares reserved words case-sensitively", ok, err)
+		}
+	}
+}
