@@ -95,6 +95,9 @@ type Client struct {
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
+
+	// serverTime bounds Harness's clock from its Date headers.
+	serverTime serverClock
 }
 
 // New validates cfg and returns a Client.
@@ -297,7 +300,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			return op.succeeded(resp, out)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
+			return nil, op.stopped(ctxErr)
 		}
 		wait, err := op.failed(ctx, tk, resp, err)
 		if err != nil {
@@ -305,7 +308,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		}
 		if wait > 0 {
 			if err := c.sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+				return nil, op.stopped(err)
 			}
 		}
 	}
@@ -401,6 +404,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		return nil, err
 	}
 	fields["status"] = hresp.StatusCode
+	c.serverTime.observe(hresp.Header.Get("Date"), c.now())
 	if req.secretResponse && hresp.StatusCode < 300 {
 		fields["response_body"] = "(redacted: the response holds a secret)"
 	} else if len(data) > 0 && !quiet {

@@ -144,7 +144,18 @@ func (op *operation) waitFailed(err error) error {
 	if errors.As(err, &nt) {
 		return op.giveUp(op.boundHint(nt))
 	}
-	return fmt.Errorf("%s %s: %w", op.req.method, op.req.path, err)
+	return op.stopped(err)
+}
+
+// stopped ends a call whose context ended (Terraform was interrupted, or a
+// resource's timeouts block ran out): the cause, what was tried, and the
+// last failure when there was one.
+func (op *operation) stopped(err error) error {
+	msg := tried(op.attempts, op.c.now().Sub(op.start))
+	if op.last != nil {
+		msg += "; the last attempt failed: " + op.last.Error()
+	}
+	return fmt.Errorf("%s %s: %w (%s)", op.req.method, op.req.path, err, msg)
 }
 
 // succeeded completes the call with a 2xx answer.

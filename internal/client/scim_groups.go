@@ -185,17 +185,17 @@ var (
 // member ids that are not users of the account, so callers compare the
 // answer's members with what they sent. FirstGen answers 201 with an
 // existing group of the same name (and its members) instead of creating
-// one (harness-api.md 2.2).
+// one (harness-api.md 2.2), so its retry after a lost answer gets the group
+// the first attempt made.
 //
-// NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2).
-// When that 409 answers a retry whose earlier attempt may have been applied
-// (the connection dropped or a 5xx came back), the group may be the one
-// that attempt created: it is looked up by name and returned only when it
-// is SCIM-managed, carries the id the name gives and has the members that
-// attempt would have stored (adoptUncertainGroup). That costs one search,
-// plus one user read per sent id the group lacks, only in this rare case.
-// FirstGen needs no such step: its retry is answered with the group the
-// first attempt made.
+// NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2),
+// also when that 409 answers a retry whose earlier attempt may have been
+// applied (the connection dropped or a 5xx came back). The group is then
+// never taken over: Harness keeps nothing that tells the group that attempt
+// made from another configuration's group of the same name (externalId is
+// discarded, and the members sent are no proof: two configurations may
+// declare the same ones), so the 409 stands and the caller says how to
+// import the group.
 func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup, error) {
 	body := *g
 	body.Schemas = []string{SchemaGroup}
@@ -205,9 +205,6 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 	}
 	var out SCIMGroup
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Groups"), &out); err != nil {
-		if got := c.adoptUncertainGroup(ctx, &body, err); got != nil {
-			return got, nil
-		}
 		return nil, groupCreateKind(err)
 	}
 	if out.ID == "" {
@@ -227,77 +224,6 @@ func groupCreateKind(err error) error {
 		apiErr.Kind = KindValidation
 	}
 	return err
-}
-
-// adoptUncertainGroup returns the group an uncertain NextGen create
-// probably made, or nil. It searches by name rather than reading the id
-// because a search sees only SCIM-managed groups (harness-api.md 2.4): a
-// group made in the Harness UI that holds the id is not one this client
-// created and could not be changed through SCIM, so its 409 must stand.
-// A SCIM group of that name may be an identity provider's, so it is also
-// checked against what the first attempt would have made (madeBy).
-// harnessScopes creates are not adopted: the search cannot tell scopes
-// apart.
-func (c *Client) adoptUncertainGroup(ctx context.Context, body *SCIMGroup, err error) *SCIMGroup {
-	if c.cfg.Generation != NextGen || !uncertainConflict(err) || body.HarnessScopes != "" {
-		return nil
-	}
-	id := GroupIdentifier(body.DisplayName)
-	filter, ferr := eqFilter("displayName", body.DisplayName)
-	if id == "" || ferr != nil {
-		return nil
-	}
-	groups, serr := c.searchSCIMGroups(ctx, filter)
-	if serr != nil {
-		return nil
-	}
-	for i := range groups {
-		if groups[i].ID == id && groups[i].DisplayName == body.DisplayName {
-			if !c.madeBy(ctx, &groups[i], body) {
-				c.log.Debug(ctx, "SCIM group create was retried after an uncertain failure; the group holding the id has "+
-					"other members than sent, so it is not adopted", map[string]any{"id": id})
-				return nil
-			}
-			c.log.Debug(ctx, "SCIM group create was retried after an uncertain failure; adopting the group the first attempt created",
-				map[string]any{"id": id})
-			return &groups[i]
-		}
-	}
-	return nil
-}
-
-// madeBy reports whether g has the members a NextGen POST of body would
-// have stored: exactly the sent ids that are users of the account
-// (harness-api.md 2.2). A member not sent means someone else (an identity
-// provider) made or changed the group; so does a sent id the group lacks
-// that is a user, which is read to tell (one GET per such id; the usual
-// case, where every sent id is a user, needs none). A group with no
-// members matches a create that sent none. Guessed: nothing changes the
-// group between the two attempts, which are milliseconds apart.
-func (c *Client) madeBy(ctx context.Context, g *SCIMGroup, body *SCIMGroup) bool {
-	sent := make(map[string]bool, len(body.Members))
-	for _, m := range body.Members {
-		sent[m.Value] = true
-	}
-	has := make(map[string]bool, len(g.Members))
-	for _, m := range g.Members {
-		if !sent[m.Value] {
-			return false
-		}
-		has[m.Value] = true
-	}
-	for _, m := range body.Members {
-		if has[m.Value] {
-			continue
-		}
-		if _, err := c.GetSCIMUser(ctx, m.Value); !IsNotFound(err) {
-			// A user (or an answer that cannot tell): the first
-			// attempt would have stored it.
-			return false
-		}
-		has[m.Value] = true
-	}
-	return true
 }
 
 // GetSCIMGroup reads a group by id. NextGen finds groups made in the

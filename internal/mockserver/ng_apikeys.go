@@ -135,6 +135,7 @@ func (in *apiKeyIn) problems() []fieldProblem {
 		{"identifier", identifierProblem(in.Identifier)},
 		{"name", notBlankProblem(in.Name)},
 		{"description", descriptionProblem(deref(in.Description))},
+		{"tags", tagsProblem(in.Tags)},
 		{"apiKeyType", keyTypeProblem(in.APIKeyType)},
 		{"parentIdentifier", notBlankProblem(in.ParentIdentifier)},
 	}

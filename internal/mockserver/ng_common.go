@@ -136,12 +136,26 @@ func descriptionProblem(d string) string {
 	return ""
 }
 
-// emailProblem is javax @Email plus @NotNull on service-account emails.
+// tagsProblem is @Size(max = 128) on the tags of ServiceAccountDTO,
+// ApiKeyDTO and TokenDTO (970-ng-commons), Bean Validation's message for a
+// map with more entries.
+func tagsProblem(tags map[string]string) string {
+	if len(tags) > 128 {
+		return "size must be between 0 and 128"
+	}
+	return ""
+}
+
+// emailProblem is Hibernate's @Email plus @NotBlank on service-account
+// emails (ServiceAccountDTO imports org.hibernate.validator.constraints.Email).
+// Hibernate's AbstractEmailValidator also refuses a local part over 64
+// characters and a domain over 255.
 func emailProblem(e string) string {
 	if strings.TrimSpace(e) == "" {
 		return "cannot be empty"
 	}
-	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e, "@") {
+	at := strings.LastIndex(e, "@")
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || at < 0 || at > 64 || len(e)-at-1 > 255 {
 		return "must be a well-formed email address"
 	}
 	return ""

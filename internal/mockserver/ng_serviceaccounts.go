@@ -135,6 +135,7 @@ func (in *serviceAccountIn) problems() []fieldProblem {
 		{"name", notBlankProblem(in.Name)},
 		{"email", emailProblem(in.Email)},
 		{"description", descriptionProblem(desc)},
+		{"tags", tagsProblem(in.Tags)},
 	}
 }
 

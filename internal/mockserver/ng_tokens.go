@@ -142,6 +142,7 @@ func (in *tokenIn) problems() []fieldProblem {
 		{"identifier", identifierProblem(in.Identifier)},
 		{"name", notEmptyProblem(in.Name)},
 		{"description", descriptionProblem(deref(in.Description))},
+		{"tags", tagsProblem(in.Tags)},
 		{"apiKeyType", keyTypeProblem(in.APIKeyType)},
 		{"parentIdentifier", notEmpty(in.ParentIdentifier)},
 		{"apiKeyIdentifier", identifierProblem(in.APIKeyIdentifier)},

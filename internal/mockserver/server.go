@@ -226,8 +226,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		hangUp(w)
 		return
 	}
+	if f != nil && f.LatencyAfterCommit > 0 {
+		s.answerLater(rec, r, c, h, f.LatencyAfterCommit)
+		return
+	}
 	h(rec, r, c)
 	s.changed(c)
+}
+
+// answerLater handles the request against a buffer, committing any change,
+// and writes the answer after d, or nothing (status 499) when the client
+// hangs up first.
+func (s *Server) answerLater(rec *recorder, r *http.Request, c *call, h handlerFunc, d time.Duration) {
+	buf := &bufferWriter{header: http.Header{}, status: http.StatusOK}
+	h(buf, r, c)
+	s.changed(c)
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+		rec.status = 499
+		return
+	}
+	for k, vs := range buf.header {
+		rec.Header()[k] = vs
+	}
+	rec.WriteHeader(buf.status)
+	_, _ = rec.Write(buf.body.Bytes())
 }
 
 func (s *Server) changed(c *call) {

@@ -746,3 +746,61 @@ func TestOutOfBandAPI(t *testing.T) {
 // httptest.Server.Close closes http.DefaultTransport's idle connections,
 // which breaks requests of parallel tests that were about to reuse one.
 var testHTTP = &http.Client{Transport: &http.Transport{}}
+
+// LatencyAfterCommit commits the change before it delays the answer: a
+// client that gives up meanwhile has still created the user, and the
+// request is logged as abandoned (499); a patient client gets the answer.
+func TestLatencyAfterCommit(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	post := func(ctx context.Context, email string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, hs.URL+"/ng/api/scim/account/"+s.AccountID()+"/Users",
+			strings.NewReader(`{"userName":"`+email+`","displayName":"X"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+s.Token())
+		req.Header.Set("Content-Type", "application/scim+json")
+		return testHTTP.Do(req)
+	}
+	s.InjectFault(Fault{Op: OpCreateUser, LatencyAfterCommit: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := post(ctx, "gone@example.com")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		errc <- err
+	}()
+	for {
+		if _, ok := s.UserByEmail("gone@example.com"); ok {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := s.Count(OpCreateUser); n != 0 {
+		t.Fatalf("the held request was logged (%d) before it was answered", n)
+	}
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("the abandoned request got an answer")
+	}
+	for s.Count(OpCreateUser) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r := s.Requests(); r[len(r)-1].Status != 499 {
+		t.Fatalf("the abandoned request was logged with %d, want 499", r[len(r)-1].Status)
+	}
+	s.InjectFault(Fault{Op: OpCreateUser, LatencyAfterCommit: time.Millisecond})
+	resp, err := post(context.Background(), "kept@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d, want 201", resp.StatusCode)
+	}
+}

@@ -172,6 +172,12 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	k, err := c.CreateAPIKey(ctx, body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key", object: "API key",
+			label: body.Ref().String(), id: apiKeyID(body.Ref()), attr: path.Root("identifier"),
+			extra: " Identifiers are compared case-insensitively."}, err)
+		return
+	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "creating", "API key", body.Ref().String(), err)
 		return

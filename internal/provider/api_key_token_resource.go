@@ -34,17 +34,36 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 	defer tokenIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", plan.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	body := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
+	if body.ValidTo != 0 && !client.Millis(body.ValidTo).After(r.data.clock()) {
+		resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past", expiredValidTo(plan.ValidTo.ValueString())+
+			" Nothing was sent to Harness.")
+		return
+	}
 	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
 		body.ValidTo = r.data.clock().Add(lifetime).UnixMilli()
 	}
 	ref := body.KeyRef()
+	if !r.requireKey(ctx, c, ref, &resp.Diagnostics) {
+		return
+	}
 	secret, err := c.CreateToken(ctx, &body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key_token", object: "token",
+			label: tokenLabel(ref, body.Identifier), id: tokenID(ref, body.Identifier), attr: path.Root("identifier"),
+			extra: "\n\nHarness never shows a token's value again, so an imported token has no value in Terraform until " +
+				"it is rotated (see rotation_triggers). If nothing uses the existing value, deleting the token in Harness and " +
+				"applying again gives a new one instead."}, err)
+		return
+	}
 	if err != nil {
 		addTokenCreateError(ctx, c, &resp.Diagnostics, ref, body.Identifier, r.data.clock(), err)
 		return
@@ -164,6 +183,9 @@ func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	want := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -249,6 +271,9 @@ func putTokenIfChanged(ctx context.Context, c *client.Client, want, cur *client.
 func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

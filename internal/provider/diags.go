@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
@@ -122,4 +123,46 @@ func quoteList(ids []string) string {
 		noun = "user ids"
 	}
 	return noun + " " + strings.Join(q, ", ")
+}
+
+// importTarget is an object Harness already has where a create would have
+// made one: what it is, and how to bring it under Terraform.
+type importTarget struct {
+	typeName string    // resource type, such as harness_service_account
+	object   string    // "service account"
+	label    string    // the object in diagnostics, such as "sa1" (account scope)
+	id       string    // its terraform import ID
+	attr     path.Path // the attribute that names it
+	why      string    // optional: how the id follows from the configuration
+	extra    string    // optional: what else to know after importing it
+}
+
+// addAlreadyExists reports a create that Harness refused because the
+// object exists, and never takes the object over: it says whether an
+// earlier attempt of this create may have made it, and how to import it.
+// The framework does not tell a provider the resource's address, so the
+// commands name it <name>; Terraform prints the address with the error.
+func addAlreadyExists(diags *diag.Diagnostics, t importTarget, err error) {
+	origin := "Nothing in this apply made it: another Terraform configuration, an apply that was interrupted (for " +
+		"example killed) after Harness created it, or someone outside Terraform did."
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
+		origin = "An earlier attempt of this create failed without a clear answer (a server error or a dropped " +
+			"connection), so that attempt may have made it. But Harness keeps nothing that proves which request made " +
+			"it, and it may belong to another Terraform configuration, so Terraform did not take it over."
+	}
+	addr := t.typeName + ".<name>"
+	diags.AddAttributeError(t.attr, fmt.Sprintf("Harness already has this %s", t.object),
+		fmt.Sprintf("Harness already has %s %s, so Terraform could not create it (Harness said: %s).%s\n\n%s\n\n"+
+			"If this resource should manage it, import it, with the address Terraform shows with this error in place of "+
+			"%s:\n\n  terraform import '%s' '%s'\n\nor with an import block:\n\n  import {\n    to = %s\n    id = %q\n  }\n\n"+
+			"Otherwise change %s so that the two do not collide.%s",
+			aOrAn(t.object), t.label, err, t.why, origin, addr, addr, t.id, addr, t.id, t.attr, t.extra))
+}
+
+// aOrAn prefixes a noun with its indefinite article.
+func aOrAn(noun string) string {
+	if strings.ContainsRune("aeiouAEIOU", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -214,7 +214,9 @@ resource "harness_scim_group_member" "test" {
 		// update reads the group first (its planned members equal the
 		// recorded ones), then sends one PATCH and one GET; FirstGen's
 		// members changed (new id), so it needs no first read.
-		renameCounts := map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
+		// GetUser: the refresh of bob and alice, and the membership's
+		// create reading alice.
+		renameCounts := map[string]int{mockserver.OpGetUser: 3, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
 			mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1}
 		if !nextGen {
 			renameCounts[mockserver.OpGetGroup] = 4

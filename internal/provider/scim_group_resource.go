@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,9 +38,10 @@ type scimGroupResource struct {
 }
 
 type scimGroupResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	DisplayName types.String `tfsdk:"display_name"`
-	Members     types.List   `tfsdk:"members"`
+	ID          types.String   `tfsdk:"id"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	Members     types.List     `tfsdk:"members"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -86,8 +88,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"digits only at the very start of the name, so `(2024) Staff` gives `2024_Staff`, which is refused, " +
 					"while `2024 Staff` gives `_Staff`), have at most 128 characters, and be neither a reserved word " +
 					"(`account`, `org`, `true`, `class`, `step`, ...; case matters) nor a default group's id " +
-					"(`_account_all_users`, ...).",
-				Validators: []validator.String{notBlankValidator},
+					"(`_account_all_users`, ...). One line of at most 256 characters, without control or text-direction characters.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"members": schema.ListAttribute{
 				Optional:    true,
@@ -101,12 +103,14 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"configuration stops managing them and changes nothing in Harness. Import records the members, so an " +
 					"import against a configuration that lists the group's current members, in any order, plans nothing.",
 				Validators: []validator.List{
+					noNullElements{},
 					listvalidator.ValueStringsAre(notBlankValidator, userIDValidator),
 					uniqueMembersValidator{},
 				},
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), membersIgnoreOrder{}},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock("group")},
 	}
 }
 
@@ -133,6 +137,9 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("SCIM group %q", plan.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -140,6 +147,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	name := plan.DisplayName.ValueString()
 	tracked := membersConfigured(ctx, req.Config, &resp.Diagnostics)
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	refuseDuplicateMembers(&resp.Diagnostics, want)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -149,7 +157,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
-	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: membersLike(nil, g)}
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
+		Members: membersLike(nil, g), Timeouts: plan.Timeouts}
 	if !tracked {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -184,25 +193,30 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 // addGroupCreateError explains the 409 NextGen answers when the id derived
-// from the name is taken (harness-api.md 2.2).
+// from the name is taken (harness-api.md 2.2): the group is never taken
+// over (client.CreateSCIMGroup), and the error says how to import it.
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
 		id := client.GroupIdentifier(name)
-		uncertain := ""
-		if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
-			// The client adopts the group only when the first attempt
-			// could have made it (client.CreateSCIMGroup).
-			uncertain = " An earlier attempt of this create failed without a clear answer, but the existing group is not " +
-				"one it could have made (it is not SCIM-managed, or its name or members differ), so Terraform did not take " +
-				"it over."
-		}
-		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
-			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
-				"(Harness said: %s).%s\n\nIf it is the group you mean, import it instead of creating it:\n"+
-				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, uncertain, id))
+		addAlreadyExists(diags, importTarget{typeName: "harness_scim_group", object: "SCIM group",
+			label: fmt.Sprintf("with id %q", id), id: id, attr: path.Root("display_name"),
+			why:   fmt.Sprintf(" Harness NextGen derives the id %q from display_name %q, and a group with that id already exists.", id, name),
+			extra: " Names that differ only in '.', '-', spaces, accents or leading digits give the same id."}, err)
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
+}
+
+// refuseDuplicateMembers fails an apply whose members list an id twice,
+// before anything is sent, and reports whether it did. The plan only
+// warns (uniqueMembersValidator).
+func refuseDuplicateMembers(diags *diag.Diagnostics, want []string) bool {
+	dups := duplicateIDs(want)
+	if len(dups) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Duplicate members", duplicateMembersDetail(dups)+
+			" Nothing was sent to Harness.")
+	}
+	return len(dups) > 0
 }
 
 // groupLabel names a group in diagnostics.
@@ -324,6 +338,9 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -344,6 +361,10 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
 	current := listStrings(ctx, state.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if refuseDuplicateMembers(&resp.Diagnostics, want) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	current, ok := membersBeforeUpdate(ctx, c, &state, want, current, &resp.Diagnostics)
@@ -425,6 +446,9 @@ func membersBeforeUpdate(ctx context.Context, c *client.Client, state *scimGroup
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

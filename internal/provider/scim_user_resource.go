@@ -95,9 +95,10 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{keepPriorCase{}},
 		},
 		"display_name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "The user's name as Harness shows it.",
-			Validators:          []validator.String{notBlankValidator},
+			Required: true,
+			MarkdownDescription: "The user's name as Harness shows it: one line of at most 256 characters, without control " +
+				"or text-direction characters.",
+			Validators: []validator.String{notBlankValidator, scimTextValidator},
 		},
 	}
 }
@@ -114,14 +115,14 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 				"place with both generations (Harness NextGen passes a SCIM `PUT` on to its FirstGen user service, which " +
 				"sets the names). Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise " +
 				"out-of-band changes to it are not detected.",
-			Validators:    []validator.String{notBlankValidator},
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"family_name": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
 			MarkdownDescription: "Family name. Set it together with `given_name`; behaves like `given_name`.",
-			Validators:          []validator.String{notBlankValidator},
+			Validators:          []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"external_id": schema.StringAttribute{
@@ -131,7 +132,7 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 				"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
 				"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
 				"example one set by Entra ID) is kept.",
-			Validators:    []validator.String{notBlankValidator},
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}
@@ -194,6 +195,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.warnSharedUser(plan.UserName, &resp.Diagnostics)
 	switch r.generation() {
 	case client.FirstGen:
 		if !config.ExternalID.IsNull() {
@@ -316,6 +318,12 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	u, err := c.CreateSCIMUser(ctx, body)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "creating", "SCIM user", name, err)
+		return
+	}
+	if other, clash := r.data.userHolders().noteHeld(u.ID, name); clash {
+		// Not saved: the other resource holds the user.
+		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, u.ID)+" Terraform did not record this resource, so nothing is managed twice.")
 		return
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID})
@@ -485,4 +493,31 @@ type plannedString struct {
 
 func namedString(name string, planned types.String, got *types.String) plannedString {
 	return plannedString{name: name, planned: planned, got: got}
+}
+
+// warnSharedUser warns when another harness_scim_user of this provider
+// configuration plans a user_name that differs from this one only in case
+// (see userHolders). Create refuses the second of them; a plan-time error
+// would block the destroy of the configuration.
+func (r *scimUserResource) warnSharedUser(userName emailValue, diags *diag.Diagnostics) {
+	if userName.IsNull() || userName.IsUnknown() || r.data == nil {
+		return
+	}
+	name := userName.ValueString()
+	if other := r.data.userHolders().notePlanned(name); other != "" {
+		diags.AddAttributeWarning(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, "")+" Creating the second one fails.")
+	}
+}
+
+// sharedUserDetail explains two resources that are one Harness user.
+func sharedUserDetail(name, other, id string) string {
+	user := "one Harness user"
+	if id != "" {
+		user = "one Harness user (id " + id + ")"
+	}
+	return fmt.Sprintf("This harness_scim_user (user_name %q) and another of this configuration (user_name %q) are %s: "+
+		"Harness compares emails case-insensitively, and its SCIM create answers with the user it already has. Both "+
+		"would manage it, and each plan would change display_name back and forth. Remove one of them, or give them "+
+		"different emails.", name, other, user)
 }

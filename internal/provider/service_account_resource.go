@@ -154,6 +154,13 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	sa, err := c.CreateServiceAccount(ctx, body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_service_account", object: "service account",
+			label: fmt.Sprintf("%q (%s)", body.Identifier, body.Scope()), id: joinID(body.OrgIdentifier, body.ProjectIdentifier, body.Identifier),
+			attr: path.Root("identifier"), extra: " Identifiers are compared case-insensitively. Harness gives the same " +
+				"answer for the identifier of a deleted service account, which cannot be imported: then choose another identifier."}, err)
+		return
+	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "creating", "service account", body.Identifier, err)
 		return
