@@ -112,6 +112,7 @@ func tokenFromListing(t *client.Token) apiKeyTokenResourceModel {
 		ParentID: types.StringValue(ref.Parent), OrgID: stringOrNull(ref.Scope.Org), ProjectID: stringOrNull(ref.Scope.Project),
 		Lifetime: types.StringNull(), RotationTriggers: types.MapNull(types.StringType), RotateBeforeExpiry: types.StringNull(),
 		RotationGracePeriod: types.StringValue(defaultRotationGracePeriod), Value: types.StringNull(),
+		Timeouts: nullTimeouts(),
 	}
 	m.applyToken(t)
 	return m

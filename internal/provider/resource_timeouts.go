@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // defaultResourceTimeout bounds a create, update or delete of a resource
@@ -19,6 +21,14 @@ import (
 // so 20 minutes lets four calls run out their bound; a call that never
 // answers fails long before.
 const defaultResourceTimeout = 20 * time.Minute
+
+// nullTimeouts is the timeouts block of a state built from Harness alone
+// (a list resource's result): not set, of the block's type.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
 
 // timeoutsBlock is the timeouts block of resources whose operations can
 // take long: groups of thousands of members, tokens (several calls each).

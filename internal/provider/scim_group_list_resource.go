@@ -60,7 +60,8 @@ func (r *scimGroupListResource) List(ctx context.Context, req list.ListRequest, 
 			if (name != "" && g.DisplayName != name) || !containsFold(knownString(cfg.Search), g.DisplayName, g.ID) {
 				return true
 			}
-			m := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: membersLike(nil, g)}
+			m := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: membersLike(nil, g),
+				Timeouts: nullTimeouts()}
 			return s.emit(g.ID, fmt.Sprintf("%s (%d members)", g.DisplayName, len(g.Members)), m)
 		}))
 		if err != nil {
