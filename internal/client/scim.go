@@ -348,12 +348,12 @@ func (c *Client) DeleteSCIMUser(ctx context.Context, id string) error {
 	if err == nil {
 		return nil
 	}
-	return confirmGone(err, func() error { _, gerr := c.GetSCIMUser(ctx, id); return gerr })
+	return deleteFoundGone(err, func() error { _, gerr := c.GetSCIMUser(ctx, id); return gerr })
 }
 
-// confirmGone turns a misleading 400/401 from a DELETE into ErrNotFound when
+// deleteFoundGone turns a misleading 400/401 from a DELETE into ErrNotFound when
 // a follow-up read says the object does not exist.
-func confirmGone(err error, read func() error) error {
+func deleteFoundGone(err error, read func() error) error {
 	apiErr, ok := AsAPIError(err)
 	if !ok || (apiErr.Kind != KindUnauthorized && apiErr.Kind != KindValidation) {
 		return err

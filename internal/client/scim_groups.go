@@ -389,7 +389,7 @@ func (c *Client) DeleteSCIMGroup(ctx context.Context, id string) error {
 		return nil
 	}
 	readable := false
-	err = confirmGone(err, func() error {
+	err = deleteFoundGone(err, func() error {
 		_, rerr := c.GetSCIMGroup(ctx, id)
 		readable = rerr == nil
 		return rerr
