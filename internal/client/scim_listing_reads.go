@@ -37,12 +37,19 @@ func (c *Client) ListSCIMUsersAsReads(ctx context.Context) ([]SCIMUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.cfg.Generation == NextGen {
-		for i := range users {
-			asNextGenRead(&users[i])
-		}
+	for i := range users {
+		users[i] = ListedSCIMUserAsRead(users[i], c.cfg.Generation)
 	}
 	return users, nil
+}
+
+// ListedSCIMUserAsRead is a user as a SCIM search of generation gen lists
+// it, rebuilt as GetSCIMUser answers it (see ListSCIMUsersAsReads).
+func ListedSCIMUserAsRead(u SCIMUser, gen Generation) SCIMUser {
+	if gen == NextGen {
+		asNextGenRead(&u)
+	}
+	return u
 }
 
 // asNextGenRead rebuilds the "name" of a NextGen search row as a NextGen

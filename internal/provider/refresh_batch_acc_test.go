@@ -275,20 +275,24 @@ func TestAccBatchedRefresh_hiddenRowsNeverDropALiveUser(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
 		// 1,200 users made earlier, half of the first thousand gone from
-		// the account: NextGen hides them from the first page after
+		// the account while in a FirstGen user group: with
+		// PL_USER_DELETION_V2 on, NextGen keeps them in the CG account,
+		// so they take places on the first page, and hides them after
 		// cutting it, which comes back with 500 rows.
 		for i := range 1200 {
 			u := m.SeedUser(mockserver.UserSpec{Email: fmt.Sprintf("earlier%04d@example.com", i), DisplayName: "Earlier"})
 			if i < 1000 && i%2 == 0 {
+				_ = m.UpdateUser(u.ID, func(u *mockserver.User) { u.InFirstGenUserGroup = true })
 				m.RemoveUser(u.ID)
 			}
 		}
 		d := directory{users: 25, prefix: "Live"}
-		// NextGen: 500 rows, then 200 + 25, then an empty page. FirstGen
-		// deleted the users (nothing hidden): 725 rows, a short last page.
-		pages := 1
-		if p.Generation == mockserver.NextGen {
-			pages = 3
+		// nextgen: 500 rows, then 200 + 25, then an empty page. Without
+		// PL_USER_DELETION_V2 the removed users take no place: 725 rows,
+		// then NextGen's empty page; FirstGen stops at the short page.
+		pages := map[string]int{"nextgen": 3, "nextgen-legacy": 2, "firstgen": 1}[p.Name]
+		if pages == 0 {
+			t.Fatalf("no page count for profile %s", p.Name)
 		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
