@@ -30,8 +30,10 @@ const perResource = "  batch_refresh = \"never\"\n"
 
 // BenchmarkRefresh10000Users500Groups: a plan (refresh, no changes) of
 // 10,000 users and 500 groups of 20 members against the rate-limited mock,
-// beside 10,500 terraform_data (Terraform core's own cost). Targets: at
-// most 1.3x terraform_data, at most 300 requests, no 429. Per-resource
+// beside 10,500 terraform_data (Terraform core's own cost) and 10,500
+// resources of the no-op provider (the plugin floor, also for memory).
+// Targets: at most 1.3x terraform_data, at most 300 requests, no 429, the
+// provider under 200 MB. Per-resource
 // reads of the same directory are measured at a tenth of its size (1,000
 // users, 50 groups: over a minute of requests at the limit) and
 // extrapolated tenfold: their requests are one per object, and their wall
@@ -41,6 +43,7 @@ func BenchmarkRefresh10000Users500Groups(b *testing.B) {
 	full := fleet{users: 10000, groups: 500, members: 20}
 	tenth := fleet{users: 1000, groups: 50, members: 20}
 	harness := buildPlugin(b, ".", harnessAddress)
+	noop := buildPlugin(b, "./internal/benchmarks/noopprovider", "registry.terraform.io/bench/noop")
 	const scenario = "refresh, rate-limited 1000/min + 80ms"
 	for b.Loop() {
 		// One round, each subject recorded (and printed) as soon as it is
@@ -52,6 +55,11 @@ func BenchmarkRefresh10000Users500Groups(b *testing.B) {
 		printLast()
 		data := prepare(b, terraformDataKind(), full, plugin{}, nil)
 		planRounds(b, scenario, "", 1, data)
+		printLast()
+		// The plugin floor, for time and for memory: what any framework
+		// provider holding this directory costs.
+		floor := prepare(b, noopKind(), full, noop, nil)
+		planRounds(b, scenario, "", 1, floor)
 		printLast()
 
 		slow := newBenchMock(b, harnessLimits())
