@@ -53,14 +53,15 @@ func (k kind) config(f fleet) string {
 	b.WriteString(k.header)
 	fmt.Fprintf(&b, `
 locals {
-  users = [for i in range(%d) : format("user%%05d@example.com", i)]
+  # range() stops at 1024 values: count in thousands.
+  users = [for i in flatten([for k in range(%d) : [for j in range(1000) : k * 1000 + j]]) : format("user%%05d@example.com", i) if i < %d]
 }
 
 resource %q "u" {
   for_each = toset(local.users)
 %s
 }
-`, f.users, k.userType, k.userBody)
+`, (f.users+999)/1000, f.users, k.userType, k.userBody)
 	if f.groups > 0 {
 		fmt.Fprintf(&b, `
 resource %q "g" {

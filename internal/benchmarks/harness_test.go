@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -20,7 +19,8 @@ import (
 // plugin is a provider binary built from this module.
 type plugin struct {
 	bin     string
-	address string // registry address in TF_REATTACH_PROVIDERS
+	address string   // registry address in TF_REATTACH_PROVIDERS
+	env     []string // added to the environment of every served process
 }
 
 var (
@@ -33,26 +33,42 @@ var (
 // once per test binary.
 func buildPlugin(tb testing.TB, pkg, address string) plugin {
 	tb.Helper()
+	return buildPluginTags(tb, pkg, address, "")
+}
+
+// buildPluginTags is buildPlugin with build tags (go build -tags).
+func buildPluginTags(tb testing.TB, pkg, address, tags string) plugin {
+	tb.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := built[pkg]; ok {
+	key := pkg + " " + tags
+	if p, ok := built[key]; ok {
 		return p
 	}
 	if buildDir == "" {
-		dir, err := os.MkdirTemp("", "harness-bench-bin-")
+		// Not tb.TempDir: every benchmark of the binary shares the
+		// builds, and TestMain removes the directory at the end.
+		dir, err := os.MkdirTemp("", "harness-bench-bin-") //nolint:usetesting // see above
 		if err != nil {
 			tb.Fatal(err)
 		}
 		buildDir = dir
 	}
-	bin := filepath.Join(buildDir, strings.ReplaceAll(strings.Trim(pkg, "./"), "/", "_")+".bin")
-	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", bin, pkg)
+	name := strings.ReplaceAll(strings.Trim(pkg, "./"), "/", "_")
+	if name == "" {
+		name = "terraform-provider-harness"
+	}
+	if tags != "" {
+		name += "_" + strings.ReplaceAll(tags, ",", "_")
+	}
+	bin := filepath.Join(buildDir, name+".bin")
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", bin, "-tags", tags, pkg)
 	cmd.Dir = moduleRoot(tb)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("building %s: %v\n%s", pkg, err, out)
 	}
 	p := plugin{bin: bin, address: address}
-	built[pkg] = p
+	built[key] = p
 	return p
 }
 
@@ -78,7 +94,7 @@ type served struct {
 func (p plugin) serve(tb testing.TB, env ...string) *served {
 	tb.Helper()
 	cmd := exec.CommandContext(context.Background(), p.bin, "-debug")
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), p.env...), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -111,20 +127,47 @@ func (p plugin) serve(tb testing.TB, env ...string) *served {
 	return s
 }
 
-// stop interrupts the provider and returns its peak resident memory in bytes.
+// stop interrupts the provider and returns its peak resident memory in
+// bytes (0 when it cannot be read).
+//
+// The peak is VmHWM from /proc/<pid>/status, read while the process still
+// runs. Not the rusage Maxrss of the exited child: os/exec starts children
+// with vfork and exec, and Linux carries the high-water mark of the mm that
+// exec replaces (the benchmark's own, mock and state included) into the
+// child's maxrss, so every provider reported the benchmark's size (the same
+// 160 MB for this provider and the no-op one).
 func (s *served) stop(tb testing.TB) int64 {
 	tb.Helper()
+	peak := peakRSS(s.cmd.Process.Pid)
 	_ = s.cmd.Process.Signal(os.Interrupt)
-	waited := make(chan error, 1)
-	go func() { waited <- s.cmd.Wait() }()
+	// The exit status of an interrupted provider says nothing useful.
+	waited := make(chan struct{})
+	go func() {
+		_ = s.cmd.Wait()
+		close(waited)
+	}()
 	select {
 	case <-waited:
 	case <-time.After(30 * time.Second):
 		_ = s.cmd.Process.Kill()
 		<-waited
 	}
-	if ru, ok := s.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss * 1024 // kilobytes on Linux
+	return peak
+}
+
+// peakRSS is a live process's VmHWM in bytes, or 0 without /proc.
+func peakRSS(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err == nil {
+				return kb * 1024
+			}
+		}
 	}
 	return 0
 }

@@ -45,7 +45,7 @@ func planRounds(b *testing.B, scenario, target string, rounds int, subjects ...*
 			d, reqs, rss := pr.planOnce()
 			walls[i] = append(walls[i], d)
 			last[i] = result{scenario: scenario, subject: pr.kind.name, fleet: pr.fleet.String(),
-				requests: reqs, peakRSS: max(last[i].peakRSS, rss)}
+				requests: reqs, throttle: pr.throttled(), peakRSS: max(last[i].peakRSS, rss)}
 		}
 	}
 	for i := range subjects {

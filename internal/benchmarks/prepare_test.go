@@ -30,6 +30,15 @@ func (m *benchMock) requests() int {
 	return n
 }
 
+// throttled is how many 429s the mock answered since the last
+// ResetRequests (0 for baselines).
+func (pr *prepared) throttled() int {
+	if pr.mock == nil {
+		return 0
+	}
+	return pr.mock.RateLimited()
+}
+
 // prepared is a working directory whose state holds a whole fleet, as if
 // it had been applied, and whose configuration matches it.
 type prepared struct {
@@ -119,6 +128,13 @@ func (pr *prepared) withPlugin(f func(reattach string)) int64 {
 		return 0
 	}
 	s := pr.plugin.serve(pr.tb)
+	stopped := false
+	defer func() {
+		if !stopped { // f failed the benchmark: never leave the provider running
+			s.stop(pr.tb)
+		}
+	}()
 	f(s.reattach)
+	stopped = true
 	return s.stop(pr.tb)
 }

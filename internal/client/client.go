@@ -95,6 +95,7 @@ type Client struct {
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
+	writes   writeCounts
 
 	// serverTime bounds Harness's clock from its Date headers.
 	serverTime serverClock
@@ -288,6 +289,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		return nil, err
 	}
 	ctx, op := c.newOperation(ctx, req)
+	c.countWrite(req)
 	for {
 		tk, err := c.pacer.take(ctx, c, op.deadline)
 		if err != nil {

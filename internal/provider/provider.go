@@ -57,6 +57,7 @@ type providerModel struct {
 	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 	OperationTime  types.String `tfsdk:"operation_timeout"`
 	TokenLimit     types.Int64  `tfsdk:"token_limit"`
+	BatchRefresh   types.String `tfsdk:"batch_refresh"`
 }
 
 func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -151,6 +152,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					client.DefaultTokenLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 1000)},
 			},
+			"batch_refresh": batchRefreshAttribute(),
 		},
 	}
 }

@@ -23,7 +23,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{now: p.now}
+	data := &providerData{now: p.now, refresh: newRefreshCache(resolveBatchMode(cfg.BatchRefresh, &resp.Diagnostics))}
 	settings := resolveEnvSettings(ctx, &req.Config, data, &resp.Diagnostics)
 	data.account = settings.accountID
 	checkEnvSettings(&cfg, settings, &resp.Diagnostics)

@@ -30,6 +30,9 @@ type providerData struct {
 	// users are the Harness users harness_scim_user resources plan and
 	// hold through this instance (see userHolders).
 	users userHolders
+
+	// refresh serves reads from listings (batch_refresh); nil reads by id.
+	refresh *refreshCache
 }
 
 // clock returns the current time: every time the provider compares with

@@ -179,7 +179,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
-	g, err := c.GetSCIMGroup(ctx, groupID)
+	g, err := r.data.readSCIMGroup(ctx, c, groupID)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "SCIM group no longer exists; removing the membership from state", map[string]any{"group_id": groupID})
 		resp.State.RemoveResource(ctx)

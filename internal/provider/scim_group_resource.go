@@ -310,7 +310,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := c.GetSCIMGroup(ctx, state.ID.ValueString())
+	g, err := r.data.readSCIMGroup(ctx, c, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "SCIM group no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

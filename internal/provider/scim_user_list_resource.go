@@ -82,14 +82,11 @@ func (r *scimUserListResource) List(ctx context.Context, req list.ListRequest, s
 // scimUserFromListing is the harness_scim_user state an import of u would
 // record. NextGen builds search answers with FirstGen's code, which always
 // reports names, while a NextGen read reports them only with
-// PL_NEW_SCIM_STANDARDS, which also adds meta to both (harness-api.md
-// 1.5): without meta the names are left out, as the read after an import
-// would leave them.
+// PL_NEW_SCIM_STANDARDS (harness-api.md 1.5): the row is rebuilt as the
+// read after an import would see it, as batched refresh does.
 func scimUserFromListing(u *client.SCIMUser, gen client.Generation) scimUserResourceModel {
 	var m scimUserResourceModel
-	m.applyAPI(u, gen)
-	if gen == client.NextGen && u.Meta == nil {
-		m.GivenName, m.FamilyName = types.StringNull(), types.StringNull()
-	}
+	read := client.ListedSCIMUserAsRead(*u, gen)
+	m.applyAPI(&read, gen)
 	return m
 }

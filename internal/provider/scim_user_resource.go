@@ -368,7 +368,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, err := c.GetSCIMUser(ctx, state.ID.ValueString())
+	u, err := r.data.readSCIMUser(ctx, c, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "SCIM user no longer exists in Harness; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
