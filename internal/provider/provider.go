@@ -146,6 +146,7 @@ func (p *harnessProvider) Resources(context.Context) []func() resource.Resource 
 		NewSCIMUserResource,
 		NewSCIMGroupResource,
 		NewSCIMGroupMemberResource,
+		NewSCIMDirectoryResource,
 		NewServiceAccountResource,
 		NewAPIKeyResource,
 		NewAPIKeyTokenResource,
