@@ -64,7 +64,9 @@ func (u dirUser) equal(o dirUser) bool {
 }
 
 // isActive reads active, where null means the default, true.
-func (u dirUser) isActive() bool { return u.Active.IsNull() || u.Active.IsUnknown() || u.Active.ValueBool() }
+func (u dirUser) isActive() bool {
+	return u.Active.IsNull() || u.Active.IsUnknown() || u.Active.ValueBool()
+}
 
 // asUserModel is the user as harness_scim_user would hold it, so that the
 // directory builds its requests the way that resource does.

@@ -198,7 +198,9 @@ func (planInResourceModifyPlan) Description(context.Context) string {
 	return "planned by the resource, in one pass over every key"
 }
 
-func (m planInResourceModifyPlan) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m planInResourceModifyPlan) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (planInResourceModifyPlan) PlanModifyMap(ctx context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
 	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.Plan.Raw.IsNull() {

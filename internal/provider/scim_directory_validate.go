@@ -49,7 +49,9 @@ func (directoryGroupKeys) Description(context.Context) string {
 	return "keys must be group display names: not empty, without surrounding spaces"
 }
 
-func (v directoryGroupKeys) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v directoryGroupKeys) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (directoryGroupKeys) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -72,7 +74,9 @@ func (uniqueFoldValidator) Description(context.Context) string {
 	return "each user name may appear only once, regardless of case"
 }
 
-func (v uniqueFoldValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uniqueFoldValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (uniqueFoldValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
