@@ -231,16 +231,35 @@ func (a *directoryApply) groupJob(ch *groupChange) func(context.Context) {
 func (a *directoryApply) createGroup(ctx context.Context, ch *groupChange) error {
 	ids, names, unresolved := a.resolver.ids(ctx, ch.members)
 	g, err := a.c.CreateSCIMGroup(ctx, &client.SCIMGroup{DisplayName: ch.key, Members: client.SCIMGroupMembers(ids)})
+	if client.IsConflict(err) && a.gen == client.NextGen {
+		return a.adoptGroup(ctx, ch, ids, names, unresolved, err)
+	}
 	if err != nil {
-		if client.IsConflict(err) && a.gen == client.NextGen {
-			return fmt.Errorf("%w\n\nHarness NextGen derives the group id %q from the name, and a group with that id already "+
-				"exists. Import the directory to adopt it, or choose another name", err, client.GroupIdentifier(ch.key))
-		}
 		return err
 	}
 	ch.id, ch.done = g.ID, true
 	ch.added = keptNames(g, ids, names)
 	return membersError(unresolved, missingNames(ch.added, names))
+}
+
+// adoptGroup takes over the SCIM group of that exact name that made
+// NextGen refuse the create (its id is derived from the name, harness-api.md
+// 2.2), as FirstGen's POST does by itself, and gives it the planned
+// members with one PATCH. A group of another name holding the id (or one
+// made in the Harness UI, which SCIM searches do not see) is not adopted.
+func (a *directoryApply) adoptGroup(ctx context.Context, ch *groupChange, ids, names, unresolved []string, createErr error) error {
+	g, err := a.c.FindSCIMGroupByDisplayName(ctx, ch.key)
+	if err != nil {
+		return fmt.Errorf("%w\n\nHarness NextGen derives the group id %q from the name, and a group with that id already "+
+			"exists but is not a SCIM group named %q. Choose another name, or remove that group in Harness",
+			createErr, client.GroupIdentifier(ch.key), ch.key)
+	}
+	add, remove := diffMembers(ids, g.MemberIDs())
+	if err := a.c.PatchSCIMGroup(ctx, g.ID, client.SCIMGroupPatch{Add: add, Remove: remove}); err != nil {
+		return fmt.Errorf("adopting the existing group of that name: %w", err)
+	}
+	ch.id, ch.done, ch.added = g.ID, true, names
+	return membersError(unresolved, nil)
 }
 
 // patchGroup sends the group's member changes as one PATCH.
