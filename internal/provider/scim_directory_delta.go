@@ -102,7 +102,7 @@ func userChangeKind(gen client.Generation, prior, want dirUser) changeKind {
 	}
 	if gen == client.NextGen {
 		var ignored diag.Diagnostics
-		if len(nextGenRecreate(want.planFields(), prior.planFields(), func(string) path.Path { return path.Empty() }, &ignored)) > 0 {
+		if len(nextGenRecreate("", want.planFields(), prior.planFields(), func(string) path.Path { return path.Empty() }, &ignored)) > 0 {
 			return changeRecreate
 		}
 	}

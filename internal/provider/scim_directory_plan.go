@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -114,7 +115,7 @@ func (p *directoryPlanner) planUser(k string, cv, pv attr.Value, had bool) (plan
 		want.Active = types.BoolValue(true)
 	}
 	at := func(name string) path.Path { return path.Root("users").AtMapKey(k).AtName(name) }
-	if len(checkUserPlan(p.gen, c.planFields(), want.planFields(), priorFields, at, p.diags)) > 0 {
+	if len(checkUserPlan(p.gen, fmt.Sprintf("%q", k), c.planFields(), want.planFields(), priorFields, at, p.diags)) > 0 {
 		p.recreated = append(p.recreated, k)
 	}
 	if had && want.equal(prior) {

@@ -152,6 +152,11 @@ func (f *directoryRefresh) refresh(ctx context.Context) (*directory, error) {
 func (f *directoryRefresh) refreshUser(ctx context.Context, k string) error {
 	id := f.prior.UserIDs[k]
 	u := f.l.userByEmail[foldName(k)]
+	if u == nil && f.l.userByID[id] != nil {
+		// Listed under another name: renamed outside Terraform.
+		f.relinkUser(ctx, k, f.l.userByID[id])
+		return nil
+	}
 	if u == nil && id != "" {
 		got, err := f.c.GetSCIMUser(ctx, id)
 		switch {

@@ -190,7 +190,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 		state = prior.planFields()
 	}
-	for _, name := range checkUserPlan(r.generation(), config.planFields(), plan.planFields(), state, path.Root, &resp.Diagnostics) {
+	for _, name := range checkUserPlan(r.generation(), "", config.planFields(), plan.planFields(), state, path.Root, &resp.Diagnostics) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
 	}
 }

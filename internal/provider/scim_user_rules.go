@@ -26,25 +26,30 @@ type userPlanFields struct {
 // checkUserPlan refuses what the generation cannot store and returns the
 // attributes whose change NextGen can only apply by creating the user
 // again (it ignores names and externalId after creation). state is nil
-// for a user being created. at gives the path of an attribute, for the
-// diagnostics.
-func checkUserPlan(gen client.Generation, config, plan, state *userPlanFields, at func(string) path.Path, diags *diag.Diagnostics) []string {
+// for a user being created. at gives the path of an attribute, and who
+// names the user in the diagnostics where the path alone does not (""
+// when it does).
+func checkUserPlan(gen client.Generation, who string, config, plan, state *userPlanFields, at func(string) path.Path,
+	diags *diag.Diagnostics) []string {
+	if who != "" {
+		who = "User " + who + ": "
+	}
 	switch gen {
 	case client.FirstGen:
 		if !config.ExternalID.IsNull() {
 			diags.AddAttributeError(at("external_id"), "external_id is not supported by Harness FirstGen",
-				"Harness FirstGen SCIM discards externalId, so it could never match this configuration. Remove external_id, "+
+				who+"Harness FirstGen SCIM discards externalId, so it could never match this configuration. Remove external_id, "+
 					"or use the NextGen SCIM API (scim_generation = \"nextgen\").")
 		}
 	case client.NextGen:
 		if !config.Active.IsNull() && !config.Active.IsUnknown() && !config.Active.ValueBool() {
 			diags.AddAttributeError(at("active"), "active = false is not supported by Harness NextGen",
-				"Harness NextGen removes a deactivated user from the account instead of keeping it inactive, so Terraform "+
+				who+"Harness NextGen removes a deactivated user from the account instead of keeping it inactive, so Terraform "+
 					"could not keep managing it. Remove the user from the configuration (with on_destroy = \"deactivate\" if "+
 					"you want a SCIM deactivation), or use FirstGen (scim_generation = \"firstgen\").")
 		}
 		if state != nil {
-			return nextGenRecreate(plan, state, at, diags)
+			return nextGenRecreate(who, plan, state, at, diags)
 		}
 	}
 	return nil
@@ -52,7 +57,7 @@ func checkUserPlan(gen client.Generation, config, plan, state *userPlanFields, a
 
 // nextGenRecreate returns the names NextGen would only change by creating
 // the user again, and warns about those it never reports.
-func nextGenRecreate(plan, state *userPlanFields, at func(string) path.Path, diags *diag.Diagnostics) []string {
+func nextGenRecreate(who string, plan, state *userPlanFields, at func(string) path.Path, diags *diag.Diagnostics) []string {
 	var recreate []string
 	for _, a := range []struct {
 		name        string
@@ -70,7 +75,7 @@ func nextGenRecreate(plan, state *userPlanFields, at func(string) path.Path, dia
 		case a.plan.IsUnknown() || a.plan.Equal(a.state):
 		case !a.reported:
 			diags.AddAttributeWarning(at(a.name), "Harness does not report "+a.name,
-				fmt.Sprintf("This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
+				fmt.Sprintf(who+"This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
 					"Terraform records the configured value without replacing the user and cannot check it, nor notice "+
 					"changes made outside Terraform. Harness NextGen sets names only when it creates a user.", a.name))
 		default:
