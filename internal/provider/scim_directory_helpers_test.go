@@ -149,3 +149,8 @@ func plus(counts map[string]int, more map[string]int) map[string]int {
 
 // harnessIDPattern matches a Harness user id.
 var harnessIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
+
+// configUnpaced is config with the provider's request budget off.
+func (m *testMock) configUnpaced(body string) string {
+	return strings.Replace(m.config(body), "provider \"harness\" {", "provider \"harness\" {\n  max_requests_per_minute = 0", 1)
+}
