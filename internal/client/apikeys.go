@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 )
@@ -82,21 +81,14 @@ func (c *Client) apiKeyBody(k *APIKey) *APIKey {
 }
 
 // CreateAPIKey creates an API key. USER keys can only be created by that
-// user (harness-api.md 3.2). When an earlier attempt of this call may have
-// been applied and the retry answers DUPLICATE_FIELD, the key that attempt
-// created is returned.
+// user (harness-api.md 3.2). A taken identifier is an ErrConflict error
+// (DUPLICATE_FIELD), also after a retry whose earlier attempt may have been
+// applied: like a service account, a key carries nothing that proves which
+// request made it, so an existing key is never taken over (see
+// CreateServiceAccount).
 func (c *Client) CreateAPIKey(ctx context.Context, k *APIKey) (*APIKey, error) {
-	body := c.apiKeyBody(k)
-	out, err := ngCall[APIKey](ctx, c, c.ng(http.MethodPost, apiKeyPath, c.ngQuery(Scope{}), body))
+	out, err := ngCall[APIKey](ctx, c, c.ng(http.MethodPost, apiKeyPath, c.ngQuery(Scope{}), c.apiKeyBody(k)))
 	if err != nil {
-		if uncertainConflict(err) {
-			if got, gerr := c.GetAPIKey(ctx, k.Ref()); gerr == nil && got.Name == body.Name &&
-				got.Description == body.Description && maps.Equal(got.Tags, body.Tags) {
-				c.log.Debug(ctx, "API key create was retried after an uncertain failure; adopting the key the first attempt created",
-					map[string]any{"identifier": k.Identifier})
-				return got, nil
-			}
-		}
 		return nil, err
 	}
 	return &out, nil

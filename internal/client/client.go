@@ -74,7 +74,11 @@ type Config struct {
 	// error.
 	OperationTimeout time.Duration
 	UserAgent        string
-	Logger           Logger
+	// TokenLimit is the account's tokenLimit, the number of tokens an API
+	// key may hold; 0 means DefaultTokenLimit. Harness support can raise it
+	// per account, and no API reports it.
+	TokenLimit int
+	Logger     Logger
 	// HTTPClient overrides the pooled go-cleanhttp client (tests).
 	HTTPClient *http.Client
 }
@@ -91,6 +95,9 @@ type Client struct {
 	sleepFn func(ctx context.Context, d time.Duration) error
 	// maxPages bounds SCIM listings (maxSCIMPages; lowered in tests).
 	maxPages int
+
+	// serverTime bounds Harness's clock from its Date headers.
+	serverTime serverClock
 }
 
 // New validates cfg and returns a Client.
@@ -131,6 +138,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.TokenLimit <= 0 {
+		cfg.TokenLimit = DefaultTokenLimit
 	}
 	if cfg.MaxRequestsPerMinute == 0 {
 		cfg.MaxRequestsPerMinute = DefaultMaxRequestsPerMinute
@@ -250,6 +260,12 @@ type request struct {
 	// minutes; on the first 500 do() calls confirmGone once and, when the
 	// object is gone, stops with an ErrNotFound error.
 	confirmGone func(ctx context.Context) error
+	// beforeUncertainRetry, when set, is called before a request is sent
+	// again after a failure that leaves open whether Harness applied it
+	// (connection error or 5xx); an error stops the retries with it. A
+	// rotation retried after an applied attempt rotates twice, which needs
+	// room the key may not have (RotateToken).
+	beforeUncertainRetry func(ctx context.Context) error
 }
 
 // response is a successful answer.
@@ -284,7 +300,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 			return op.succeeded(resp, out)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr)
+			return nil, op.stopped(ctxErr)
 		}
 		wait, err := op.failed(ctx, tk, resp, err)
 		if err != nil {
@@ -292,7 +308,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*response, erro
 		}
 		if wait > 0 {
 			if err := c.sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+				return nil, op.stopped(err)
 			}
 		}
 	}
@@ -328,6 +344,9 @@ func (c *Client) apiError(req *request, resp *response) *APIError {
 	apiErr.Message = c.masker.mask(apiErr.Message)
 	if apiErr.routeMissing {
 		apiErr.Message = routeMissingHint(req.scim) + " Response: " + apiErr.Message
+	}
+	if apiErr.Kind == KindFirstGenDisabled {
+		apiErr.NextGenTenantURL = c.base.String() + SCIMBasePath(NextGen, c.cfg.AccountID)
 	}
 	return apiErr
 }
@@ -385,6 +404,7 @@ func (c *Client) attempt(ctx context.Context, req *request, target *url.URL, pay
 		return nil, err
 	}
 	fields["status"] = hresp.StatusCode
+	c.serverTime.observe(hresp.Header.Get("Date"), c.now())
 	if req.secretResponse && hresp.StatusCode < 300 {
 		fields["response_body"] = "(redacted: the response holds a secret)"
 	} else if len(data) > 0 && !quiet {
@@ -451,6 +471,18 @@ func (c *Client) transportError(ctx, actx context.Context, err error, timeout ti
 		msg = fmt.Sprintf("no answer within %s (%s): %s", roundDuration(timeout), limit, msg)
 	}
 	return &transportError{msg: msg, err: err}
+}
+
+// stoppedRetry is the error of a request whose retry beforeUncertainRetry
+// refused: the failure, marked uncertain, with the reason.
+func stoppedRetry(req *request, last error, reason error) error {
+	var apiErr *APIError
+	if errors.As(last, &apiErr) {
+		apiErr.Uncertain = true
+		apiErr.Message += "; not retried: " + reason.Error()
+		return apiErr
+	}
+	return fmt.Errorf("%s %s: %w (not retried: %w)", req.method, req.path, last, reason)
 }
 
 // backoff returns the wait before retry number attempt: full jitter over a

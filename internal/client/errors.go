@@ -23,6 +23,11 @@ var (
 	ErrRateLimited  = errors.New("rate limited")
 	ErrValidation   = errors.New("invalid request")
 	ErrServer       = errors.New("server error")
+	// ErrFirstGenDisabled is Harness refusing FirstGen SCIM on an account
+	// migrated to NextGen (CDS_DISABLE_FIRST_GEN_CD): every FirstGen
+	// request answers 403 ACCOUNT_MIGRATED_TO_NEXT_GEN. The fix is NextGen
+	// SCIM, with the NextGen tenant URL in the identity provider.
+	ErrFirstGenDisabled = errors.New("FirstGen is disabled for the account")
 )
 
 // ErrorKind classifies an APIError.
@@ -38,6 +43,7 @@ const (
 	KindRateLimited
 	KindValidation
 	KindServer
+	KindFirstGenDisabled
 )
 
 var kindSentinels = map[ErrorKind]error{
@@ -48,6 +54,8 @@ var kindSentinels = map[ErrorKind]error{
 	KindRateLimited:  ErrRateLimited,
 	KindValidation:   ErrValidation,
 	KindServer:       ErrServer,
+
+	KindFirstGenDisabled: ErrFirstGenDisabled,
 }
 
 // FieldError is one entry of a Harness FailureDTO "errors" list.
@@ -85,6 +93,10 @@ type APIError struct {
 	// long the call took, and which setting to change.
 	Elapsed time.Duration
 	Hint    string
+	// NextGenTenantURL is set on KindFirstGenDisabled errors: the SCIM
+	// tenant URL of the same account on the NextGen API, where an identity
+	// provider must point instead.
+	NextGenTenantURL string
 	// routeMissing marks a 404 that came from something other than Harness
 	// (no such route at this endpoint).
 	routeMissing bool
@@ -120,6 +132,10 @@ func (e *APIError) Is(target error) bool {
 
 // IsNotFound reports whether err means the object does not exist.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsFirstGenDisabled reports whether err is Harness refusing FirstGen SCIM
+// because the account was migrated to NextGen.
+func IsFirstGenDisabled(err error) bool { return errors.Is(err, ErrFirstGenDisabled) }
 
 // IsConflict reports whether err means the object already exists.
 func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }
@@ -260,6 +276,9 @@ func scimStatus(raw json.RawMessage) int {
 // objects in the NextGen API-key family (harness-api.md 3.2).
 func classify(status int, code, message string) ErrorKind {
 	switch code {
+	case "ACCOUNT_MIGRATED_TO_NEXT_GEN":
+		// DisableFirstGenFilter's 403 (400-rest, harness-core 1dcec145).
+		return KindFirstGenDisabled
 	case "DUPLICATE_FIELD":
 		return KindConflict
 	case "RESOURCE_NOT_FOUND", "RESOURCE_NOT_FOUND_EXCEPTION", "ENTITY_NOT_FOUND":

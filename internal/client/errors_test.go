@@ -217,8 +217,10 @@ func TestDecodeErrorCorrelationAndFields(t *testing.T) {
 }
 
 func TestErrorsIsSentinels(t *testing.T) {
-	sentinels := []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrValidation, ErrServer}
-	kinds := []ErrorKind{KindNotFound, KindConflict, KindUnauthorized, KindForbidden, KindRateLimited, KindValidation, KindServer}
+	sentinels := []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrValidation, ErrServer,
+		ErrFirstGenDisabled}
+	kinds := []ErrorKind{KindNotFound, KindConflict, KindUnauthorized, KindForbidden, KindRateLimited, KindValidation, KindServer,
+		KindFirstGenDisabled}
 	for i, k := range kinds {
 		err := fmt.Errorf("reading: %w", &APIError{Kind: k, StatusCode: 400})
 		for j, s := range sentinels {

@@ -65,10 +65,12 @@ type ngPage[T any] struct {
 	Content    []T `json:"content"`
 }
 
-// ngPageSize is the page size of list calls.
+// ngPageSize is the page size of list calls: PageRequest.pageSize's
+// @Max(100), the most Harness's NextGen list routes are documented to take.
 const ngPageSize = 100
 
-// ngList pages through a PageResponse route.
+// ngList pages through a PageResponse route until a page comes back empty
+// or the server's totalPages is reached, whatever page size it applied.
 func ngList[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
 	var all []T
 	for page := 0; ; page++ {

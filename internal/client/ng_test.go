@@ -263,8 +263,9 @@ func TestTokenLifecycle(t *testing.T) {
 }
 
 // The connection drops after Harness created the token: the retry is a
-// DUPLICATE_FIELD and the secret is lost. The client deletes the token it
-// cannot use and creates it again, returning a working secret.
+// DUPLICATE_FIELD and the secret is lost. The token carries the validFrom
+// marker CreateToken sent, so the client rotates it (never deletes it) and
+// returns a working secret; the lost value stops working at once.
 func TestCreateTokenRecoversFromDropAfterCommit(t *testing.T) {
 	t.Parallel()
 	f := newNGFixture(t)
@@ -279,58 +280,108 @@ func TestCreateTokenRecoversFromDropAfterCommit(t *testing.T) {
 	if fault.Fired() != 1 {
 		t.Fatal("the fault did not fire")
 	}
-	f.counts(t, map[string]int{mockserver.OpCreateToken: 3, mockserver.OpListTokens: 1, mockserver.OpDeleteToken: 1})
-	tokens := f.mock.Tokens()
-	if len(tokens) != 1 || f.mock.TokenValue(tokens[0]) != secret {
-		t.Fatalf("want exactly the returned token in Harness, got %d tokens", len(tokens))
+	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1, mockserver.OpRotateToken: 1})
+	if tok.ValidFrom != 0 {
+		t.Fatalf("ValidFrom = %d after the rotation, want 0 (unknown)", tok.ValidFrom)
+	}
+	live := 0
+	for _, tk := range f.mock.Tokens() {
+		if tk.Valid(f.mock.Now()) {
+			live++
+		}
+	}
+	if live != 1 {
+		t.Fatalf("%d working tokens in Harness, want exactly the returned one", live)
 	}
 	if _, err := f.c.ValidateToken(context.Background(), secret); err != nil {
 		t.Fatalf("the returned secret does not work: %v", err)
 	}
 }
 
-// An uncertain failure followed by a DUPLICATE_FIELD for a token that is
-// not the requested one (someone else's) leaves that token alone.
-func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
+// The marker CreateToken sends is in the past on Harness's clock, bounded
+// by the Date header: a token is valid at once even when the local clock
+// is ahead of Harness's.
+func TestCreateTokenMarkerIsPastOnHarnessClock(t *testing.T) {
 	t.Parallel()
 	f := newNGFixture(t)
-	f.seedKey(t)
-	ctx := context.Background()
-	other := &Token{Identifier: "t1", Name: "someone else's"}
-	other.SetKey(saKeyRef)
-	if _, err := f.c.CreateToken(ctx, other); err != nil {
+	f.seedKey(t) // an answer with a Date header
+	// Pretend the local clock runs an hour ahead of Harness's.
+	f.c.serverTime.observe(time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), time.Now())
+	tok := &Token{Identifier: "t1", Name: "t1"}
+	tok.SetKey(saKeyRef)
+	secret, err := f.c.CreateToken(context.Background(), tok)
+	if err != nil {
 		t.Fatal(err)
 	}
-	f.mock.ResetRequests()
-	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateToken, Status: http.StatusBadGateway})
-	tok := &Token{Identifier: "t1", Name: "mine"}
-	tok.SetKey(saKeyRef)
-	_, err := f.c.CreateToken(ctx, tok)
-	if !IsConflict(err) {
-		t.Fatalf("want the duplicate error, got %v", err)
+	from := Millis(tok.ValidFrom)
+	if lag := time.Since(from); lag < time.Hour+time.Minute || lag > time.Hour+2*time.Minute+2*time.Second {
+		t.Fatalf("validFrom is %s before now, want between 61m and 62m", lag)
 	}
-	f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1})
-	if toks := f.mock.Tokens(); len(toks) != 1 || toks[0].Name != "someone else's" {
-		t.Fatalf("the other token was touched: %+v", toks)
+	if _, err := f.c.ValidateToken(context.Background(), secret); err != nil {
+		t.Fatalf("the new token does not work: %v", err)
 	}
 }
 
-func TestCreateServiceAccountAndKeyAdoptAfterDrop(t *testing.T) {
+// An uncertain failure followed by a DUPLICATE_FIELD for a token that is
+// not the one this create made is left alone and the conflict returned:
+// another configuration's token with the same identifier, name and
+// validity (the two-workspace case: the token was created with no
+// validity set, like the retried create), and one whose name differs.
+func TestCreateTokenKeepsForeignDuplicate(t *testing.T) {
+	t.Parallel()
+	for name, otherName := range map[string]string{"same-request": "t1", "other-name": "someone else"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newNGFixture(t)
+			f.seedKey(t)
+			ctx := context.Background()
+			other := &Token{Identifier: "t1", Name: otherName}
+			other.SetKey(saKeyRef)
+			otherSecret, err := f.c.CreateToken(ctx, other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.mock.ResetRequests()
+			f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateToken, Status: http.StatusServiceUnavailable})
+			tok := &Token{Identifier: "t1", Name: "t1"}
+			tok.SetKey(saKeyRef)
+			_, err = f.c.CreateToken(ctx, tok)
+			if apiErr, ok := AsAPIError(err); !IsConflict(err) || !ok || !apiErr.Uncertain {
+				t.Fatalf("want the uncertain duplicate error, got %v", err)
+			}
+			f.counts(t, map[string]int{mockserver.OpCreateToken: 2, mockserver.OpListTokens: 1})
+			if toks := f.mock.Tokens(); len(toks) != 1 || toks[0].Name != otherName {
+				t.Fatalf("the other token was touched: %+v", toks)
+			}
+			if _, err := f.c.ValidateToken(ctx, otherSecret); err != nil {
+				t.Fatalf("the other configuration's value stopped working: %v", err)
+			}
+		})
+	}
+}
+
+// A service account or key whose create was applied but whose answer was
+// lost is not taken over: nothing proves the retry's own attempt made it,
+// so the DUPLICATE_FIELD stands (the provider says how to import it) and
+// nothing else is requested.
+func TestCreateServiceAccountAndKeyNeverAdopt(t *testing.T) {
 	t.Parallel()
 	f := newNGFixture(t)
 	ctx := context.Background()
 	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateServiceAccount, DropAfterCommit: true})
+	_, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA", Email: "sa1@service.harness.io"})
+	if apiErr, ok := AsAPIError(err); !IsConflict(err) || !ok || !apiErr.Uncertain {
+		t.Fatalf("service account: %v, want the uncertain DUPLICATE_FIELD", err)
+	}
 	f.mock.InjectFault(mockserver.Fault{Op: mockserver.OpCreateAPIKey, DropAfterCommit: true})
-	sa, err := f.c.CreateServiceAccount(ctx, &ServiceAccount{Identifier: "sa1", Name: "SA", Email: "sa1@service.harness.io"})
-	if err != nil || sa.Identifier != "sa1" {
-		t.Fatalf("service account: %+v %v", sa, err)
+	_, err = f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k1", Name: "k1", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "sa1"})
+	if apiErr, ok := AsAPIError(err); !IsConflict(err) || !ok || !apiErr.Uncertain {
+		t.Fatalf("key: %v, want the uncertain DUPLICATE_FIELD", err)
 	}
-	k, err := f.c.CreateAPIKey(ctx, &APIKey{Identifier: "k1", Name: "k1", APIKeyType: APIKeyTypeServiceAccount, ParentIdentifier: "sa1"})
-	if err != nil || k.Identifier != "k1" {
-		t.Fatalf("key: %+v %v", k, err)
+	f.counts(t, map[string]int{mockserver.OpCreateServiceAccount: 2, mockserver.OpCreateAPIKey: 2})
+	if len(f.mock.ServiceAccounts()) != 1 || len(f.mock.APIKeys()) != 1 {
+		t.Fatal("want the one service account and key the first attempts made, untouched")
 	}
-	f.counts(t, map[string]int{mockserver.OpCreateServiceAccount: 2, mockserver.OpGetServiceAccount: 1,
-		mockserver.OpCreateAPIKey: 2, mockserver.OpGetAPIKey: 1})
 }
 
 func TestListTokensDropsOtherScopes(t *testing.T) {
@@ -512,7 +563,7 @@ func TestCreateTokenKeepsTokenWithUnknownExpiry(t *testing.T) {
 			f := newNGFixture(t)
 			f.seedKey(t)
 			ctx := context.Background()
-			other := &Token{Identifier: "t1", Name: "someone else's"}
+			other := &Token{Identifier: "t1", Name: "someone else"}
 			other.SetKey(saKeyRef)
 			secret, err := f.c.CreateToken(ctx, other)
 			if err != nil {

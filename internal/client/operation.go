@@ -84,6 +84,11 @@ func (op *operation) failed(ctx context.Context, tk ticket, resp *response, err 
 		return 0, op.giveUp(op.retriesHint())
 	}
 	op.uncertain = true // the request may have reached Harness
+	if req.beforeUncertainRetry != nil {
+		if berr := req.beforeUncertainRetry(ctx); berr != nil {
+			return 0, stoppedRetry(req, op.last, berr)
+		}
+	}
 	wait := c.backoff(op.failures, retryAfter)
 	if wait >= op.remaining() {
 		return 0, op.giveUp(op.boundHint(&noTimeLeftError{what: "next retry's backoff", wait: wait}))
@@ -139,7 +144,18 @@ func (op *operation) waitFailed(err error) error {
 	if errors.As(err, &nt) {
 		return op.giveUp(op.boundHint(nt))
 	}
-	return fmt.Errorf("%s %s: %w", op.req.method, op.req.path, err)
+	return op.stopped(err)
+}
+
+// stopped ends a call whose context ended (Terraform was interrupted, or a
+// resource's timeouts block ran out): the cause, what was tried, and the
+// last failure when there was one.
+func (op *operation) stopped(err error) error {
+	msg := tried(op.attempts, op.c.now().Sub(op.start))
+	if op.last != nil {
+		msg += "; the last attempt failed: " + op.last.Error()
+	}
+	return fmt.Errorf("%s %s: %w (%s)", op.req.method, op.req.path, err, msg)
 }
 
 // succeeded completes the call with a 2xx answer.

@@ -95,6 +95,33 @@ type SCIMUser struct {
 	Meta        *SCIMMeta      `json:"meta,omitempty"`
 }
 
+// NameProblem says why Harness could not build this user's names from the
+// body, or "" when it can. Harness reads name.familyName whenever
+// name.givenName is sent, and builds a missing displayName from both, with
+// no null checks (getFamilyNameFromScimUser, getDisplayNameFromName in
+// NGScimUserServiceImpl and FirstGen's ScimUserServiceImpl): such a body
+// fails with an NPE, answered 409 on create and 404 on replace. create
+// selects create's rules; a replace with a displayName reads only what is
+// there.
+func (u *SCIMUser) NameProblem(create bool) string {
+	if u.Name == nil {
+		return ""
+	}
+	given, family := u.Name.GivenName != "", u.Name.FamilyName != ""
+	switch {
+	case u.DisplayName == "" && (!given || !family):
+		return "without a displayName, Harness builds the user's name from name.givenName and name.familyName, and needs both"
+	case create && given && !family:
+		return "Harness cannot create a user with name.givenName but no name.familyName: send both, or neither"
+	}
+	return ""
+}
+
+// nameError is the error for a body NameProblem refuses; nothing is sent.
+func nameError(method, path, problem string) error {
+	return fmt.Errorf("%s %s: %w: %s", method, path, ErrValidation, problem)
+}
+
 // IsActive treats a missing "active" as active.
 func (u *SCIMUser) IsActive() bool { return u.Active == nil || *u.Active }
 
@@ -209,11 +236,22 @@ func eqFilter(attr, value string) (string, error) {
 
 // CreateSCIMUser POSTs a user. Harness answers 201 with the existing user
 // when the email is already known, so this also adopts (harness-api.md 1.4).
+// A body whose names Harness cannot build (NameProblem) is refused with an
+// ErrValidation error without a request.
 func (c *Client) CreateSCIMUser(ctx context.Context, u *SCIMUser) (*SCIMUser, error) {
+	if p := u.NameProblem(true); p != "" {
+		return nil, nameError(http.MethodPost, c.scimPath("Users"), p)
+	}
 	var out SCIMUser
 	body := *u
 	body.Schemas = []string{SchemaUser}
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Users"), &out); err != nil {
+		// Harness answers every failure of this idempotent create with 409
+		// (getExceptionResponse(ex, 404, CONFLICT)); it never means the
+		// user exists.
+		if apiErr, ok := AsAPIError(err); ok && apiErr.Kind == KindConflict {
+			apiErr.Kind = KindValidation
+		}
 		return nil, err
 	}
 	if out.ID == "" {
@@ -266,6 +304,9 @@ func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
 // sent as true (what IsActive reads it as): NextGen with PL_USER_DELETION_V2
 // answers a PUT without active with a misleading 404 (harness-api.md 1.8).
 func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*SCIMUser, error) {
+	if p := u.NameProblem(false); p != "" {
+		return nil, nameError(http.MethodPut, c.scimPath("Users", id), p)
+	}
 	body := *u
 	body.Schemas = []string{SchemaUser}
 	body.ID = id
@@ -307,12 +348,12 @@ func (c *Client) DeleteSCIMUser(ctx context.Context, id string) error {
 	if err == nil {
 		return nil
 	}
-	return confirmGone(err, func() error { _, gerr := c.GetSCIMUser(ctx, id); return gerr })
+	return deleteFoundGone(err, func() error { _, gerr := c.GetSCIMUser(ctx, id); return gerr })
 }
 
-// confirmGone turns a misleading 400/401 from a DELETE into ErrNotFound when
+// deleteFoundGone turns a misleading 400/401 from a DELETE into ErrNotFound when
 // a follow-up read says the object does not exist.
-func confirmGone(err error, read func() error) error {
+func deleteFoundGone(err error, read func() error) error {
 	apiErr, ok := AsAPIError(err)
 	if !ok || (apiErr.Kind != KindUnauthorized && apiErr.Kind != KindValidation) {
 		return err

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -54,22 +54,37 @@ func SCIMGroupMembers(ids []string) []SCIMGroupMember {
 }
 
 // GroupIdentifier is the identifier Harness NextGen derives from a group's
-// displayName (generateHarnessUIFormatIdentifier, harness-api.md 2.2): trim;
-// '.' and '-' become '_'; accents are stripped; leading digits, '-' and '$'
-// are dropped; characters outside [0-9A-Za-z_$ ] are deleted; spaces
-// become '_'. An empty result means Harness cannot create the group.
+// displayName: UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier
+// (harness-core 1dcec145, 980-commons .../utils/UuidAndIdentifierUtils.java,
+// lines 41-51 and 70-73; harness-api.md 2.2), step by step:
 //
-// The mock has its own copy (mockserver.identifierFromName) on purpose: the
-// mock stands in for Harness's server, and a test comparing the two would
-// prove nothing if they shared code.
+//  1. a blank name (StringUtils.isBlank: only Character.isWhitespace
+//     characters, which leaves out U+00A0, U+2007 and U+202F but includes
+//     U+001C-U+001F) gives "";
+//  2. String.trim (every character up to U+0020, controls included); '.'
+//     and '-' become '_'; blank again gives "";
+//  3. StringUtils.stripAccents of commons-lang3 3.10 (the version harness-
+//     core pins): NFD, then 'Ł'/'ł' become 'L'/'l', then the block
+//     \p{InCombiningDiacriticalMarks} (U+0300-U+036F) is removed; other
+//     nonspacing marks stay, and nothing is recomposed;
+//  4. trim again; leading ASCII digits, '-' and '$' are dropped (the regex
+//     ^[0-9-$]*, so "٣1" keeps its "1");
+//  5. characters outside [0-9A-Za-z_$ ] are deleted; spaces become '_'.
+//
+// Harness refuses some results: see GroupIdentifierProblem. The mock has
+// its own copy (mockserver.identifierFromName) on purpose: the mock stands
+// in for Harness's server, and a test comparing the two would prove
+// nothing if they shared code.
 func GroupIdentifier(displayName string) string {
-	s := strings.TrimSpace(displayName)
-	s = strings.NewReplacer(".", "_", "-", "_").Replace(s)
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	if out, _, err := transform.String(t, s); err == nil {
-		s = out
+	if javaBlank(displayName) {
+		return ""
 	}
-	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsDigit(r) || r == '-' || r == '$' })
+	s := strings.NewReplacer(".", "_", "-", "_").Replace(javaTrim(displayName))
+	if javaBlank(s) {
+		return ""
+	}
+	s = javaTrim(stripAccents(s))
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '$' })
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -82,21 +97,105 @@ func GroupIdentifier(displayName string) string {
 	return b.String()
 }
 
+// javaTrim is String.trim: it removes leading and trailing characters up to
+// U+0020.
+func javaTrim(s string) string { return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }) }
+
+// javaBlank is StringUtils.isBlank: true when every character is
+// Character.isWhitespace (the empty string included).
+func javaBlank(s string) bool {
+	for _, r := range s {
+		if !javaWhitespace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// javaWhitespace is Character.isWhitespace: a space, line or paragraph
+// separator other than the no-break spaces, or one of nine ASCII controls.
+func javaWhitespace(r rune) bool {
+	switch r {
+	case '\u00a0', '\u2007', '\u202f':
+		return false
+	case '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f':
+		return true
+	}
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp)
+}
+
+// stripAccents is commons-lang3 3.10's StringUtils.stripAccents: NFD, 'Ł'
+// and 'ł' replaced, and U+0300-U+036F removed; the result stays decomposed.
+func stripAccents(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 'Ł':
+			return 'L'
+		case r == 'ł':
+			return 'l'
+		case r >= 0x0300 && r <= 0x036f:
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s))
+}
+
+// GroupIdentifierProblem derives the identifier Harness NextGen gives a
+// SCIM group with this displayName and says why Harness would refuse to
+// create it, in Harness's words (the ScimError detail of its 409), or ""
+// when it would not. After deriving the identifier, UserGroupServiceImpl.
+// createForSCIM runs EntityIdentifierValidator on it (harness-core
+// 1dcec145): it must not be empty, must start with a letter or '_', hold at
+// most 128 characters and not be a reserved word (case-sensitive), and it
+// must not be one of the default groups' identifiers. A name such as
+// "(2024) Staff" gives 2024_Staff, which is refused; "2024 Staff" gives
+// _Staff, which is not. FirstGen ids are random: only NextGen refuses.
+//
+// The rules are the client's own copy of Harness's; the mock has another
+// (mockserver.groupIdentifierProblem), and a test compares the two.
+func GroupIdentifierProblem(displayName string) (id, problem string) {
+	id = GroupIdentifier(displayName)
+	switch {
+	case strings.TrimSpace(id) == "":
+		return id, "identifier: cannot be empty"
+	case !harnessIdentifierRE.MatchString(id):
+		return id, "identifier: can be 128 characters long and can only contain alphanumeric, underscore and $ characters, " +
+			"and not start with a number or $"
+	case slices.Contains(harnessReservedWords, id):
+		return id, "identifier: " + id + " is a keyword, so cannot be used"
+	case slices.Contains(harnessDefaultGroups, id):
+		return id, "Cannot create a harness managed user group"
+	}
+	return id, ""
+}
+
+// harnessIdentifierRE and harnessReservedWords are EntityIdentifierValidator's
+// pattern and NOT_ALLOWED_WORDS (980-commons, lines 31-37); harnessDefaultGroups
+// are NGConstants' default user group identifiers (lines 68-70).
+var (
+	harnessIdentifierRE  = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
+	harnessReservedWords = []string{
+		"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new",
+		"var", "return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
+	}
+	harnessDefaultGroups = []string{"_account_all_users", "_organization_all_users", "_project_all_users"}
+)
+
 // CreateSCIMGroup POSTs a group with its members. Harness silently drops
 // member ids that are not users of the account, so callers compare the
 // answer's members with what they sent. FirstGen answers 201 with an
 // existing group of the same name (and its members) instead of creating
-// one (harness-api.md 2.2).
+// one (harness-api.md 2.2), so its retry after a lost answer gets the group
+// the first attempt made.
 //
-// NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2).
-// When that 409 answers a retry whose earlier attempt may have been applied
-// (the connection dropped or a 5xx came back), the group may be the one
-// that attempt created: it is looked up by name and returned only when it
-// is SCIM-managed, carries the id the name gives and has the members that
-// attempt would have stored (adoptUncertainGroup). That costs one search,
-// plus one user read per sent id the group lacks, only in this rare case.
-// FirstGen needs no such step: its retry is answered with the group the
-// first attempt made.
+// NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2),
+// also when that 409 answers a retry whose earlier attempt may have been
+// applied (the connection dropped or a 5xx came back). The group is then
+// never taken over: Harness keeps nothing that tells the group that attempt
+// made from another configuration's group of the same name (externalId is
+// discarded, and the members sent are no proof: two configurations may
+// declare the same ones), so the 409 stands and the caller says how to
+// import the group.
 func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup, error) {
 	body := *g
 	body.Schemas = []string{SchemaGroup}
@@ -106,10 +205,7 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 	}
 	var out SCIMGroup
 	if _, err := c.do(ctx, c.scim(http.MethodPost, &body, "Groups"), &out); err != nil {
-		if got := c.adoptUncertainGroup(ctx, &body, err); got != nil {
-			return got, nil
-		}
-		return nil, err
+		return nil, groupCreateKind(err)
 	}
 	if out.ID == "" {
 		return nil, fmt.Errorf("POST %s: Harness answered without a group id (with harnessScopes, every entry may have "+
@@ -118,75 +214,16 @@ func (c *Client) CreateSCIMGroup(ctx context.Context, g *SCIMGroup) (*SCIMGroup,
 	return &out, nil
 }
 
-// adoptUncertainGroup returns the group an uncertain NextGen create
-// probably made, or nil. It searches by name rather than reading the id
-// because a search sees only SCIM-managed groups (harness-api.md 2.4): a
-// group made in the Harness UI that holds the id is not one this client
-// created and could not be changed through SCIM, so its 409 must stand.
-// A SCIM group of that name may be an identity provider's, so it is also
-// checked against what the first attempt would have made (madeBy).
-// harnessScopes creates are not adopted: the search cannot tell scopes
-// apart.
-func (c *Client) adoptUncertainGroup(ctx context.Context, body *SCIMGroup, err error) *SCIMGroup {
-	if c.cfg.Generation != NextGen || !uncertainConflict(err) || body.HarnessScopes != "" {
-		return nil
+// groupCreateKind classifies a failed group create. Harness answers every
+// failure with 409 (NGScimGroupResource.createGroup), but only a taken
+// identifier is a conflict; a refused identifier or name (see
+// GroupIdentifierProblem) is a validation error.
+func groupCreateKind(err error) error {
+	if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusConflict &&
+		!strings.HasPrefix(apiErr.Message, "Try using different user group identifier") {
+		apiErr.Kind = KindValidation
 	}
-	id := GroupIdentifier(body.DisplayName)
-	filter, ferr := eqFilter("displayName", body.DisplayName)
-	if id == "" || ferr != nil {
-		return nil
-	}
-	groups, serr := c.searchSCIMGroups(ctx, filter)
-	if serr != nil {
-		return nil
-	}
-	for i := range groups {
-		if groups[i].ID == id && groups[i].DisplayName == body.DisplayName {
-			if !c.madeBy(ctx, &groups[i], body) {
-				c.log.Debug(ctx, "SCIM group create was retried after an uncertain failure; the group holding the id has "+
-					"other members than sent, so it is not adopted", map[string]any{"id": id})
-				return nil
-			}
-			c.log.Debug(ctx, "SCIM group create was retried after an uncertain failure; adopting the group the first attempt created",
-				map[string]any{"id": id})
-			return &groups[i]
-		}
-	}
-	return nil
-}
-
-// madeBy reports whether g has the members a NextGen POST of body would
-// have stored: exactly the sent ids that are users of the account
-// (harness-api.md 2.2). A member not sent means someone else (an identity
-// provider) made or changed the group; so does a sent id the group lacks
-// that is a user, which is read to tell (one GET per such id; the usual
-// case, where every sent id is a user, needs none). A group with no
-// members matches a create that sent none. Guessed: nothing changes the
-// group between the two attempts, which are milliseconds apart.
-func (c *Client) madeBy(ctx context.Context, g *SCIMGroup, body *SCIMGroup) bool {
-	sent := make(map[string]bool, len(body.Members))
-	for _, m := range body.Members {
-		sent[m.Value] = true
-	}
-	has := make(map[string]bool, len(g.Members))
-	for _, m := range g.Members {
-		if !sent[m.Value] {
-			return false
-		}
-		has[m.Value] = true
-	}
-	for _, m := range body.Members {
-		if has[m.Value] {
-			continue
-		}
-		if _, err := c.GetSCIMUser(ctx, m.Value); !IsNotFound(err) {
-			// A user (or an answer that cannot tell): the first
-			// attempt would have stored it.
-			return false
-		}
-		has[m.Value] = true
-	}
-	return true
+	return err
 }
 
 // GetSCIMGroup reads a group by id. NextGen finds groups made in the
@@ -352,7 +389,7 @@ func (c *Client) DeleteSCIMGroup(ctx context.Context, id string) error {
 		return nil
 	}
 	readable := false
-	err = confirmGone(err, func() error {
+	err = deleteFoundGone(err, func() error {
 		_, rerr := c.GetSCIMGroup(ctx, id)
 		readable = rerr == nil
 		return rerr

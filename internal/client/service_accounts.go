@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"maps"
 	"net/http"
 	"net/url"
 )
@@ -40,21 +39,16 @@ func (c *Client) serviceAccountBody(sa *ServiceAccount) *ServiceAccount {
 	return &body
 }
 
-// CreateServiceAccount creates a service account. When an earlier attempt
-// of this call may have been applied and the retry answers DUPLICATE_FIELD,
-// the account that attempt created is returned instead of an error.
+// CreateServiceAccount creates a service account. A taken identifier is
+// an ErrConflict error (DUPLICATE_FIELD), also when it answers a retry
+// whose earlier attempt may have been applied: a service account carries
+// nothing that proves which request made it (ServiceAccountDTO has no field
+// the client could mark, and its createdAt cannot be ordered against the
+// first attempt with Harness's one-second Date header), so an existing one
+// is never taken over; the caller says how to import it.
 func (c *Client) CreateServiceAccount(ctx context.Context, sa *ServiceAccount) (*ServiceAccount, error) {
-	body := c.serviceAccountBody(sa)
-	out, err := ngCall[ServiceAccount](ctx, c, c.ng(http.MethodPost, serviceAccountPath, c.ngQuery(sa.Scope()), body))
+	out, err := ngCall[ServiceAccount](ctx, c, c.ng(http.MethodPost, serviceAccountPath, c.ngQuery(sa.Scope()), c.serviceAccountBody(sa)))
 	if err != nil {
-		if uncertainConflict(err) {
-			if got, gerr := c.GetServiceAccount(ctx, sa.Scope(), sa.Identifier); gerr == nil &&
-				got.Name == body.Name && got.Email == body.Email && got.Description == body.Description && maps.Equal(got.Tags, body.Tags) {
-				c.log.Debug(ctx, "service account create was retried after an uncertain failure; adopting the account the first attempt created",
-					map[string]any{"identifier": sa.Identifier})
-				return got, nil
-			}
-		}
 		return nil, err
 	}
 	return &out, nil

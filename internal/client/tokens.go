@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -107,23 +109,33 @@ func (c *Client) tokenQuery(r APIKeyRef) url.Values {
 // Harness creates a missing API key on the fly (harness-api.md 4, quirk),
 // so callers should make sure the key exists.
 //
+// When t.ValidFrom is zero, CreateToken sets it (in *t) to a marker: a
+// millisecond picked at random in the minute that ended a minute before
+// Harness's current time (bounded with serverClock, so the token works at
+// once). Only a token carrying that exact validFrom can be the one this
+// call's own earlier attempt made.
+//
 // When Harness refuses the identifier as taken, one read finds out by what:
 //
 //   - A token that has expired (Expired; an unknown expiry never is) but is
 //     still stored:
-//     Harness purges expired tokens only through a lagging TTL index (derived
-//     from harness-core Token.java, not in harness-api.md), and such a token
-//     can never work again. It is deleted and the token created once more.
-//   - When an earlier attempt of this call may have been applied (the
-//     connection dropped after Harness committed, or a 5xx), the secret of
-//     the token that attempt created is lost. If that token is exactly the
-//     one requested (same identifier, name, description, tags and validity),
-//     it is deleted and created once more, so the caller gets a working
-//     secret and nothing is left behind that nobody can use.
+//     Harness purges expired tokens only through a lagging TTL index
+//     (derived from harness-core Token.java, not in harness-api.md), and
+//     such a token can never work again. It is deleted and the token
+//     created once more.
+//   - The token an earlier attempt of this call made, proven by the marker
+//     (madeByAttempt): that attempt may have been applied (the connection
+//     dropped after Harness committed, or a 5xx) and its secret is lost. It
+//     is rotated (recoverOwnToken), never deleted, and t.ValidFrom is reset
+//     to zero because the rotation moved it.
 //
-// A live token that is not the requested one is never touched: the error is
-// returned.
+// Anything else, above all a live token another configuration manages, is
+// never touched: the DUPLICATE_FIELD error is returned.
 func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
+	marked := t.ValidFrom == 0
+	if marked {
+		t.ValidFrom = c.creationMarker()
+	}
 	secret, err := c.createToken(ctx, t)
 	if err == nil || (!IsConflict(err) && !uncertainConflict(err)) {
 		return secret, err
@@ -136,16 +148,41 @@ func (c *Client) CreateToken(ctx context.Context, t *Token) (string, error) {
 	case got.Token.Expired(time.Now()):
 		c.log.Debug(ctx, "an expired token that Harness has not purged yet holds the identifier; deleting it and creating the token again",
 			map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
-	case uncertainConflict(err) && sameRequestedToken(t, &got.Token):
-		c.log.Debug(ctx, "token create was retried after an uncertain failure and its secret is lost; deleting the token the first attempt created and creating it again",
-			map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	case marked && uncertainConflict(err) && madeByAttempt(t, &got.Token):
+		return c.recoverOwnToken(ctx, t, err)
 	default:
 		return "", err
 	}
 	if derr := c.DeleteToken(ctx, t.KeyRef(), t.Identifier); derr != nil && !IsNotFound(derr) {
-		return "", fmt.Errorf("%w; deleting the token that holds the identifier (expired, or created by an earlier attempt whose secret was lost) also failed: %w", err, derr)
+		return "", fmt.Errorf("%w; deleting the expired token that holds the identifier also failed: %w", err, derr)
 	}
 	return c.createToken(ctx, t)
+}
+
+// creationMarker is the validFrom CreateToken sends when the caller left
+// it open (see CreateToken).
+func (c *Client) creationMarker() int64 {
+	latest := c.serverTime.notAfter(c.now()).Add(-time.Minute)
+	return latest.Add(-time.Duration(rand.N(60_000)) * time.Millisecond).UnixMilli()
+}
+
+// recoverOwnToken gives the caller a working secret for the token an
+// earlier attempt of this create made and whose secret was lost: it
+// rotates the token, so the lost value stops working at once (its
+// scheduled expiry is now) and Harness purges it, and returns the new
+// value. err is the DUPLICATE_FIELD that led here.
+func (c *Client) recoverOwnToken(ctx context.Context, t *Token, err error) (string, error) {
+	c.log.Debug(ctx, "token create was retried after an uncertain failure; the token holding the identifier carries this "+
+		"create's validFrom marker, so the first attempt made it; its secret is lost, so it is rotated",
+		map[string]any{"identifier": t.Identifier, "api_key": t.APIKeyIdentifier})
+	secret, rerr := c.RotateToken(ctx, t.KeyRef(), t.Identifier, c.serverTime.notAfter(c.now()))
+	if rerr != nil {
+		return "", fmt.Errorf("%w; the token holding the identifier is the one an earlier attempt of this create made "+
+			"(its value was lost), but rotating it to get a new value failed: %w", err, rerr)
+	}
+	// Rotation made the value valid from Harness's "now".
+	t.ValidFrom = 0
+	return secret, nil
 }
 
 func (c *Client) createToken(ctx context.Context, t *Token) (string, error) {
@@ -161,17 +198,27 @@ func (c *Client) createToken(ctx context.Context, t *Token) (string, error) {
 	return secret, nil
 }
 
-// sameRequestedToken reports whether got is what a create request for want
-// makes, so it can only be the token an earlier attempt created.
-func sameRequestedToken(want, got *Token) bool {
-	return got.ScheduledExpireTime == nil && got.Identifier == want.Identifier && got.Name == want.Name &&
+// madeByAttempt reports whether got can only be the token a create
+// request for want made: it carries want's validFrom marker (a random
+// millisecond, see CreateToken) and everything else want asked for, and
+// was never rotated.
+func madeByAttempt(want, got *Token) bool {
+	return got.ScheduledExpireTime == nil && got.ValidFrom == want.ValidFrom &&
+		strings.EqualFold(got.Identifier, want.Identifier) && got.Name == want.Name &&
 		got.Description == want.Description && maps.Equal(got.Tags, want.Tags) &&
-		(want.ValidFrom == 0 || want.ValidFrom == got.ValidFrom) && (want.ValidTo == 0 || want.ValidTo == got.ValidTo)
+		(want.ValidTo == 0 || want.ValidTo == got.ValidTo)
 }
 
-// ListTokens lists the tokens of a key, rotated ones included. With
-// identifiers, only those. Harness ignores an empty org or project in this
-// filter, so rows from other scopes are dropped here.
+// ListTokens lists the tokens of a key, rotated ones included, newest
+// change first. With identifiers, only those. Harness ignores an empty org
+// or project in this filter, so rows from other scopes are dropped here.
+//
+// Harness sorts the list by lastModifiedAt, newest first (TokenResource.
+// listAggregatedTokens), and pages by offset at most 100 rows at a time, so
+// a token changed between two page reads can show up on both: it is kept
+// once. (One changed the other way could be missed; a key holds at most
+// its token limit, which fits one page unless the limit was raised past
+// 100.)
 func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...string) ([]TokenAggregate, error) {
 	q := c.tokenQuery(key)
 	for _, id := range identifiers {
@@ -182,8 +229,10 @@ func (c *Client) ListTokens(ctx context.Context, key APIKeyRef, identifiers ...s
 		return nil, err
 	}
 	out := rows[:0]
+	seen := make(map[string]bool, len(rows))
 	for _, r := range rows {
-		if r.Token.KeyRef() == key {
+		if r.Token.KeyRef() == key && !seen[r.Token.Identifier] {
+			seen[r.Token.Identifier] = true
 			out = append(out, r)
 		}
 	}
@@ -238,17 +287,43 @@ func (c *Client) DeleteToken(ctx context.Context, key APIKeyRef, identifier stri
 // old validTo, and the old secret keeps working until oldExpiresAt
 // (harness-api.md 4). A missing token is an ErrNotFound error.
 //
-// A rotation retried after an uncertain failure rotates twice: the
-// intermediate secret, never seen by anyone, expires at oldExpiresAt like
-// the original one.
+// Harness renames the old token before it checks the key's token limit
+// (TokenServiceImpl.rotateToken), so a rotation on a full key fails with
+// the identifier gone. Callers check TokenRoom.CanRotate first; when the
+// rotation still hits the limit, the error (IsLimitReached) says what
+// Harness left behind.
+//
+// A rotation retried after an uncertain failure rotates twice if the first
+// attempt was applied (the intermediate secret, never seen by anyone,
+// expires at oldExpiresAt like the original one), and a second rotation
+// needs room of its own: before such a retry the key's room is read, and
+// the retry is not sent when the key is full.
 func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier string, oldExpiresAt time.Time) (string, error) {
 	q := c.tokenQuery(key)
 	q.Set("rotateTimestamp", strconv.FormatInt(oldExpiresAt.UnixMilli(), 10))
 	req := c.ng(http.MethodPost, tokenPath+"/rotate/"+url.PathEscape(identifier), q, nil)
 	req.secretResponse = true
 	req.confirmGone = func(ctx context.Context) error { _, err := c.GetToken(ctx, key, identifier); return err }
+	req.beforeUncertainRetry = func(ctx context.Context) error {
+		room, err := c.TokenRoom(ctx, key)
+		switch {
+		case err != nil:
+			return fmt.Errorf("the rotation may have been applied with its answer lost, and reading the key's tokens "+
+				"to check it has room for another rotation failed: %w", err)
+		case room.CanRotate():
+			return nil
+		}
+		return fmt.Errorf("the rotation may have been applied with its answer lost, and rotating again needs "+
+			"room for one more token (%s); if it was applied, the new value is lost and the token must be rotated "+
+			"again once the key has room", room)
+	}
 	secret, err := ngCall[string](ctx, c, req)
 	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && IsLimitReached(err) {
+			apiErr.Message += fmt.Sprintf("; Harness had already renamed token %q to rotated_<letters> (its old value keeps "+
+				"working until %s), so the key no longer has a token %q: make room on the key and create it again",
+				identifier, oldExpiresAt.UTC().Format(time.RFC3339), identifier)
+		}
 		return "", err
 	}
 	if secret == "" {
@@ -258,7 +333,9 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 }
 
 // ValidateToken asks Harness which token a secret belongs to. It fails with
-// ErrUnauthorized when the secret is unknown, expired or deleted.
+// ErrUnauthorized when the secret is unknown, expired or deleted: Harness
+// answers those with a 400 INVALID_REQUEST naming the check that failed
+// (TokenValidationHelper in harness-core), which tokenRefusal recognises.
 //
 // Harness reads the body as the raw token text (harness-api.md 4): a JSON
 // string would arrive with its quotes and never match, so the secret is
@@ -268,7 +345,27 @@ func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, erro
 	req.rawBody, req.secretRequest = []byte(secret), true
 	out, err := ngCall[Token](ctx, c, req)
 	if err != nil {
+		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusBadRequest && tokenRefusal(apiErr.Message) {
+			apiErr.Kind = KindUnauthorized
+		}
 		return nil, err
 	}
 	return &out, nil
+}
+
+// tokenRefusals are the starts of TokenValidationHelper's messages (after
+// Harness's "Invalid request: "), one per failed check: empty or malformed
+// text, unknown token, another account, wrong prefix or secret, expired.
+var tokenRefusals = []string{
+	"Invalid API Token: ", "Invalid API token ", "Invalid account token access ", "Invalid accountId in token ", "Incoming API token ",
+}
+
+func tokenRefusal(message string) bool {
+	m := strings.TrimPrefix(message, "Invalid request: ")
+	for _, p := range tokenRefusals {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }

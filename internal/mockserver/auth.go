@@ -1,11 +1,8 @@
 package mockserver
 
 import (
-	"bytes"
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -46,7 +43,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, fam family
 	switch fam {
 	case familySCIM:
 		c.account = r.PathValue("accountIdentifier")
-		if s.opts.Profile.Generation == FirstGen {
+		if s.firstGen() {
 			return s.authFirstGenSCIM(w, r, c)
 		}
 		auth, ok := r.Header["Authorization"]
@@ -63,27 +60,37 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, fam family
 		}
 		return s.authNextGenToken(w, r, c, value)
 	default:
-		c.account = ngAccount(r)
-		if c.account == "" {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Account detail is not present in the request")
-			return false
-		}
+		// NextGenAuthenticationFilter.filter (965-ng-filter, lines 67-109):
+		// without an x-api-key it hands over to the JWT filter, which
+		// refuses the request; with one it needs the account.
 		key := r.Header.Get("x-api-key")
 		if key == "" {
 			writeInvalidToken(w)
+			return false
+		}
+		c.account = ngAccount(r, key)
+		if c.account == "" {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Account detail is not present in the request")
 			return false
 		}
 		return s.authNextGenToken(w, r, c, key)
 	}
 }
 
-// ngAccount resolves the account in Harness's order: header
-// Harness-Account, query account, query accountIdentifier, path (6.1).
-// Failing those, it takes the JSON body's accountIdentifier: the official
-// provider updates API keys with PUT /ng/api/apikey/<accountId> and no query
-// (harness-api.md 3.1), and how the gateway resolves that account is not
-// known (guessed).
-func ngAccount(r *http.Request) string {
+// ngAccount is NextGenAuthenticationFilter.getAccountIdentifierFrom
+// (965-ng-filter, lines 135-151): header Harness-Account, query account,
+// query accountIdentifier, path accountIdentifier; never the body.
+//
+// Failing those, it takes the account embedded in a four-part token
+// (<pat|sat>.<account>.<id>.<secret>). That step is guessed: it stands for
+// Harness's gateway, which must supply the account somehow, because the
+// official provider updates API keys with PUT /ng/api/apikey/<accountId>
+// with neither header nor query (terraform-provider-harness api_key/
+// apiKey.go; harness-go-sdk v0.8.24 UpdateApiKey), the route's path
+// variable is "identifier", and that update is known to work. The account
+// in the token is the one thing such a request carries that the gateway
+// can route by without a lookup.
+func ngAccount(r *http.Request, key string) string {
 	if v := r.Header.Get("Harness-Account"); v != "" {
 		return v
 	}
@@ -96,27 +103,38 @@ func ngAccount(r *http.Request) string {
 	if v := r.PathValue("accountIdentifier"); v != "" {
 		return v
 	}
-	return bodyAccount(r)
+	if parts := strings.Split(key, "."); len(parts) == 4 {
+		return parts[1]
+	}
+	return ""
 }
 
-// bodyAccount reads accountIdentifier from a JSON body and puts the body
-// back for the handler.
-func bodyAccount(r *http.Request) string {
-	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodDelete {
-		return ""
+// requireQueryAccount answers the bean-validation failure of a NextGen
+// route whose resource method takes accountIdentifier as a query parameter
+// that must be there: every route but the API-key PUT, which reads the
+// account from the body. API keys and tokens declare it @NotNull ("must not
+// be null"; an empty value passes), service accounts Hibernate's legacy
+// @NotBlank ("may not be empty") (ApiKeyResource, TokenResource,
+// ServiceAccountResource). The field is named the way Dropwizard's
+// JerseyParameterNameProvider names a query parameter (derived:
+// NextGenApplication keeps Dropwizard's validator for resources). It
+// reports whether the parameter passed.
+func requireQueryAccount(w http.ResponseWriter, r *http.Request, op string) bool {
+	q := r.URL.Query()
+	msg := ""
+	switch {
+	case op == OpUpdateAPIKey:
+	case strings.Contains(op, "ServiceAccount"):
+		msg = notBlankProblem(q.Get("accountIdentifier"))
+	case !q.Has("accountIdentifier"):
+		msg = "must not be null"
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	if err != nil {
-		return ""
+	if msg == "" {
+		return true
 	}
-	var body struct {
-		AccountIdentifier string `json:"accountIdentifier"`
-	}
-	if json.Unmarshal(data, &body) != nil {
-		return ""
-	}
-	return body.AccountIdentifier
+	const field = "query param accountIdentifier"
+	writeNGFailure(w, http.StatusBadRequest, "INVALID_REQUEST", field+": "+msg, fieldError{FieldID: field, Error: msg})
+	return false
 }
 
 func (s *Server) authFirstGenSCIM(w http.ResponseWriter, r *http.Request, c *call) bool {
@@ -132,7 +150,27 @@ func (s *Server) authFirstGenSCIM(w http.ResponseWriter, r *http.Request, c *cal
 		return false
 	}
 	c.principal = p
+	if s.opts.Profile.FirstGenDisabled {
+		writeAccountMigrated(w, c.account)
+		return false
+	}
 	return true
+}
+
+// writeAccountMigrated is DisableFirstGenFilter (400-rest .../filter/
+// DisableFirstGenFilter.java, lines 56-73), which runs after authentication
+// and authorization (priority AUTHORIZATION+100): on an account with
+// CDS_DISABLE_FIRST_GEN_CD it throws WebApplicationException(
+// AccountMigratedException, FORBIDDEN), which GenericExceptionMapper
+// (getHttpForbiddenResponse) renders as a 403 RestResponse with code
+// ACCOUNT_MIGRATED_TO_NEXT_GEN and the exception's message, without the
+// X-Harness-Error header.
+func writeAccountMigrated(w http.ResponseWriter, account string) {
+	msg := fmt.Sprintf("Account %s migrated to NextGen", account)
+	writeJSON(w, http.StatusForbidden, ctJSON, restResponse{
+		MetaData:         map[string]any{},
+		ResponseMessages: []responseMessage{{Code: "ACCOUNT_MIGRATED_TO_NEXT_GEN", Level: "ERROR", Message: msg, FailureTypes: []string{}}},
+	})
 }
 
 // configuredToken matches the admin and read-only tokens from Options.

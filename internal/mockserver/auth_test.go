@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -142,5 +143,97 @@ func TestAccessDeniedMessages(t *testing.T) {
 			!strings.Contains(w.body.String(), `"message":"\"User not Authorized: Token needs to have `+perm+`\""`) {
 			t.Errorf("%s: %d %s", op, w.status, w.body.String())
 		}
+	}
+}
+
+// TestNGAccountResolution pins NextGenAuthenticationFilter (965-ng-filter,
+// harness-core 1dcec145, lines 67-151): the account comes from the
+// Harness-Account header, the account or accountIdentifier query parameter
+// or an accountIdentifier path variable, never from the body; none of them
+// is 400 "Account detail is not present in the request". The resources then
+// require the accountIdentifier query parameter on every route but the
+// API-key PUT. A four-part token's embedded account stands in for the
+// gateway (guessed), which keeps the official provider's
+// PUT /ng/api/apikey/<accountId> working.
+func TestNGAccountResolution(t *testing.T) {
+	t.Parallel()
+	const threePart = "pat.000000000000000000000000.ThreePartToken000000"
+	h := newNGHarnessFor(t, New(Options{Tokens: []string{DefaultToken, threePart}}))
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	h.expect(h.call("POST", "/ng/api/apikey", nil, keyBody("k1", KindServiceAccount, "sa1")), 200, "", "")
+	upd := keyBody("k1", KindServiceAccount, "sa1")
+	upd["name"] = "renamed"
+
+	// The official provider's update: no header, no query; the four-part
+	// token carries the account.
+	h.expect(h.send("PUT", "/ng/api/apikey/"+DefaultAccountID, upd, http.Header{}), 200, "", "")
+	// A three-part token carries none, and the body does not count.
+	old := h.as(threePart)
+	old.expect(old.send("PUT", "/ng/api/apikey/"+DefaultAccountID, upd, http.Header{}), 400, "INVALID_REQUEST",
+		"Invalid request: Account detail is not present in the request")
+	for _, where := range []string{"header", "account", "accountIdentifier"} {
+		hdr, path := http.Header{}, "/ng/api/apikey/k1"
+		switch where {
+		case "header":
+			hdr.Set("Harness-Account", DefaultAccountID)
+		default:
+			path += "?" + where + "=" + DefaultAccountID
+		}
+		old.expect(old.send("PUT", path, upd, hdr), 200, "", "")
+	}
+	// No credential at all is the JWT filter's refusal.
+	h.as("").expect(h.as("").send("PUT", "/ng/api/apikey/k1", upd, http.Header{}), 401, "INVALID_TOKEN", "")
+
+	// Every other route needs the query parameter, whatever found the
+	// account for the filter.
+	hdr := http.Header{"Harness-Account": {DefaultAccountID}}
+	for _, tc := range []struct{ method, path, msg string }{
+		{"GET", "/ng/api/apikey/aggregate/k1?apiKeyType=SERVICE_ACCOUNT&parentIdentifier=sa1", "must not be null"},
+		{"GET", "/ng/api/token/aggregate?apiKeyType=SERVICE_ACCOUNT", "must not be null"},
+		{"GET", "/ng/api/serviceaccount/aggregate/sa1", "may not be empty"},
+		{"GET", "/ng/api/serviceaccount/aggregate/sa1?accountIdentifier=", "may not be empty"},
+	} {
+		a := h.send(tc.method, tc.path, nil, hdr)
+		h.expect(a, 400, "INVALID_REQUEST", "query param accountIdentifier: "+tc.msg)
+		if a.str("status") != "FAILURE" {
+			t.Errorf("%s %s: not a FailureDTO: %s", tc.method, tc.path, a.raw)
+		}
+	}
+}
+
+// TestFirstGenDisabled pins DisableFirstGenFilter (400-rest, harness-core
+// 1dcec145, lines 56-73) and GenericExceptionMapper.getHttpForbiddenResponse:
+// on an account migrated to NextGen every FirstGen SCIM request with a good
+// key answers 403 ACCOUNT_MIGRATED_TO_NEXT_GEN, after authentication (a bad
+// key still gets the authentication failure); the NextGen API works.
+func TestFirstGenDisabled(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, "firstgen-disabled", nil)
+	want := restError("ACCOUNT_MIGRATED_TO_NEXT_GEN", "Account "+DefaultAccountID+" migrated to NextGen")
+	for _, tc := range []struct{ method, path, body string }{
+		{"GET", "/Users", ""},
+		{"POST", "/Users", `{"userName":"a@example.com","displayName":"A"}`},
+		{"GET", "/Users/x", ""},
+		{"DELETE", "/Users/x", ""},
+		{"GET", "/Groups", ""},
+		{"POST", "/Groups", `{"displayName":"G"}`},
+		{"PATCH", "/Groups/x", `{"Operations":[]}`},
+	} {
+		a := s.call(tc.method, s.base()+tc.path, tc.body)
+		a.expect(t, tc.method+" "+tc.path, 403, want)
+		if a.header.Get("X-Harness-Error") != "" || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s %s headers %v", tc.method, tc.path, a.header)
+		}
+	}
+	if len(s.Users()) != 1 || len(s.Groups()) != 0 {
+		t.Errorf("a refused request changed the store: %d users, %d groups", len(s.Users()), len(s.Groups()))
+	}
+	a := s.call("GET", s.base()+"/Users", "", "Authorization: Bearer nope")
+	a.expect(t, "bad key", 400, restError("INVALID_REQUEST", "Invalid request: User not authorized"))
+	if a := s.call("GET", "/ng/api/serviceaccount?accountIdentifier="+DefaultAccountID, "", "x-api-key: "+DefaultToken); a.status != 200 {
+		t.Errorf("NextGen API on a migrated account: %d %s", a.status, a.body)
+	}
+	if a := s.call("GET", "/ng/api/scim/account/"+DefaultAccountID+"/Users", ""); a.status != 404 {
+		t.Errorf("NextGen SCIM is not served by a FirstGen profile: %d", a.status)
 	}
 }

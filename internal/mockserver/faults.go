@@ -28,6 +28,11 @@ type Fault struct {
 	// DropAfterCommit handles the request (committing any change) and then
 	// closes the connection without answering.
 	DropAfterCommit bool
+	// LatencyAfterCommit handles the request (committing any change) and
+	// then delays the answer: a client killed meanwhile never learns that
+	// its change was made. The request is logged when it is answered, or
+	// with status 499 when the client hung up first.
+	LatencyAfterCommit time.Duration
 
 	seen  int
 	fired int

@@ -52,11 +52,18 @@ func (s *Server) writeSCIMError(w http.ResponseWriter, r *http.Request, httpStat
 // writeSCIM writes a SCIM answer. FirstGen answers only
 // application/scim+json; NextGen follows the Accept header (1.1).
 func (s *Server) writeSCIM(w http.ResponseWriter, r *http.Request, status int, v any) {
-	ct := ctSCIM
+	writeJSON(w, status, s.scimContentType(r), v)
+}
+
+// scimContentType is the media type of a SCIM answer: FirstGen's resources
+// produce only application/scim+json; NextGen's (NGScimUserResource,
+// NGScimGroupResource, NGScimStaticResource) produce both and the mock
+// answers application/scim+json when the Accept header names it.
+func (s *Server) scimContentType(r *http.Request) string {
 	if s.opts.Profile.Generation == NextGen && !strings.Contains(r.Header.Get("Accept"), ctSCIM) {
-		ct = ctJSON
+		return ctJSON
 	}
-	writeJSON(w, status, ct, v)
+	return ctSCIM
 }
 
 type responseMessage struct {
@@ -166,4 +173,15 @@ func writeDefaultError(w http.ResponseWriter) {
 			Code: "DEFAULT_ERROR_CODE", Level: "ERROR", Message: msgDefaultError, FailureTypes: []string{},
 		}},
 	})
+}
+
+// writeInvalidRequest writes a 400 INVALID_REQUEST in the error shape of
+// the API generation serving the request: FirstGen's RestResponse when fg,
+// else NextGen's ErrorDTO. SCIM handlers pass s.firstGen().
+func writeInvalidRequest(w http.ResponseWriter, fg bool, message string) {
+	if fg {
+		writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", message)
+		return
+	}
+	writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", message)
 }

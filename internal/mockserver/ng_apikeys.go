@@ -70,10 +70,13 @@ func (st *store) deleteAPIKey(storeKey string, k *APIKey) {
 	delete(st.APIKeys, storeKey)
 }
 
-func (st *store) keysOfParent(sc Scope, keyType, parent string) int {
+// keysOfParent counts a parent's keys in a scope, USER and SERVICE_ACCOUNT
+// alike, as apiKeyRepository.countByAccountIdentifierAndOrgIdentifierAnd
+// ProjectIdentifierAndParentIdentifier does.
+func (st *store) keysOfParent(sc Scope, parent string) int {
 	n := 0
 	for _, k := range st.APIKeys {
-		if k.Scope == sc && k.Type == keyType && k.Parent == parent {
+		if k.Scope == sc && k.Parent == parent {
 			n++
 		}
 	}
@@ -121,22 +124,20 @@ func (in *apiKeyIn) ttl() int64 {
 	return *in.DefaultTimeToExpireToken
 }
 
+// problems are ApiKeyDTO's bean-validation constraints (it has none on
+// defaultTimeToExpireToken, which ApiKeyDTOMapper defaults to 30 days), which Jersey checks
+// on create and update (@Valid): identifier @EntityIdentifier, name and
+// parentIdentifier @NotBlank (970-ng-commons .../ng/core/dto/ApiKeyDTO.java).
+// The name's length and characters are only checked on create, on the
+// entity (entityNameProblem).
 func (in *apiKeyIn) problems() []fieldProblem {
-	parent := ""
-	if strings.TrimSpace(in.ParentIdentifier) == "" {
-		parent = "cannot be empty"
-	}
-	ttl := ""
-	if in.DefaultTimeToExpireToken != nil && *in.DefaultTimeToExpireToken <= 0 {
-		ttl = "must be greater than 0" // guessed
-	}
 	return []fieldProblem{
 		{"identifier", identifierProblem(in.Identifier)},
-		{"name", nameProblem(in.Name)},
+		{"name", notBlankProblem(in.Name)},
 		{"description", descriptionProblem(deref(in.Description))},
+		{"tags", tagsProblem(in.Tags)},
 		{"apiKeyType", keyTypeProblem(in.APIKeyType)},
-		{"parentIdentifier", parent},
-		{"defaultTimeToExpireToken", ttl},
+		{"parentIdentifier", notBlankProblem(in.ParentIdentifier)},
 	}
 }
 
@@ -176,14 +177,19 @@ func (s *Server) keyAggregateOut(k *APIKey) apiKeyAggregateOut {
 }
 
 // queryKeyRef reads the apiKeyType and parentIdentifier query parameters
-// the key and token routes share; both are required (guessed answer).
+// the key and token routes share. ApiKeyResource and TokenResource declare
+// both @NotNull (the token list only apiKeyType), so a missing one is
+// Jersey's bean-validation 400, its field named as Dropwizard names query
+// parameters (see requireQueryAccount). An apiKeyType that is not an
+// ApiKeyType fails Jersey's conversion (guessed answer, keyTypeProblem).
 func queryKeyRef(w http.ResponseWriter, r *http.Request, identifier string) (APIKeyRef, bool) {
 	q := r.URL.Query()
 	parent := ""
-	if q.Get("parentIdentifier") == "" {
+	if !q.Has("parentIdentifier") {
 		parent = "must not be null"
 	}
-	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}, fieldProblem{"parentIdentifier", parent}) {
+	if writeValidation(w, fieldProblem{"query param apiKeyType", keyTypeProblem(q.Get("apiKeyType"))},
+		fieldProblem{"query param parentIdentifier", parent}) {
 		return APIKeyRef{}, false
 	}
 	return APIKeyRef{Scope: queryScope(r), Type: q.Get("apiKeyType"), Parent: q.Get("parentIdentifier"), Identifier: identifier}, true
@@ -191,21 +197,28 @@ func queryKeyRef(w http.ResponseWriter, r *http.Request, identifier string) (API
 
 // ---- handlers ----
 
-// createKeyLocked is ApiKeyServiceImpl.createApiKey after request
-// validation: the service-account parent must exist, then the per-parent
-// limit, then uniqueness (harness-api.md 3.2). It writes Harness's answer
-// and returns nil on failure. The caller holds s.mu.
+// createKeyLocked is ApiKeyServiceImpl.createApiKey (120-ng-manager
+// .../ng/core/api/impl/ApiKeyServiceImpl.java, lines 91-109) after request
+// validation: the service-account parent must exist (validateApiKeyRequest),
+// then the per-parent limit (validateApiKeyLimit, lines 129-139: it counts
+// the parent's keys in the scope whatever their type), then the ApiKey
+// entity's constraints (validate(apiKey), line 98: @NGEntityName name),
+// then uniqueness. It writes Harness's answer and returns nil on failure.
+// The caller holds s.mu.
 func (s *Server) createKeyLocked(w http.ResponseWriter, ref APIKeyRef, name, description string, tags map[string]string, ttl int64) *APIKey {
 	if ref.Type == KindServiceAccount && s.store.serviceAccount(ref.Scope, ref.Parent) == nil {
-		// javax NotFoundException, rendered by NotFoundExceptionMapper as a
-		// 400 FailureDTO.
+		// javax NotFoundException from ServiceAccountServiceImpl (line
+		// 237), rendered by NotFoundExceptionMapper as a 400 FailureDTO.
 		writeNGFailure(w, http.StatusBadRequest, "RESOURCE_NOT_FOUND_EXCEPTION", fmt.Sprintf(
 			"Service account with identifier [%s] is not found in the given scope accountIdentifier [%s], orgIdentifier [%s], projectIdentifier [%s]",
-			ref.Parent, s.opts.AccountID, ref.Scope.Org, ref.Scope.Project))
+			ref.Parent, s.opts.AccountID, javaString(ref.Scope.Org), javaString(ref.Scope.Project)))
 		return nil
 	}
-	if s.store.keysOfParent(ref.Scope, ref.Type, ref.Parent) >= APIKeyLimit {
+	if s.store.keysOfParent(ref.Scope, ref.Parent) >= APIKeyLimit {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msgMaxLimit)
+		return nil
+	}
+	if writeValidation(w, fieldProblem{"name", entityNameProblem(name)}) {
 		return nil
 	}
 	if _, dup := s.store.APIKeys[ref.storeKey()]; dup {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // Limits Harness applies per parent and per key (harness-api.md 3.2, 4).
@@ -23,21 +24,24 @@ const (
 )
 
 // identifierPattern and reservedIdentifiers are EntityIdentifierValidator's
-// rules (harness-api.md 3.1). The provider's plan-time validator has its own
-// copy on purpose: the mock models Harness's server independently and must
-// not share code with the client or provider it tests.
+// rules (980-commons .../data/validator/EntityIdentifierValidator.java,
+// lines 31-37, at harness-core 1dcec145): @EntityIdentifier's default
+// maxLength of 128, and its NOT_ALLOWED_WORDS, matched case-sensitively.
+// The client (client.GroupIdentifierProblem) and the provider's plan-time
+// validator have their own copies on purpose: the mock models Harness's
+// server independently and must not share code with what it tests.
 var identifierPattern = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`)
 
 var reservedIdentifiers = []string{
-	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new", "var",
-	"return", "account", "org",
+	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true", "false", "new",
+	"var", "return", "step", "parallel", "stepGroup", "org", "account", "class", "shellScriptProvisioner",
 }
 
 const msgIdentifierPattern = "can be 128 characters long and can only contain alphanumeric, underscore and $ characters, " +
 	"and not start with a number or $"
 
-// identifierProblem returns the bean-validation message for a bad
-// identifier, or "" when it is valid.
+// identifierProblem returns EntityIdentifierValidator.isValid's message for
+// a bad identifier (lines 52-89), or "" when it is valid.
 func identifierProblem(id string) string {
 	switch {
 	case strings.TrimSpace(id) == "":
@@ -45,9 +49,7 @@ func identifierProblem(id string) string {
 	case !identifierPattern.MatchString(id):
 		return msgIdentifierPattern
 	case slices.Contains(reservedIdentifiers, id):
-		// The validator concatenates without a space [code:
-		// EntityIdentifierValidator].
-		return id + "is a keyword, so cannot be used"
+		return id + " is a keyword, so cannot be used"
 	}
 	return ""
 }
@@ -68,15 +70,63 @@ func writeValidation(w http.ResponseWriter, problems ...fieldProblem) bool {
 	return false
 }
 
-// nameProblem checks an NGEntityName (guessed: only emptiness and length).
-func nameProblem(name string) string {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return "cannot be empty"
-	case len(name) > 128:
-		return "size must be between 1 and 128"
+// notBlankProblem is org.hibernate.validator.constraints.NotBlank, which
+// ApiKeyDTO.name and .parentIdentifier and ServiceAccountDTO.name carry; notEmptyProblem is the same
+// package's NotEmpty, on TokenDTO.name. Both render Hibernate Validator
+// 6.1's message for them (derived: harness-core pins hibernate-validator
+// 6.1.5.Final in WORKSPACE).
+func notBlankProblem(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return msgMayNotBeEmpty
 	}
 	return ""
+}
+
+func notEmptyProblem(v string) string {
+	if v == "" {
+		return msgMayNotBeEmpty
+	}
+	return ""
+}
+
+const msgMayNotBeEmpty = "may not be empty"
+
+// entityNameProblem is NGEntityNameValidator.isValid (970-ng-commons
+// .../data/validator/NGEntityNameValidator.java, lines 17-50): not blank, at
+// most 128 UTF-16 units, and only ASCII letters, digits, '-', '_', '.', ' '
+// and '/'. Harness checks it on the ApiKey and Token entities, through
+// NGUtils.validate: ApiKeyServiceImpl.createApiKey (line 98) and
+// TokenServiceImpl.createToken and updateToken (lines 128, 303), and on
+// the ServiceAccount entity by ServiceAccountServiceImpl's create and update
+// (lines 108, 152). An API key update skips it (ApiKeyServiceImpl.updateApiKey), so there only the DTO's
+// @NotBlank applies.
+func entityNameProblem(name string) string {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "cannot be empty."
+	case len(utf16.Encode([]rune(name))) > 128:
+		return "cannot be more than 128 characters long."
+	}
+	if strings.IndexFunc(name, func(r rune) bool { return !entityNameRune(r) }) >= 0 {
+		return "can only contain alphanumeric, dot, hyphen, forward slash and underscore characters."
+	}
+	return ""
+}
+
+// entityNameRune reports whether NGEntityNameValidator's ALLOWED_CHARS_STRING
+// holds r.
+func entityNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_. /", r)
+}
+
+// javaString renders a string as Java's String.format renders a possibly
+// null one: Harness keeps account-scope org and project identifiers null,
+// so its messages say "orgIdentifier [null]" where the mock holds "".
+func javaString(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return s
 }
 
 func descriptionProblem(d string) string {
@@ -86,12 +136,26 @@ func descriptionProblem(d string) string {
 	return ""
 }
 
-// emailProblem is javax @Email plus @NotNull on service-account emails.
+// tagsProblem is @Size(max = 128) on the tags of ServiceAccountDTO,
+// ApiKeyDTO and TokenDTO (970-ng-commons), Bean Validation's message for a
+// map with more entries.
+func tagsProblem(tags map[string]string) string {
+	if len(tags) > 128 {
+		return "size must be between 0 and 128"
+	}
+	return ""
+}
+
+// emailProblem is Hibernate's @Email plus @NotBlank on service-account
+// emails (ServiceAccountDTO imports org.hibernate.validator.constraints.Email).
+// Hibernate's AbstractEmailValidator also refuses a local part over 64
+// characters and a domain over 255.
 func emailProblem(e string) string {
 	if strings.TrimSpace(e) == "" {
 		return "cannot be empty"
 	}
-	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e, "@") {
+	at := strings.LastIndex(e, "@")
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || at < 0 || at > 64 || len(e)-at-1 > 255 {
 		return "must be a well-formed email address"
 	}
 	return ""
@@ -109,7 +173,7 @@ func queryScope(r *http.Request) Scope {
 func checkScopeExists(w http.ResponseWriter, account string, sc Scope) bool {
 	if sc.Project != "" && sc.Org == "" {
 		writeNGError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf(
-			"Invalid argument(s): Project [%s] in Org [%s] and Account [%s] does not exist", sc.Project, sc.Org, account))
+			"Invalid argument(s): Project [%s] in Org [%s] and Account [%s] does not exist", javaString(sc.Project), javaString(sc.Org), account))
 		return false
 	}
 	return true
@@ -126,8 +190,28 @@ func checkBodyScope(w http.ResponseWriter, account, bodyAccount string, query, b
 	if query != body {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", fmt.Sprintf(
 			"Invalid request: scope of the request body (org [%s], project [%s]) does not match the query parameters (org [%s], project [%s])",
-			body.Org, body.Project, query.Org, query.Project))
+			javaString(body.Org), javaString(body.Project), javaString(query.Org), javaString(query.Project)))
 		return false
+	}
+	return true
+}
+
+// valuePair is a (previous, current) pair of NGUtils.verifyValuesNotChanged;
+// "" stands for Java's null.
+type valuePair struct{ previous, current string }
+
+// checkValuesNotChanged is NGUtils.verifyValuesNotChanged(pairs, true)
+// (970-ng-commons .../ng/core/utils/NGUtils.java, lines 30-32, 49-55): a
+// current value that is given and differs from the previous one fails with
+// 400 "Invalid request: Value mismatch, previous: <previous> current:
+// <current>". It writes that answer and reports whether all pairs passed.
+func checkValuesNotChanged(w http.ResponseWriter, pairs ...valuePair) bool {
+	for _, p := range pairs {
+		if p.current != "" && p.previous != p.current {
+			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST",
+				"Invalid request: Value mismatch, previous: "+javaString(p.previous)+" current: "+p.current)
+			return false
+		}
 	}
 	return true
 }
@@ -182,8 +266,9 @@ func checkUserParent(w http.ResponseWriter, c *call, keyType, parent string) boo
 // validKeyType reports whether t is an ApiKeyType.
 func validKeyType(t string) bool { return t == KindUser || t == KindServiceAccount }
 
-// keyTypeProblem is the answer to a missing or unknown apiKeyType query
-// parameter (guessed: Jersey's @NotNull bean validation).
+// keyTypeProblem is the answer to a missing apiKeyType (@NotNull) or one
+// that is not an ApiKeyType (guessed: Jersey fails the enum conversion,
+// whose answer was not traced).
 func keyTypeProblem(t string) string {
 	switch {
 	case t == "":

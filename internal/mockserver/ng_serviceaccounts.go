@@ -33,9 +33,12 @@ func (s *Server) ngRoutes() {
 }
 
 // saKey is the store key of a service account: identifiers are unique per
-// scope, case-insensitively (guessed, like API keys and tokens).
+// scope, case-sensitively. ServiceAccount.mongoIndexes (120-ng-manager
+// .../serviceaccounts/entities/ServiceAccount.java, lines 55-72) declares
+// its unique index without the case-insensitive collation ApiKey's and
+// Token's carry.
 func saKey(sc Scope, id string) string {
-	return sc.Org + "/" + sc.Project + "/" + strings.ToLower(id)
+	return sc.Org + "/" + sc.Project + "/" + id
 }
 
 // serviceAccount finds a service account by exact identifier.
@@ -118,6 +121,10 @@ func (s *Server) saAggregateOut(sa *ServiceAccount) serviceAccountAggregateOut {
 	}
 }
 
+// problems are ServiceAccountDTO's bean-validation constraints (970-ng-commons
+// .../serviceaccount/ServiceAccountDTO.java): identifier @EntityIdentifier,
+// name @NotBlank, email @Email @NotBlank, description @Size(max 1024). The
+// entity's @NGEntityName name is checked later (entityNameProblem).
 func (in *serviceAccountIn) problems() []fieldProblem {
 	desc := ""
 	if in.Description != nil {
@@ -125,9 +132,21 @@ func (in *serviceAccountIn) problems() []fieldProblem {
 	}
 	return []fieldProblem{
 		{"identifier", identifierProblem(in.Identifier)},
-		{"name", nameProblem(in.Name)},
+		{"name", notBlankProblem(in.Name)},
 		{"email", emailProblem(in.Email)},
 		{"description", descriptionProblem(desc)},
+		{"tags", tagsProblem(in.Tags)},
+	}
+}
+
+// scopePairs are the query's account, org and project against the body's,
+// which ServiceAccountServiceImpl checks on create and update (lines
+// 125-129, 163-167).
+func (in *serviceAccountIn) scopePairs(r *http.Request) []valuePair {
+	q := r.URL.Query()
+	return []valuePair{
+		{q.Get("accountIdentifier"), in.AccountIdentifier},
+		{q.Get("orgIdentifier"), in.OrgIdentifier}, {q.Get("projectIdentifier"), in.ProjectIdentifier},
 	}
 }
 
@@ -143,21 +162,25 @@ func (s *Server) saCreate(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	sc := queryScope(r)
-	if writeValidation(w, in.problems()...) ||
-		!checkBodyScope(w, c.account, in.AccountIdentifier, sc, Scope{Org: in.OrgIdentifier, Project: in.ProjectIdentifier}) ||
-		!checkScopeExists(w, c.account, sc) {
+	if writeValidation(w, in.problems()...) || !checkValuesNotChanged(w, in.scopePairs(r)...) || !checkScopeExists(w, c.account, sc) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if writeValidation(w, fieldProblem{"name", entityNameProblem(in.Name)}) {
+		return
+	}
 	if _, dup := s.store.ServiceAccounts[saKey(sc, in.Identifier)]; dup {
 		writeNGError(w, http.StatusBadRequest, "DUPLICATE_FIELD",
 			fmt.Sprintf("A service account with identifier %s is already present or was deleted in scope", in.Identifier))
 		return
 	}
 	now := s.now()
+	// Harness stores the email lower-cased
+	// (ServiceAccountDTOMapper.getServiceAccountFromDTO); an update must then
+	// send it exactly as stored (saUpdate).
 	sa := &ServiceAccount{
-		Identifier: in.Identifier, Name: in.Name, Email: in.Email, Description: deref(in.Description),
+		Identifier: in.Identifier, Name: in.Name, Email: strings.ToLower(in.Email), Description: deref(in.Description),
 		Tags: cloneTags(in.Tags), Scope: sc, Created: now, Modified: now, Seq: s.store.nextSeq(),
 	}
 	s.store.ServiceAccounts[saKey(sc, in.Identifier)] = sa
@@ -223,8 +246,9 @@ func writeSANotFound(w http.ResponseWriter, id string) {
 		fmt.Sprintf("Invalid request: Service account with identifier: %s doesn't exist", id))
 }
 
-// saUpdate is PUT /ng/api/serviceaccount/{identifier}. Identifier, scope
-// and email cannot change (harness-api.md 5; the refusal wording is guessed).
+// saUpdate is PUT /ng/api/serviceaccount/{identifier}
+// (ServiceAccountServiceImpl.updateServiceAccount, lines 137-159):
+// identifier, scope and email cannot change.
 func (s *Server) saUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -233,25 +257,23 @@ func (s *Server) saUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !readJSON(w, r, &in, false) {
 		return
 	}
-	id := r.PathValue("identifier")
-	sc := queryScope(r)
-	if writeValidation(w, in.problems()...) ||
-		!checkBodyScope(w, c.account, in.AccountIdentifier, sc, Scope{Org: in.OrgIdentifier, Project: in.ProjectIdentifier}) {
+	id, sc := r.PathValue("identifier"), queryScope(r)
+	if writeValidation(w, in.problems()...) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sa := s.store.serviceAccount(sc, id)
-	switch {
-	case sa == nil:
+	if sa == nil {
 		writeSANotFound(w, id)
 		return
-	case in.Identifier != id:
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST",
-			fmt.Sprintf("Invalid request: identifier [%s] in the body does not match [%s] in the path", in.Identifier, id))
-		return
-	case in.Email != sa.Email:
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Email of a service account cannot be updated")
+	}
+	// validateUpdateServiceAccountRequest (lines 161-174): the body may not
+	// change the scope, identifier or email; then the entity (line 152).
+	if !checkValuesNotChanged(w, append(in.scopePairs(r), valuePair{id, in.Identifier},
+		valuePair{s.opts.AccountID, in.AccountIdentifier}, valuePair{sa.Scope.Org, in.OrgIdentifier},
+		valuePair{sa.Scope.Project, in.ProjectIdentifier}, valuePair{sa.Email, in.Email})...) ||
+		writeValidation(w, fieldProblem{"name", entityNameProblem(in.Name)}) {
 		return
 	}
 	sa.Name, sa.Description, sa.Tags = in.Name, deref(in.Description), cloneTags(in.Tags)

@@ -25,7 +25,12 @@ type ngHarness struct {
 
 func newNGHarness(t *testing.T) *ngHarness {
 	t.Helper()
-	srv := New(Options{})
+	return newNGHarnessFor(t, New(Options{}))
+}
+
+// newNGHarnessFor serves srv.
+func newNGHarnessFor(t *testing.T, srv *Server) *ngHarness {
+	t.Helper()
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &ngHarness{t: t, srv: srv, url: hs.URL, key: srv.Token()}
@@ -89,7 +94,7 @@ func (h *ngHarness) send(method, pathAndQuery string, body any, hdr http.Header)
 	if h.key != "" {
 		req.Header.Set("x-api-key", h.key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, pathAndQuery, err)
 	}
@@ -105,7 +110,7 @@ func (h *ngHarness) scim(token string) int {
 	h.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, h.url+"/ng/api/scim/account/"+h.srv.AccountID()+"/Users", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -166,8 +171,12 @@ func TestNGServiceAccounts(t *testing.T) {
 		t.Fatalf("account-scope nulls and empty tags expected: %s", a.raw)
 	}
 
-	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("SA1")), 400, "DUPLICATE_FIELD", "already present")
-	for id, msg := range map[string]string{"1abc": "can be 128 characters", "true": "trueis a keyword", "a-b": "alphanumeric", "": "cannot be empty"} {
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("sa1")), 400, "DUPLICATE_FIELD", "already present")
+	// Unlike API keys and tokens, service-account identifiers are unique
+	// case-sensitively (ServiceAccount.mongoIndexes has no collation).
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, saBody("SA1")), 200, "", "")
+	h.expect(h.call("DELETE", "/ng/api/serviceaccount/SA1", nil, nil), 200, "", "")
+	for id, msg := range map[string]string{"1abc": "can be 128 characters", "true": "true is a keyword", "a-b": "alphanumeric", "": "cannot be empty"} {
 		a := h.call("POST", "/ng/api/serviceaccount", nil, saBody(id))
 		h.expect(a, 400, "INVALID_REQUEST", msg)
 		if a.str("status") != "FAILURE" || !strings.Contains(a.raw, `"fieldId":"identifier"`) {
@@ -179,7 +188,8 @@ func TestNGServiceAccounts(t *testing.T) {
 	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, bad), 400, "INVALID_REQUEST", "email")
 	scoped := saBody("sa2")
 	scoped["orgIdentifier"] = "org1"
-	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, scoped), 400, "INVALID_REQUEST", "does not match")
+	h.expect(h.call("POST", "/ng/api/serviceaccount", nil, scoped), 400, "INVALID_REQUEST",
+		"Invalid request: Value mismatch, previous: null current: org1")
 	h.expect(h.call("POST", "/ng/api/serviceaccount", url.Values{"orgIdentifier": {"org1"}}, scoped), 200, "", "")
 	if _, ok := h.srv.ServiceAccount(Scope{Org: "org1"}, "sa2"); !ok {
 		t.Fatal("org-scoped service account not stored")
@@ -200,7 +210,8 @@ func TestNGServiceAccounts(t *testing.T) {
 		t.Fatalf("update not stored: %+v", sa)
 	}
 	upd["email"] = "other@service.harness.io"
-	h.expect(h.call("PUT", "/ng/api/serviceaccount/sa1", nil, upd), 400, "INVALID_REQUEST", "Email")
+	h.expect(h.call("PUT", "/ng/api/serviceaccount/sa1", nil, upd), 400, "INVALID_REQUEST",
+		"Invalid request: Value mismatch, previous: sa1@service.harness.io current: other@service.harness.io")
 	h.expect(h.call("PUT", "/ng/api/serviceaccount/nope", nil, saBody("nope")), 400, "INVALID_REQUEST",
 		"Service account with identifier: nope doesn't exist")
 
@@ -323,7 +334,7 @@ func (h *ngHarness) validate(body, contentType string) ngAnswer {
 		h.t.Fatal(err)
 	}
 	req.Header = hdr
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -352,11 +363,58 @@ func TestNGTokenValidateTakesRawText(t *testing.T) {
 			t.Fatalf("validate with %s: %s", ct, a.raw)
 		}
 	}
+	// A JSON-quoted token starts with a quote: the prefix check fails.
 	quoted, _ := json.Marshal(sat)
 	for _, ct := range []string{"application/json", "text/plain"} {
-		h.expect(h.validate(string(quoted), ct), 401, "INVALID_TOKEN", "Token is not valid.")
+		h.expect(h.validate(string(quoted), ct), 400, "INVALID_REQUEST", "Invalid prefix for API token")
 	}
 	h.expect(h.validate(sat, "application/xml"), 415, "", "")
+}
+
+// TestNGTokenValidateFailures pins TokenServiceImpl.validateToken and
+// TokenValidationHelper (harness-core 1dcec145, lines 30-121): each failed
+// check is an InvalidRequestException, a 400 INVALID_REQUEST on this route
+// (only the authentication filter turns them into 401).
+func TestNGTokenValidateFailures(t *testing.T) {
+	t.Parallel()
+	h := newNGHarness(t)
+	key := APIKeyRef{Type: KindServiceAccount, Parent: "sa1", Identifier: "k"}
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	sat, err := h.srv.MintToken(TokenSpec{Key: key, Identifier: "t", ValidFor: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(sat, ".")
+	id := parts[2]
+	for body, msg := range map[string]string{
+		"":    "Invalid request: Invalid API Token: Token is Empty",
+		"a.b": "Invalid request: Invalid API Token: Token length not matching for API token",
+		"sat." + DefaultAccountID + ".ffff.secret":   "Invalid request: Invalid API token ffff: Token not found",
+		"sat.otheraccount.":                          "Invalid request: Invalid API token otheraccount: Token not found",
+		"sat.otheraccount." + id + "." + parts[3]:    "Invalid request: Invalid accountId in token " + id,
+		"pat." + DefaultAccountID + "." + id + ".xx": "Invalid request: Invalid API token " + id + ": Invalid prefix for API token",
+		"sat." + DefaultAccountID + "." + id + ".xx": "Invalid request: Invalid API token " + id + ": Raw password not matching for new API token format",
+		"sat." + id + "." + parts[3]:                 "",
+		"sat." + id + ".xx":                          "Invalid request: Invalid API token " + id + ": Raw password not matching for API token",
+	} {
+		a := h.validate(body, "text/plain")
+		if msg == "" {
+			h.expect(a, 200, "", "")
+			continue
+		}
+		h.expect(a, 400, "INVALID_REQUEST", "")
+		if a.str("message") != msg {
+			t.Errorf("validate %q: %q, want %q", body, a.str("message"), msg)
+		}
+	}
+	// An expired token the TTL purge has not removed yet.
+	h = newNGHarnessFor(t, New(Options{KeepExpiredTokens: true}))
+	h.srv.SeedServiceAccount(ServiceAccount{Identifier: "sa1", Name: "sa1", Email: "sa1@service.harness.io"})
+	if sat, err = h.srv.MintToken(TokenSpec{Key: key, Identifier: "t", ValidFor: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.AdvanceTime(2 * time.Hour)
+	h.expect(h.validate(sat, "text/plain"), 400, "INVALID_REQUEST", "Invalid request: Incoming API token t has expired "+strings.Split(sat, ".")[2])
 }
 
 func TestNGTokens(t *testing.T) {
@@ -434,7 +492,10 @@ func TestNGTokens(t *testing.T) {
 	h.expect(h.call("POST", "/ng/api/token/rotate/t1", q, nil), 500, "UNKNOWN_ERROR", "")
 
 	// Rotation: same identifier, new value; the old value works until the
-	// rotate timestamp and then stops.
+	// rotate timestamp and then stops. The rotated-out token counts against
+	// the limit, so the key needs room for one more token
+	// (TestNGRotationAtTokenLimit).
+	h.expect(h.call("DELETE", "/ng/api/token/t5", q, nil), 200, "", "")
 	oldTok, _ := h.srv.LookupToken(key, "t1")
 	rotateAt := h.srv.Now().Add(time.Hour)
 	a = h.call("POST", "/ng/api/token/rotate/t1", withQ(q, "rotateTimestamp", itoa(rotateAt.UnixMilli())), nil)
@@ -491,7 +552,7 @@ func TestNGTokenDropAfterCommit(t *testing.T) {
 	req, _ := http.NewRequest("POST", h.url+"/ng/api/token?accountIdentifier="+DefaultAccountID, bytes.NewReader(body))
 	req.Header.Set("x-api-key", h.key)
 	req.Header.Set("Content-Type", "application/json")
-	if resp, err := http.DefaultClient.Do(req); err == nil {
+	if resp, err := testHTTP.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatal("the connection was not dropped")
 	}

@@ -1,11 +1,12 @@
 package mockserver
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
+	"sort"
 	"strings"
 	"time"
 )
@@ -70,6 +71,14 @@ func (st *store) token(key APIKeyRef, identifier string) *Token {
 
 func (st *store) sortedTokens() []*Token { return bySeq(st.Tokens) }
 
+// tokensByLastModified returns tokens newest change first, ties in creation
+// order.
+func (st *store) tokensByLastModified() []*Token {
+	out := st.sortedTokens()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Modified.After(out[j].Modified) })
+	return out
+}
+
 // tokenValue is the secret Harness returns once:
 // <pat|sat>.<account>.<tokenId>.<20 alphanumerics> (harness-api.md 4).
 func (s *Server) tokenValue(t *Token) string {
@@ -113,6 +122,14 @@ func (in *tokenIn) keyRef() APIKeyRef {
 	}
 }
 
+// spec is the body as the TokenDTO createToken and updateToken take.
+func (in *tokenIn) spec() tokenSpec {
+	return tokenSpec{
+		key: in.keyRef(), identifier: in.Identifier, name: in.Name, description: deref(in.Description), tags: in.Tags,
+		validFrom: in.ValidFrom, validTo: in.ValidTo,
+	}
+}
+
 func notEmpty(v string) string {
 	if strings.TrimSpace(v) == "" {
 		return "cannot be empty"
@@ -123,8 +140,9 @@ func notEmpty(v string) string {
 func (in *tokenIn) problems() []fieldProblem {
 	return []fieldProblem{
 		{"identifier", identifierProblem(in.Identifier)},
-		{"name", nameProblem(in.Name)},
+		{"name", notEmptyProblem(in.Name)},
 		{"description", descriptionProblem(deref(in.Description))},
+		{"tags", tagsProblem(in.Tags)},
 		{"apiKeyType", keyTypeProblem(in.APIKeyType)},
 		{"parentIdentifier", notEmpty(in.ParentIdentifier)},
 		{"apiKeyIdentifier", identifierProblem(in.APIKeyIdentifier)},
@@ -173,89 +191,18 @@ func (s *Server) tokenOut(t *Token, now time.Time) tokenOut {
 
 // ---- handlers ----
 
-// tokenCreate is POST /ng/api/token. It answers the secret, the only time
-// Harness shows it (harness-api.md 4, 7.1).
-func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, c *call) {
-	if !validContentType(w, r) {
-		return
-	}
-	var in tokenIn
-	if !readJSON(w, r, &in, false) || writeValidation(w, in.problems()...) {
-		return
-	}
-	ref := in.keyRef()
-	if q := queryScope(r); q != (Scope{}) && !checkBodyScope(w, c.account, "", q, ref.Scope) {
-		return
-	}
-	if !checkScopeExists(w, c.account, ref.Scope) || !checkUserParent(w, c, ref.Type, ref.Parent) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	s.purgeExpiredTokensLocked(now)
-	key := s.keyOrAutoCreate(w, c, ref)
-	if key == nil {
-		return
-	}
-	from := now
-	if in.ValidFrom != nil {
-		from = fromMS(*in.ValidFrom)
-	}
-	to := from.Add(time.Duration(key.DefaultTimeToExpireToken) * time.Millisecond)
-	if in.ValidTo != nil {
-		to = fromMS(*in.ValidTo)
-	}
-	switch {
-	case to.Before(now):
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", fmt.Sprintf(
-			"Invalid request: Token's validTo cannot be set before current time TokenDTO: [identifier=%s, validTo=%d]", in.Identifier, ms(to)))
-		return
-	case from.After(to):
-		// Guessed wording.
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", fmt.Sprintf(
-			"Invalid request: Token's validFrom [%d] cannot be after its validTo [%d]", ms(from), ms(to)))
-		return
-	case s.store.tokensOfKey(key.Ref()) >= TokenLimit:
-		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msgMaxLimit)
-		return
-	}
-	for _, t := range s.store.Tokens {
-		if t.KeyRef() == key.Ref() && strings.EqualFold(t.Identifier, in.Identifier) {
-			writeNGError(w, http.StatusBadRequest, "DUPLICATE_FIELD",
-				fmt.Sprintf("Try using different token name, [%s] already exists", in.Identifier))
-			return
-		}
-	}
-	t := s.mintLocked(key, in.Identifier, in.Name, deref(in.Description), in.Tags, from, to)
-	c.changed = true
-	writeNGData(w, s.tokenValue(t))
-}
-
-// keyOrAutoCreate returns the token's key. A key that does not exist is
-// created, named "<id>_auto" with a 30-day default lifetime (harness-api.md
-// 4, quirk). The caller holds s.mu.
-func (s *Server) keyOrAutoCreate(w http.ResponseWriter, c *call, ref APIKeyRef) *APIKey {
-	if k := s.store.apiKey(ref); k != nil {
-		return k
-	}
-	k := s.createKeyLocked(w, ref, ref.Identifier+"_auto", "Auto Generated API key", nil, DefaultTimeToExpireToken)
-	if k != nil {
-		c.changed = true
-	}
-	return k
-}
-
 // tokenList is GET /ng/api/token/aggregate, the only way to read a token
 // (there is no single-token GET). apiKeyType is required; org, project,
 // parentIdentifier, apiKeyIdentifier and identifiers filter only when given
-// (harness-api.md 4 lists them as optional; later harness-core versions of
-// TokenServiceImpl.createApiKeyFilterCriteria check parent and key with
-// isNotEmpty, while the 2023 one read for harness-api.md matched them even
-// when null, which finds nothing).
+// (TokenServiceImpl.createApiKeyFilterCriteria, lines 337-370, checks each
+// with isNotEmpty). Rows come newest change first: TokenResource.
+// listAggregatedTokens (lines 249-253) sorts by lastModifiedAt descending
+// when the request names no sortOrders (the mock ignores sortOrders; rows
+// changed in the same millisecond keep creation order). A rotation renames
+// the old token, which counts as a change.
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	q := r.URL.Query()
-	if writeValidation(w, fieldProblem{"apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
+	if writeValidation(w, fieldProblem{"query param apiKeyType", keyTypeProblem(q.Get("apiKeyType"))}) {
 		return
 	}
 	if q.Get("apiKeyIdentifier") != "" && q.Get("parentIdentifier") == "" {
@@ -270,7 +217,7 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	now := s.now()
 	s.purgeExpiredTokensLocked(now)
 	var rows []any
-	for _, t := range s.store.sortedTokens() {
+	for _, t := range s.store.tokensByLastModified() {
 		switch {
 		case sc.Org != "" && t.Scope.Org != sc.Org,
 			sc.Project != "" && t.Scope.Project != sc.Project,
@@ -289,10 +236,13 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 	writeNGPage(w, r, rows)
 }
 
-// tokenUpdate is PUT /ng/api/token/{identifier}: the body's identifier is
-// used. It writes name, validFrom, validTo, description and tags; a body
-// with scheduledExpireTime is refused, a missing validity bound or token is
-// a 500 (harness-api.md 4).
+// tokenUpdate is PUT /ng/api/token/{identifier}, TokenServiceImpl.
+// updateToken (lines 283-311): the body's identifier is used. A body with
+// scheduledExpireTime is refused; the validity bounds that were given are
+// checked and a missing key is created, as on create (validateTokenRequest);
+// a missing token (checkState) or validity bound (an NPE) is a 500; the
+// Token entity's name constraint is checked (line 303). It writes name,
+// validFrom, validTo, description and tags (harness-api.md 4).
 func (s *Server) tokenUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -314,14 +264,16 @@ func (s *Server) tokenUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.mu.Unlock()
 	now := s.now()
 	s.purgeExpiredTokensLocked(now)
-	key := s.keyOrAutoCreate(w, c, ref)
-	if key == nil {
+	if !s.checkTokenValidity(w, in.spec()) || s.keyOrAutoCreate(w, c, ref) == nil {
 		return
 	}
-	t := s.store.token(key.Ref(), in.Identifier)
+	t := s.store.token(ref, in.Identifier)
 	if t == nil || in.ValidFrom == nil || in.ValidTo == nil {
 		// checkState, or an NPE on the missing bound.
 		writeUnknownError(w)
+		return
+	}
+	if writeValidation(w, fieldProblem{"name", entityNameProblem(in.Name)}) {
 		return
 	}
 	t.Name, t.Description, t.Tags = in.Name, deref(in.Description), cloneTags(in.Tags)
@@ -356,49 +308,10 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 	writeNGData(w, true)
 }
 
-// tokenRotate is POST /ng/api/token/rotate/{identifier} (harness-api.md 4):
-// the old token is renamed rotated_<15 letters> and expires at
-// rotateTimestamp; a new token takes the original identifier, valid from now
-// until the old validTo, and its secret is returned. The rotation does not
-// count against the token limit (guessed).
-func (s *Server) tokenRotate(w http.ResponseWriter, r *http.Request, c *call) {
-	ref, ok := queryTokenRef(w, r)
-	if !ok {
-		return
-	}
-	rotateAt, err := strconv.ParseInt(r.URL.Query().Get("rotateTimestamp"), 10, 64)
-	if err != nil {
-		writeUnknownError(w) // NPE on the missing timestamp
-		return
-	}
-	// createToken re-validates the parent (TokenServiceImpl.rotateToken).
-	if !checkUserParent(w, c, ref.Type, ref.Parent) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	s.purgeExpiredTokensLocked(now)
-	old := s.store.token(ref, r.PathValue("identifier"))
-	key := s.store.apiKey(ref)
-	if old == nil || key == nil {
-		writeUnknownError(w)
-		return
-	}
-	identifier := old.Identifier
-	scheduled := fromMS(rotateAt)
-	old.Identifier = "rotated_" + randomString(15, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-	old.ScheduledExpireTime = &scheduled
-	old.Modified = now
-	t := s.mintLocked(key, identifier, old.Name, old.Description, old.Tags, now, old.ValidTo)
-	c.changed = true
-	writeNGData(w, s.tokenValue(t))
-}
-
 // tokenValidate is POST /ng/api/token/validate with the raw token text as
 // body (harness-api.md 4); it answers the token, with the user's email and
-// name for personal tokens. An invalid token is a 401 INVALID_TOKEN
-// (guessed).
+// name for personal tokens. A token that does not check out is a 400
+// INVALID_REQUEST saying why (validateTokenText).
 //
 // The body is taken exactly as sent, derived from harness-core
 // TokenResource.validateToken, which binds it to a plain String, and
@@ -419,16 +332,11 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: unreadable body")
 		return
 	}
-	p, ok := s.mintedToken(string(data), c.account)
-	if !ok {
-		writeInvalidToken(w)
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.store.Tokens[p.TokenID]
-	if !ok {
-		writeInvalidToken(w)
+	t, problem := s.validateTokenText(string(data), c.account)
+	if problem != "" {
+		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+problem)
 		return
 	}
 	out := s.tokenOut(t, s.now())
@@ -436,6 +344,43 @@ func (s *Server) tokenValidate(w http.ResponseWriter, r *http.Request, c *call) 
 		out.Email, out.Username = &u.Email, &u.DisplayName
 	}
 	writeNGData(w, out)
+}
+
+// validateTokenText is TokenServiceImpl.validateToken (lines 388-400):
+// TokenValidationHelper.parseApiKeyToken, getToken, then validateToken's
+// checks in order (965-ng-filter .../token/TokenValidationHelper.java,
+// lines 30-121), each an InvalidRequestException with the message
+// returned here. The filter that authenticates requests turns the same
+// failures into 401 INVALID_TOKEN; this route does not. The caller holds
+// s.mu.
+func (s *Server) validateTokenText(value, account string) (*Token, string) {
+	parts := strings.Split(value, ".")
+	if value == "" {
+		return nil, "Invalid API Token: Token is Empty"
+	}
+	if len(parts) != 3 && len(parts) != 4 {
+		return nil, "Invalid API Token: Token length not matching for API token"
+	}
+	id, secret, wrongPassword := parts[1], parts[2], "Raw password not matching for API token"
+	if len(parts) == 4 {
+		id, secret, wrongPassword = parts[2], parts[3], "Raw password not matching for new API token format"
+	}
+	t, ok := s.store.Tokens[id]
+	switch {
+	case !ok:
+		return nil, "Invalid API token " + id + ": Token not found"
+	case account != s.opts.AccountID:
+		return nil, "Invalid account token access " + id
+	case len(parts) == 4 && parts[1] != s.opts.AccountID:
+		return nil, "Invalid accountId in token " + id
+	case parts[0] != tokenPrefix(t.Type):
+		return nil, "Invalid API token " + id + ": Invalid prefix for API token"
+	case subtle.ConstantTimeCompare([]byte(t.Secret), []byte(secret)) != 1:
+		return nil, "Invalid API token " + id + ": " + wrongPassword
+	case !t.Valid(s.now()):
+		return nil, "Incoming API token " + t.Name + " has expired " + id
+	}
+	return t, ""
 }
 
 // ---- out-of-band access for tests ----

@@ -104,7 +104,10 @@ func ngPage(rows []any, index, size int64) pageResponse {
 }
 
 // writeNGPage answers a page of rows as a ResponseDTO, or Harness's 500 for
-// paging parameters it cannot use (ngPageParams).
+// paging parameters it cannot use (ngPageParams). Pages larger than 100
+// are served: PageRequest's @Max(100) is not validated on these resources
+// (see ngPageParams); the client never asks for more than 100 rows, so a
+// Harness that did enforce it serves the provider too.
 func writeNGPage(w http.ResponseWriter, r *http.Request, rows []any) {
 	index, size, ok := ngPageParams(r.URL.Query())
 	if !ok {

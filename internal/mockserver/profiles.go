@@ -31,7 +31,12 @@ type Profile struct {
 	// active=false into a delete (otherwise the user is kept, disabled). In
 	// NextGen it makes a PUT without "active" fail with a 404.
 	UserDeletionV2 bool
-	Description    string
+	// FirstGenDisabled is CDS_DISABLE_FIRST_GEN_CD, set on accounts
+	// migrated to NextGen: DisableFirstGenFilter answers every FirstGen
+	// request with 403 after authentication. Only meaningful with
+	// Generation FirstGen (the NextGen routes are not FirstGen's).
+	FirstGenDisabled bool
+	Description      string
 }
 
 var profiles = map[string]Profile{
@@ -47,16 +52,35 @@ var profiles = map[string]Profile{
 		Name: "firstgen", Generation: FirstGen,
 		Description: "FirstGen SCIM (/api/scim), PL_USER_DELETION_V2 off: deactivated users stay, disabled",
 	},
+	"firstgen-disabled": {
+		Name: "firstgen-disabled", Generation: FirstGen, FirstGenDisabled: true,
+		Description: "an account migrated to NextGen (CDS_DISABLE_FIRST_GEN_CD): FirstGen SCIM answers 403; use nextgen",
+	},
 }
 
 // DefaultProfile is the profile used when none is given.
 const DefaultProfile = "nextgen"
 
-// ProfileNames lists the known profile names, sorted.
+// ProfileNames lists, sorted, the profiles a working configuration can run
+// under: tests that run once per profile loop over these. It leaves out
+// profiles that refuse a whole API family by design (firstgen-disabled
+// refuses every FirstGen SCIM request), where such a loop could only
+// assert the refusal; AllProfileNames lists those too.
 func ProfileNames() []string {
+	return profileNames(func(p Profile) bool { return !p.FirstGenDisabled })
+}
+
+// AllProfileNames lists every known profile name, sorted.
+func AllProfileNames() []string {
+	return profileNames(func(Profile) bool { return true })
+}
+
+func profileNames(keep func(Profile) bool) []string {
 	names := make([]string, 0, len(profiles))
-	for n := range profiles {
-		names = append(names, n)
+	for n, p := range profiles {
+		if keep(p) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -66,7 +90,7 @@ func ProfileNames() []string {
 func LookupProfile(name string) (Profile, error) {
 	p, ok := profiles[name]
 	if !ok {
-		return Profile{}, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(ProfileNames(), ", "))
+		return Profile{}, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(AllProfileNames(), ", "))
 	}
 	return p, nil
 }
@@ -79,3 +103,6 @@ func MustProfile(name string) Profile {
 	}
 	return p
 }
+
+// firstGen reports whether the server's SCIM routes are FirstGen's.
+func (s *Server) firstGen() bool { return s.opts.Profile.Generation == FirstGen }

@@ -20,7 +20,7 @@ const (
 // gateway's 404.
 func (s *Server) routes() {
 	base := nextGenSCIMBase
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		base = firstGenSCIMBase
 	}
 	s.userRoutes(base)
@@ -33,9 +33,12 @@ func (s *Server) routes() {
 	s.ngRoutes()
 }
 
+// static serves a discovery document in the media type the request asks
+// for: NGScimStaticResource declares @Produces({"application/scim+json",
+// "application/json"}) like the user and group resources.
 func (s *Server) static(body string) handlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request, _ *call) {
-		w.Header().Set("Content-Type", ctJSON)
+	return func(w http.ResponseWriter, r *http.Request, _ *call) {
+		w.Header().Set("Content-Type", s.scimContentType(r))
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(body))
 	}

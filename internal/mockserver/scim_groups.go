@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -175,6 +176,28 @@ func parseHarnessScopes(raw string) (accepted []string, given bool) {
 	return accepted, true
 }
 
+// defaultGroupIDs are the identifiers of the user groups Harness makes in
+// every scope (NGConstants lines 68-70), which createForSCIM refuses.
+var defaultGroupIDs = []string{"_account_all_users", "_organization_all_users", "_project_all_users"}
+
+// groupIdentifierProblem is UserGroupServiceImpl.createForSCIM's check of
+// the identifier NextGen derived from the displayName (123-ng-core-user,
+// lines 183-189, 263-289): validationOnUserGroupDTOCreateForSCIM runs
+// UserGroupDTO.identifier's @EntityIdentifier and throws a
+// JerseyViolationException, whose message (Bean Validation 2.0's
+// ConstraintViolationException) is "identifier: <violation>"; the default
+// groups' identifiers are refused next. create answers either with 409.
+// "" means Harness takes the identifier.
+func groupIdentifierProblem(id string) string {
+	if p := identifierProblem(id); p != "" {
+		return "identifier: " + p
+	}
+	if slices.Contains(defaultGroupIDs, id) {
+		return "Cannot create a harness managed user group"
+	}
+	return ""
+}
+
 // ---- handlers ----
 
 // createGroup is POST /Groups (2.1, 2.2). NextGen derives the id from the
@@ -184,7 +207,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	var in scimGroupIn
 	if !readJSON(w, r, &in, fg) {
 		return
@@ -207,10 +230,8 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	var scopes []string
 	if !fg {
 		id = identifierFromName(name)
-		if id == "" {
-			// Guessed detail: an empty identifier fails NextGen's
-			// identifier validation, which create maps to 409.
-			s.writeSCIMError(w, r, http.StatusConflict, "Create UserGroup- identifier: cannot be null or empty")
+		if detail := groupIdentifierProblem(id); detail != "" {
+			s.writeSCIMError(w, r, http.StatusConflict, detail)
 			return
 		}
 		if _, taken := s.store.Groups[id]; taken {
@@ -281,7 +302,7 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	var in scimGroupIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+	if !readJSON(w, r, &in, s.firstGen()) {
 		return
 	}
 	s.mu.Lock()
@@ -292,13 +313,19 @@ func (s *Server) replaceGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	name := deref(in.DisplayName)
-	if strings.TrimSpace(name) == "" {
-		// Guessed detail: the user-group update fails validation, which
-		// PUT maps to 412 with body status 404 (1.9).
-		s.writeSCIMError(w, r, http.StatusPreconditionFailed, "Update UserGroup- name: cannot be null or empty")
+	if !s.firstGen() && strings.TrimSpace(name) == "" {
+		// UserGroupServiceImpl.update's validationOnUserGroupDTOUpdate
+		// (123-ng-core-user lines 291-295), which PUT answers with 412 and
+		// body status 404 (NGScimGroupResource.updateGroup).
+		s.writeSCIMError(w, r, http.StatusPreconditionFailed,
+			fmt.Sprintf("Update UserGroup [%s]- name: cannot be null or empty", g.ID))
 		return
 	}
-	g.Name = name
+	if name != "" {
+		// FirstGen keeps the name when displayName is empty
+		// (ScimGroupServiceImpl.updateDisplayName, 400-rest lines 135-141).
+		g.Name = name
+	}
 	g.Members = s.knownMembers(in.memberIDs())
 	g.Modified = s.now()
 	c.changed = true
@@ -382,7 +409,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	in, ok := readPatch(w, r, fg)
 	if !ok {
 		return
@@ -407,11 +434,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request, c *call) {
 		case "Replace", "replace":
 			name, err := patchRename(op)
 			if err != nil {
-				if fg {
-					writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
-				} else {
-					writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
-				}
+				writeInvalidRequest(w, fg, err.Error())
 				return
 			}
 			newName = name

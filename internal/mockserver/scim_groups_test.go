@@ -58,7 +58,7 @@ func (h *groupHarness) call(method, path string, body any) (int, http.Header, []
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/scim+json")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -298,6 +298,13 @@ func TestGroupGetAndSearch(t *testing.T) {
 			if len(l.Resources) != 1 || l.Resources[0].DisplayName != "Beta" || l.TotalResults != 1 || l.StartIndex != 2 {
 				t.Fatalf("page 2 = %+v", l)
 			}
+			// count=0 is no limit (NGScimGroupServiceImpl.searchGroup lines
+			// 87-90 and UserGroupRepositoryCustomImpl.findAll lines 45-52:
+			// Spring's Query.limit(0); FirstGen ScimGroupServiceImpl line 126).
+			h.expect(http.MethodGet, "/Groups?startIndex=2&count=0", nil, http.StatusOK, &l)
+			if len(l.Resources) != 2 || l.ItemsPerPage != 0 {
+				t.Fatalf("count=0 from startIndex 2 = %+v", l)
+			}
 		})
 	}
 }
@@ -430,8 +437,22 @@ func TestGroupReplace(t *testing.T) {
 			if code, _, b := h.call(http.MethodPut, "/Groups/nope", body); code != http.StatusNotFound || len(b) != 0 {
 				t.Fatalf("PUT unknown: %d %s", code, b)
 			}
-			if code, _, _ := h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":""}`); code != http.StatusPreconditionFailed {
-				t.Fatalf("PUT empty name: %d", code)
+			// A blank name: NextGen's UserGroupServiceImpl.update refuses it
+			// (validationOnUserGroupDTOUpdate, 123-ng-core-user lines
+			// 291-295), answered 412; FirstGen keeps the old name
+			// (ScimGroupServiceImpl.updateDisplayName).
+			code, _, b := h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":" "}`)
+			want := `{"id":null,"externalId":null,"meta":null,"detail":"Update UserGroup [` + g.ID +
+				`]- name: cannot be null or empty","status":404,"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"]}`
+			if h.srv.Profile().Generation == FirstGen {
+				if code, _, _ = h.call(http.MethodPut, "/Groups/"+g.ID, `{"displayName":""}`); code != http.StatusOK {
+					t.Fatalf("FirstGen PUT empty name: %d", code)
+				}
+				if stored, _ := h.srv.Group(g.ID); stored.Name != " " {
+					t.Fatalf("FirstGen PUT: name %q, want the blank name of the PUT before", stored.Name)
+				}
+			} else if code != http.StatusPreconditionFailed || string(b) != want {
+				t.Fatalf("PUT blank name: %d %s", code, b)
 			}
 		})
 	}

@@ -83,10 +83,8 @@ type scimUserIn struct {
 	DisplayName *string         `json:"displayName"`
 	Active      json.RawMessage `json:"active"`
 	ExternalID  *string         `json:"externalId"`
-	Name        *struct {
-		GivenName  *string `json:"givenName"`
-		FamilyName *string `json:"familyName"`
-	} `json:"name"`
+	// Name is a Jackson JsonNode in Harness (see jsonNode).
+	Name json.RawMessage `json:"name"`
 }
 
 func deref(p *string) string {
@@ -94,23 +92,6 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// names returns display, given and family names per 1.3: an empty
-// displayName falls back to "given family"; a missing name object makes
-// both parts the display name.
-func (in *scimUserIn) names() (display, given, family string) {
-	display = deref(in.DisplayName)
-	if in.Name != nil {
-		given, family = deref(in.Name.GivenName), deref(in.Name.FamilyName)
-	}
-	if strings.TrimSpace(display) == "" {
-		display = strings.TrimSpace(given + " " + family)
-	}
-	if in.Name == nil {
-		given, family = display, display
-	}
-	return display, given, family
 }
 
 // parseSCIMBool reads a SCIM boolean, also in the string form Entra sends
@@ -192,104 +173,57 @@ func (s *Server) visibleUser(id string) *User {
 	return u
 }
 
-func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request) {
+// userNotFound answers GET of a user the account does not have, a 404
+// ScimError whose detail says why. NextGen's getUser (NGScimUserServiceImpl
+// lines 159-174) tells an id Harness does not know ("in Harness") from a
+// user who is not a NextGen member ("in NG"); FirstGen's UserServiceImpl.get
+// (400-rest lines 3547-3558) says "User does not exist" for both. The
+// caller holds s.mu.
+func (s *Server) userNotFound(w http.ResponseWriter, r *http.Request, id string) {
 	detail := "User does not exist in NG"
-	if s.opts.Profile.Generation == FirstGen {
-		detail = "User does not exist" // guessed wording for FirstGen
+	if _, known := s.store.Users[id]; !known {
+		detail = "User does not exist in Harness"
+	}
+	if s.firstGen() {
+		detail = "User does not exist"
 	}
 	s.writeSCIMError(w, r, http.StatusNotFound, detail)
 }
 
 // ---- handlers ----
 
-// createUser is POST /Users, idempotent by lower-cased email (1.4). Any
-// failure is HTTP 409 with a ScimError whose status is 404.
-func (s *Server) createUser(w http.ResponseWriter, r *http.Request, c *call) {
-	if !validContentType(w, r) {
-		return
-	}
-	var in scimUserIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
-		return
-	}
-	email := strings.ToLower(strings.TrimSpace(deref(in.UserName)))
-	if email == "" || !strings.Contains(email, "@") {
-		// Guessed detail: Harness fails the invite, which create maps to 409.
-		s.writeSCIMError(w, r, http.StatusConflict, "Failed to create user: userName must be a valid email, got \""+email+"\"")
-		return
-	}
-	display, given, family := in.names()
-	fg := s.opts.Profile.Generation == FirstGen
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	u := s.store.userByEmail(email)
-	switch {
-	case u != nil && u.Member:
-		// Existing account user: run the PUT logic when disabled or when
-		// the name differs, then answer 201 with that user.
-		if u.Disabled || u.DisplayName != display {
-			u.Disabled = false
-			if display != "" {
-				u.DisplayName = display
-			}
-			if fg && in.Name != nil {
-				u.GivenName, u.FamilyName = given, family
-			}
-			u.Modified = now
-		}
-		u.Imported = true
-	case u != nil:
-		// Known to Harness but not in the account: an approved SCIM invite
-		// brings the same user (and id) back.
-		u.Member, u.Imported, u.Disabled = true, true, false
-		u.DisplayName, u.GivenName, u.FamilyName = display, given, family
-		if !fg {
-			u.ExternalID = deref(in.ExternalID)
-		}
-		u.Modified = now
-	default:
-		u = &User{
-			ID: newHarnessID(), Email: email, DisplayName: display, GivenName: given, FamilyName: family,
-			Imported: true, Member: true, Created: now, Modified: now, Seq: s.store.nextSeq(),
-		}
-		if !fg {
-			u.ExternalID = deref(in.ExternalID) // FirstGen create ignores externalId (1.3)
-		}
-		s.store.Users[u.ID] = u
-	}
-	c.changed = true
-	s.writeSCIM(w, r, http.StatusCreated, s.userOut(u, false))
-}
-
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.visibleUser(r.PathValue("id"))
 	if u == nil {
-		s.userNotFound(w, r)
+		s.userNotFound(w, r, r.PathValue("id"))
 		return
 	}
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
 }
 
-// searchUsers is GET /Users (1.6). The search is FirstGen's, over the
-// SCIM-imported users of the account; NextGen runs it and then drops the
-// users that are no longer NextGen members from the page, so a NextGen
-// page can be short while later pages still hold users (derived from
-// "NG additionally drops users who are not members in NG").
+// searchUsers is GET /Users (1.6). Both generations run FirstGen's search
+// (ScimUserServiceImpl.searchUser, 400-rest lines 211-259; NextGen through
+// NgUserServiceImpl.searchScimUsersByEmailQuery and CG's /ng/user/scim/search),
+// whose query takes only SCIM-imported users that belong to the CG account
+// (lines 248-252) and cuts the page in the database. A NextGen DELETE or
+// deactivation removes the user from the CG account too
+// (NGScimUserServiceImpl.deleteUser, lines 220-226, calling CG's
+// UserResourceNG.deleteUser), so a removed user takes no place on a page;
+// except, with PL_USER_DELETION_V2 on, a user who is in a FirstGen user
+// group (User.InFirstGenUserGroup): CG keeps them, the page counts them,
+// and NextGen drops them from it afterwards (removeUsersNotinNG, lines
+// 196-217), so such a page is short while later pages still hold users.
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	value, filtered := parseSCIMFilter(r.URL.Query().Get("filter"))
-	ng := s.opts.Profile.Generation == NextGen
+	p := s.opts.Profile
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []any
 	for _, u := range s.store.sortedUsers() {
-		if !u.Imported || (!u.Member && !ng) {
-			continue
-		}
-		if filtered && u.Email != value {
+		inCGAccount := u.Member || (p.Generation == NextGen && p.UserDeletionV2 && u.InFirstGenUserGroup)
+		if !u.Imported || !inCGAccount || (filtered && u.Email != value) {
 			continue
 		}
 		rows = append(rows, u)
@@ -308,15 +242,20 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request, _ *call) {
 	s.writeSCIM(w, r, http.StatusOK, out)
 }
 
-// replaceUser is PUT /Users/{id} (1.8): only displayName (or given+family),
-// userName and active are replaced; FirstGen also takes given and family
-// names. active=false answers 200 with an empty body.
+// replaceUser is PUT /Users/{id} (1.8): only the names, userName and active
+// are replaced; active=false answers 200 with an empty body. A failure is a
+// 404 ScimError (NGScimUserResource.updateUser, ScimUserResource.updateUser:
+// getExceptionResponse(ex, 404, NOT_FOUND)). The names come from putNames,
+// which NextGen runs through CG unless PL_USER_DELETION_V2 is on and the
+// PUT deactivates (NGScimUserServiceImpl.updateUser lines 278-291), so a
+// NextGen PUT changes given and family names too; NextGen then derives the
+// display name itself when the body has none (getName, line 292).
 func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
 	var in scimUserIn
-	if !readJSON(w, r, &in, s.opts.Profile.Generation == FirstGen) {
+	if !readJSON(w, r, &in, s.firstGen()) {
 		return
 	}
 	s.mu.Lock()
@@ -326,31 +265,23 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 		writeEmpty(w, http.StatusNotFound)
 		return
 	}
-	p := s.opts.Profile
 	active, hasActive := parseSCIMBool(in.Active)
-	if p.Generation == NextGen && p.UserDeletionV2 && !hasActive {
-		// NPE on the missing field, caught as a 404 with a null detail.
-		s.writeSCIMError(w, r, http.StatusNotFound, "")
+	cp := *u
+	if detail := s.replaceNames(&in, &cp, active, hasActive); detail != "" {
+		s.writeSCIMError(w, r, http.StatusNotFound, detail)
 		return
 	}
-	now := s.now()
-	display, given, family := in.names()
 	if email := strings.ToLower(strings.TrimSpace(deref(in.UserName))); email != "" && email != u.Email {
 		if other := s.store.userByEmail(email); other != nil && other.ID != u.ID {
 			// Guessed: the email update fails and PUT reports it as 404.
 			s.writeSCIMError(w, r, http.StatusNotFound, "User with email "+email+" already exists")
 			return
 		}
-		u.Email = email
+		cp.Email = email
 	}
-	if display != "" {
-		u.DisplayName = display
-	}
-	if p.Generation == FirstGen && in.Name != nil {
-		u.GivenName, u.FamilyName = given, family
-	}
-	u.Imported = true
-	u.Modified = now
+	now := s.now()
+	cp.Imported, cp.Modified = true, now
+	*u = cp
 	c.changed = true
 	if hasActive && !active {
 		s.deactivate(u, now)
@@ -361,6 +292,35 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request, c *call) {
 		u.Disabled = false
 	}
 	s.writeSCIM(w, r, http.StatusOK, s.userOut(u, false))
+}
+
+// replaceNames applies a PUT's names to u, or returns the failure's detail.
+func (s *Server) replaceNames(in *scimUserIn, u *User, active, hasActive bool) string {
+	p := s.opts.Profile
+	if p.Generation == FirstGen {
+		return putNames(in, u)
+	}
+	if p.UserDeletionV2 && !hasActive {
+		// scimUser.getActive() unboxed in NGScimUserServiceImpl.updateUser.
+		return npeActive
+	}
+	if !p.UserDeletionV2 || active {
+		if npe := putNames(in, u); npe != "" {
+			return npe
+		}
+	}
+	if deref(in.DisplayName) == "" {
+		display, npe := displayNameFromName(nodeOf(in.Name))
+		if npe != "" {
+			return npe
+		}
+		if display != "" {
+			u.DisplayName = display
+		}
+	} else {
+		u.DisplayName = *in.DisplayName
+	}
+	return ""
 }
 
 // deactivate applies active=false: NextGen removes the user from the
@@ -425,11 +385,7 @@ func readPatch(w http.ResponseWriter, r *http.Request, fg bool) (*patchIn, bool)
 	}
 	if bad != "" {
 		msg := "Unable to process JSON " + bad
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeInvalidRequest(w, fg, msg)
 		return nil, false
 	}
 	return &in, true
@@ -442,7 +398,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
 	}
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	in, ok := readPatch(w, r, fg)
 	if !ok {
 		return
@@ -451,12 +407,11 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.mu.Unlock()
 	u := s.visibleUser(r.PathValue("id"))
 	if u == nil {
-		// NextGen lets the CG error escape (derived); FirstGen guessed alike.
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: User does not exist")
-		}
+		// NextGen lets the CG error escape (derived). FirstGen's
+		// ScimUserServiceImpl.updateUser ends with getUser, whose
+		// UserServiceImpl.get throws InvalidRequestException("User does not
+		// exist"), a 400 RestResponse (derived).
+		writeInvalidRequest(w, fg, "Invalid request: User does not exist")
 		return
 	}
 	now := s.now()
@@ -524,7 +479,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.mu.Unlock()
 	id := r.PathValue("id")
 	u, ok := s.store.Users[id]
-	fg := s.opts.Profile.Generation == FirstGen
+	fg := s.firstGen()
 	switch {
 	case !ok && fg:
 		writeRestError(w, http.StatusUnauthorized, "INVALID_TOKEN", msgInvalidToken)
@@ -532,15 +487,16 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, c *call) {
 	case !ok:
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: "+msgInvalidToken)
 		return
+	case id == AdminUserID && fg:
+		// Guessed: FirstGen's own last-admin refusal was not traced.
+		writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", "Invalid request: Cannot remove the last Account Admin from the account")
+		return
 	case id == AdminUserID:
-		// InvalidUserRemoveRequestException (guessed wording), in the
-		// generation's own error shape.
-		msg := "Invalid request: Cannot remove the last Account Admin from the account"
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		// NgUserServiceImpl.checkIfUserIsLastAccountAdmin (lines 979-985)
+		// throws InvalidUserRemoveRequestException, which its mapper renders
+		// as a 400 ErrorDTO with code REQUEST_PROCESSING_INTERRUPTED.
+		writeNGError(w, http.StatusBadRequest, "REQUEST_PROCESSING_INTERRUPTED",
+			"Removing this user will remove the last Account Admin from NG. Cannot remove the user.")
 		return
 	}
 	now := s.now()

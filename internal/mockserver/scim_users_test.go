@@ -150,13 +150,11 @@ func TestCreateUserIdempotent(t *testing.T) {
 		if u, _ := s.User(inv.ID); !u.Imported {
 			t.Error("adopted user is not marked imported")
 		}
-		// A missing or invalid userName: 409 with a ScimError of status 404.
-		for _, body := range []string{`{"displayName":"x"}`, `{"userName":"not-an-email"}`} {
-			a := s.call("POST", s.base()+"/Users", body)
-			var e map[string]any
-			if a.status != 409 || json.Unmarshal([]byte(a.body), &e) != nil || e["status"] != float64(404) || e["detail"] == nil {
-				t.Errorf("POST %s: %d %s", body, a.status, a.body)
-			}
+		// A missing userName: 409 with a ScimError of status 404.
+		a = s.call("POST", s.base()+"/Users", `{"displayName":"x"}`)
+		var e map[string]any
+		if a.status != 409 || json.Unmarshal([]byte(a.body), &e) != nil || e["status"] != float64(404) || e["detail"] == nil {
+			t.Errorf("POST without userName: %d %s", a.status, a.body)
 		}
 	})
 }
@@ -246,6 +244,9 @@ func TestSearchPaging(t *testing.T) {
 		{"count=0", 0, 25, 0, 0},
 		{"count=-2", 0, 2, 0, -2},
 		{"count=1000", 0, 25, 0, 1000},
+		{"startIndex=5&count=0", 4, 25, 5, 0},
+		{"count=2147483647", 0, 25, 0, 2147483647},
+		{"count=-3", 0, 3, 0, -3},
 	} {
 		a := s.call("GET", s.base()+"/Users?"+tc.query, "")
 		var list struct {
@@ -281,10 +282,10 @@ func TestReplaceUser(t *testing.T) {
 		path := s.base() + "/Users/" + id
 
 		// NextGen with PL_USER_DELETION_V2 fails a PUT without active: an
-		// NPE caught as a 404 ScimError with a null detail (1.8).
+		// NPE (Java 17's message) caught as a 404 ScimError (1.8).
 		a := s.call("PUT", path, `{"userName":"a@example.com","displayName":"No Active"}`)
 		if p.Generation == NextGen && p.UserDeletionV2 {
-			a.expect(t, "PUT without active", 404, scimErrorBody("", 404))
+			a.expect(t, "PUT without active", 404, scimErrorBody(npeActive, 404))
 			if u, _ := s.User(id); u.DisplayName != "A" {
 				t.Error("the failed PUT changed the user")
 			}
@@ -297,8 +298,10 @@ func TestReplaceUser(t *testing.T) {
 			t.Errorf("PUT: %d %s", a.status, a.body)
 		}
 		u, _ := s.User(id)
-		// NextGen PUT ignores given and family names; FirstGen takes them.
-		if wantGiven := map[bool]string{true: "Gee", false: "Ay"}[s.fg()]; u.GivenName != wantGiven || u.Email != "a.new@example.com" {
+		// Both generations take given and family names: NextGen's PUT
+		// runs FirstGen's through CG (NGScimUserServiceImpl.updateUser
+		// lines 278-291, ScimUserServiceImpl.updateUser lines 431-445).
+		if u.GivenName != "Gee" || u.FamilyName != "Eff" || u.Email != "a.new@example.com" {
 			t.Errorf("after PUT: %+v", u)
 		}
 
@@ -486,7 +489,9 @@ func TestDeleteUser(t *testing.T) {
 		msg := "Invalid request: Cannot remove the last Account Admin from the account"
 		if s.fg() {
 			a.expect(t, "DELETE admin", 400, restError("INVALID_REQUEST", msg))
-		} else if a.status != 400 || a.normalized() != ngError("INVALID_REQUEST", msg) {
+		} else if a.status != 400 || a.normalized() != ngError("REQUEST_PROCESSING_INTERRUPTED",
+			"Removing this user will remove the last Account Admin from NG. Cannot remove the user.") {
+			// NgUserServiceImpl.checkIfUserIsLastAccountAdmin.
 			t.Errorf("DELETE admin: %d %s", a.status, a.body)
 		}
 		if u, ok := s.User(AdminUserID); !ok || !u.Member {
@@ -499,7 +504,7 @@ func TestDeleteUser(t *testing.T) {
 func TestErrorBodies(t *testing.T) {
 	s := newTestServer(t, "nextgen", nil)
 	a := s.call("GET", s.base()+"/Users/NoSuchUser000000000000", "")
-	a.expect(t, "ScimError", 404, `{"id":null,"externalId":null,"meta":null,"detail":"User does not exist in NG","status":404,`+
+	a.expect(t, "ScimError", 404, `{"id":null,"externalId":null,"meta":null,"detail":"User does not exist in Harness","status":404,`+
 		`"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"]}`)
 	a = s.call("GET", s.base()+"/Users", "", "Authorization: Bearer nope")
 	if a.status != 401 || a.normalized() != `{"status":"ERROR","code":"INVALID_TOKEN","message":"Token is not valid.","correlationId":"X",`+
@@ -526,10 +531,12 @@ func TestErrorBodies(t *testing.T) {
 	}
 }
 
-// TestSearchShortPages: NextGen pages the FirstGen search and then drops
-// users who left the NextGen account, so a page can be short with more
-// users after it; FirstGen deleted such users, so its pages stay full.
-func TestSearchShortPages(t *testing.T) {
+// TestSearchSkipsRemovedUsers: the search only sees account members, and a
+// NextGen DELETE or deactivation removes the user from the account
+// (NGScimUserServiceImpl.deleteUser, ScimUserServiceImpl.searchUser), so
+// removed users take no place on a page in either generation; FirstGen
+// lists a disabled user.
+func TestSearchSkipsRemovedUsers(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, profile string) {
 		s := newTestServer(t, profile, nil)
 		var ids []string
@@ -561,11 +568,99 @@ func TestSearchShortPages(t *testing.T) {
 			want1 = []string{ids[0], ids[2], ids[3], ids[4], ids[5]}
 			want2 = []string{ids[6], ids[7], ids[8], ids[9]}
 		default:
-			want1 = []string{ids[0], ids[2], ids[4]}
-			want2 = ids[5:10]
+			want1 = []string{ids[0], ids[2], ids[4], ids[5], ids[6]}
+			want2 = ids[7:10]
 		}
 		if fmt.Sprint(first) != fmt.Sprint(want1) || total != len(want1) || fmt.Sprint(second) != fmt.Sprint(want2) {
 			t.Errorf("pages %v (totalResults %d) and %v, want %v and %v", first, total, second, want1, want2)
 		}
+	})
+}
+
+// TestSearchAfterManyDeletes: after more NextGen deletes than a default page
+// holds, a plain GET /Users still lists the live users (it used to answer
+// [] while the removed users filled the first page).
+func TestSearchAfterManyDeletes(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		var live []string
+		for i := range 25 {
+			id := s.create(fmt.Sprintf(`{"userName":"u%02d@example.com","displayName":"U"}`, i))
+			if i < 21 {
+				if a := s.call("DELETE", s.base()+"/Users/"+id, ""); a.status != 204 {
+					t.Fatalf("delete: %d %s", a.status, a.body)
+				}
+				continue
+			}
+			live = append(live, id)
+		}
+		a := s.call("GET", s.base()+"/Users", "")
+		var list struct {
+			TotalResults int
+			Resources    []struct{ ID string }
+		}
+		if a.status != 200 || json.Unmarshal([]byte(a.body), &list) != nil {
+			t.Fatalf("search: %d %s", a.status, a.body)
+		}
+		var got []string
+		for _, r := range list.Resources {
+			got = append(got, r.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(live) || list.TotalResults != 4 {
+			t.Fatalf("GET /Users = %v (totalResults %d), want the 4 live users %v", got, list.TotalResults, live)
+		}
+	})
+}
+
+// TestSearchShortPagesFromFirstGenGroups: with PL_USER_DELETION_V2 on, a
+// NextGen removal keeps a user who is in a FirstGen user group in the CG
+// account (UserResourceNG.deleteUser), so the FirstGen search counts them
+// and NextGen drops them from the page (removeUsersNotinNG): the page is
+// short with more users after it.
+func TestSearchShortPagesFromFirstGenGroups(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		var ids []string
+		for i := range 6 {
+			ids = append(ids, s.SeedUser(UserSpec{Email: fmt.Sprintf("u%02d@example.com", i)}).ID)
+		}
+		_ = s.UpdateUser(ids[1], func(u *User) { u.InFirstGenUserGroup = true })
+		s.call("DELETE", s.base()+"/Users/"+ids[1], "")
+		a := s.call("GET", s.base()+"/Users?startIndex=1&count=3", "")
+		var list struct{ Resources []struct{ ID string } }
+		if json.Unmarshal([]byte(a.body), &list) != nil {
+			t.Fatal(a.body)
+		}
+		want := []string{ids[0], ids[2], ids[3]}
+		if p := s.Profile(); p.Generation == NextGen && p.UserDeletionV2 {
+			want = []string{ids[0], ids[2]}
+		}
+		if len(list.Resources) != len(want) {
+			t.Fatalf("page %s, want %d users", a.body, len(want))
+		}
+		for i, r := range list.Resources {
+			if r.ID != want[i] {
+				t.Fatalf("page %s, want %v", a.body, want)
+			}
+		}
+	})
+}
+
+// TestGetUserNotFoundDetails pins the 404 details of GET /Users/{id}:
+// NextGen's getUser (NGScimUserServiceImpl lines 159-174) says "in Harness"
+// for an id Harness does not know and "in NG" for a user who is not a
+// NextGen member; FirstGen's UserServiceImpl.get (lines 3547-3558) says
+// "User does not exist".
+func TestGetUserNotFoundDetails(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, profile string) {
+		s := newTestServer(t, profile, nil)
+		id := s.create(`{"userName":"gone@example.com","displayName":"Gone"}`)
+		s.call("DELETE", s.base()+"/Users/"+id, "")
+		unknown, removed := "User does not exist in Harness", "User does not exist in NG"
+		if s.fg() {
+			unknown, removed = "User does not exist", "User does not exist"
+		}
+		s.call("GET", s.base()+"/Users/NoSuchUser000000000000", "").expect(t, "unknown id", 404, scimErrorBody(unknown, 404))
+		s.call("GET", s.base()+"/Users/"+id, "").expect(t, "removed user", 404, scimErrorBody(removed, 404))
 	})
 }

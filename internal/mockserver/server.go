@@ -208,7 +208,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		return
 	}
 
-	if !s.authenticate(rec, r, fam, c) {
+	if !s.authenticate(rec, r, fam, c) || (fam == familyNG && !requireQueryAccount(rec, r, op)) {
 		return
 	}
 	if f != nil && f.DropAfterCommit {
@@ -226,8 +226,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern, op strin
 		hangUp(w)
 		return
 	}
+	if f != nil && f.LatencyAfterCommit > 0 {
+		s.answerLater(rec, r, c, h, f.LatencyAfterCommit)
+		return
+	}
 	h(rec, r, c)
 	s.changed(c)
+}
+
+// answerLater handles the request against a buffer, committing any change,
+// and writes the answer after d, or nothing (status 499) when the client
+// hangs up first.
+func (s *Server) answerLater(rec *recorder, r *http.Request, c *call, h handlerFunc, d time.Duration) {
+	buf := &bufferWriter{header: http.Header{}, status: http.StatusOK}
+	h(buf, r, c)
+	s.changed(c)
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+		rec.status = 499
+		return
+	}
+	for k, vs := range buf.header {
+		rec.Header()[k] = vs
+	}
+	rec.WriteHeader(buf.status)
+	_, _ = rec.Write(buf.body.Bytes())
 }
 
 func (s *Server) changed(c *call) {
@@ -293,11 +317,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, fg bool) bool {
 	}
 	if err != nil {
 		msg := "Unable to process JSON " + firstLine(err.Error())
-		if fg {
-			writeRestError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		} else {
-			writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
-		}
+		writeInvalidRequest(w, fg, msg)
 		return false
 	}
 	return true

@@ -84,7 +84,7 @@ func (s *testServer) call(method, path, body string, headers ...string) answer {
 			req.Header.Set(k, strings.TrimSpace(v))
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -162,13 +162,16 @@ func TestProfiles(t *testing.T) {
 	if got := strings.Join(ProfileNames(), ","); got != "firstgen,nextgen,nextgen-legacy" {
 		t.Errorf("ProfileNames = %s", got)
 	}
-	for _, n := range ProfileNames() {
+	if got := strings.Join(AllProfileNames(), ","); got != "firstgen,firstgen-disabled,nextgen,nextgen-legacy" {
+		t.Errorf("AllProfileNames = %s", got)
+	}
+	for _, n := range AllProfileNames() {
 		p, err := LookupProfile(n)
 		if err != nil || p.Name != n || p.Description == "" {
 			t.Errorf("LookupProfile(%q) = %+v, %v", n, p, err)
 		}
 	}
-	if _, err := LookupProfile("nope"); err == nil || !strings.Contains(err.Error(), "firstgen, nextgen, nextgen-legacy") {
+	if _, err := LookupProfile("nope"); err == nil || !strings.Contains(err.Error(), "firstgen, firstgen-disabled, nextgen, nextgen-legacy") {
 		t.Errorf("unknown profile: %v", err)
 	}
 	s := New(Options{})
@@ -373,7 +376,7 @@ func TestFaults(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 		}()
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := testHTTP.Do(req)
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -396,7 +399,7 @@ func TestFaults(t *testing.T) {
 			req, _ := http.NewRequestWithContext(t.Context(), "POST", s.url+s.base()+"/Users", strings.NewReader(`{"userName":"Drop@Example.com"}`))
 			req.Header.Set("Authorization", "Bearer "+s.Token())
 			req.Header.Set("Content-Type", "application/scim+json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := testHTTP.Do(req)
 			if err == nil {
 				resp.Body.Close()
 				t.Fatalf("got an answer (%d) from a dropped request", resp.StatusCode)
@@ -512,6 +515,14 @@ func TestStaticRoutes(t *testing.T) {
 			}
 			if s.Count(tc.op) != 1 {
 				t.Errorf("%s not logged as %s", tc.path, tc.op)
+			}
+			// NGScimStaticResource produces application/scim+json and
+			// application/json, like the user and group resources.
+			if ct := a.header.Get("Content-Type"); ct != "application/scim+json" {
+				t.Errorf("%s asked for scim+json answered %s", tc.path, ct)
+			}
+			if ct := s.call("GET", s.base()+tc.path, "", "Accept: application/json").header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("%s asked for json answered %s", tc.path, ct)
 			}
 			if st := s.call("GET", s.base()+tc.path, "", "Authorization: Bearer nope").status; st != 401 {
 				t.Errorf("%s without a valid token: %d", tc.path, st)
@@ -728,5 +739,68 @@ func TestOutOfBandAPI(t *testing.T) {
 	}
 	if len(s.Groups()) != 0 {
 		t.Error("groups appeared")
+	}
+}
+
+// testHTTP is the client of every test here. It is not http.DefaultClient:
+// httptest.Server.Close closes http.DefaultTransport's idle connections,
+// which breaks requests of parallel tests that were about to reuse one.
+var testHTTP = &http.Client{Transport: &http.Transport{}}
+
+// LatencyAfterCommit commits the change before it delays the answer: a
+// client that gives up meanwhile has still created the user, and the
+// request is logged as abandoned (499); a patient client gets the answer.
+func TestLatencyAfterCommit(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	post := func(ctx context.Context, email string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, hs.URL+"/ng/api/scim/account/"+s.AccountID()+"/Users",
+			strings.NewReader(`{"userName":"`+email+`","displayName":"X"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+s.Token())
+		req.Header.Set("Content-Type", "application/scim+json")
+		return testHTTP.Do(req)
+	}
+	s.InjectFault(Fault{Op: OpCreateUser, LatencyAfterCommit: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := post(ctx, "gone@example.com")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		errc <- err
+	}()
+	for {
+		if _, ok := s.UserByEmail("gone@example.com"); ok {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := s.Count(OpCreateUser); n != 0 {
+		t.Fatalf("the held request was logged (%d) before it was answered", n)
+	}
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("the abandoned request got an answer")
+	}
+	for s.Count(OpCreateUser) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r := s.Requests(); r[len(r)-1].Status != 499 {
+		t.Fatalf("the abandoned request was logged with %d, want 499", r[len(r)-1].Status)
+	}
+	s.InjectFault(Fault{Op: OpCreateUser, LatencyAfterCommit: time.Millisecond})
+	resp, err := post(context.Background(), "kept@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d, want 201", resp.StatusCode)
 	}
 }

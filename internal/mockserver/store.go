@@ -25,10 +25,16 @@ type User struct {
 	// Member is account membership. NextGen removal (DELETE or
 	// active=false) clears it but Harness keeps the user, and its id, so a
 	// later POST with the same email brings back the same id.
-	Member   bool      `json:"member"`
-	Created  time.Time `json:"created"`
-	Modified time.Time `json:"modified"`
-	Seq      int64     `json:"seq"`
+	Member bool `json:"member"`
+	// InFirstGenUserGroup marks a user who is also in a FirstGen (CG) user
+	// group. With PL_USER_DELETION_V2 on, a NextGen removal then keeps the
+	// user in the CG account (UserResourceNG.deleteUser, 400-rest lines
+	// 266-286), so the search, which is FirstGen's, still counts them on a
+	// page before NextGen drops them (see searchUsers). Set it out of band.
+	InFirstGenUserGroup bool      `json:"inFirstGenUserGroup,omitempty"`
+	Created             time.Time `json:"created"`
+	Modified            time.Time `json:"modified"`
+	Seq                 int64     `json:"seq"`
 }
 
 // Group is a SCIM group: in NextGen an externally managed user group.
@@ -317,7 +323,7 @@ func (s *Server) RemoveUser(id string) bool {
 	if !ok || !u.Member {
 		return false
 	}
-	if s.opts.Profile.Generation == FirstGen {
+	if s.firstGen() {
 		s.store.deleteUser(id, s.now())
 	} else {
 		s.store.removeUserFromAccount(u, s.now())

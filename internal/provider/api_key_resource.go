@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -162,6 +163,7 @@ func (m *apiKeyResourceModel) applyAPI(k *client.APIKey) {
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer apiKeyIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -170,6 +172,12 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	k, err := c.CreateAPIKey(ctx, body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key", object: "API key",
+			label: body.Ref().String(), id: apiKeyID(body.Ref()), attr: path.Root("identifier"),
+			extra: " Identifiers are compared case-insensitively."}, err)
+		return
+	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "creating", "API key", body.Ref().String(), err)
 		return
@@ -183,6 +191,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 // key deleted outside Terraform is planned for creation (harness-api.md
 // 7.3 is the official provider's failure here).
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer apiKeyIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_api_key "+state.ID.ValueString()) {
@@ -208,6 +217,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer apiKeyIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -247,6 +257,10 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer apiKeyIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = apiKeyIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	if r.data.apiClient(&resp.Diagnostics) == nil {

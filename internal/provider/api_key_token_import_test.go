@@ -228,7 +228,7 @@ removed {
 				plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
 			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+				m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 5,
 					mockserver.OpRotateToken: 1}),
 				captureAttr(tokenAddr, "value", &value),
 				m.expectStoredValue("entra_token", &value),

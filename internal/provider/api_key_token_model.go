@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,7 +41,9 @@ type apiKeyTokenResourceModel struct {
 	RotationTriggers    types.Map      `tfsdk:"rotation_triggers"`
 	RotateBeforeExpiry  types.String   `tfsdk:"rotate_before_expiry"`
 	RotationGracePeriod types.String   `tfsdk:"rotation_grace_period"`
+	OnFullKey           types.String   `tfsdk:"on_full_key"`
 	Value               types.String   `tfsdk:"value"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *apiKeyTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

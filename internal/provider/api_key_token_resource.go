@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,21 +31,41 @@ var (
 // api_key_token_private.go (its private state).
 
 func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer tokenIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", plan.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	body := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	body.ValidFrom, body.ValidTo = plan.ValidFrom.Millis(), plan.ValidTo.Millis()
+	if body.ValidTo != 0 && !client.Millis(body.ValidTo).After(r.data.clock()) {
+		resp.Diagnostics.AddAttributeError(path.Root("valid_to"), "valid_to is in the past", expiredValidTo(plan.ValidTo.ValueString())+
+			" Nothing was sent to Harness.")
+		return
+	}
 	if lifetime, ok := knownDuration(plan.Lifetime); ok && body.ValidTo == 0 {
 		body.ValidTo = r.data.clock().Add(lifetime).UnixMilli()
 	}
 	ref := body.KeyRef()
+	if !r.requireKey(ctx, c, ref, &resp.Diagnostics) {
+		return
+	}
 	secret, err := c.CreateToken(ctx, &body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_api_key_token", object: "token",
+			label: tokenLabel(ref, body.Identifier), id: tokenID(ref, body.Identifier), attr: path.Root("identifier"),
+			extra: "\n\nHarness never shows a token's value again, so an imported token has no value in Terraform until " +
+				"it is rotated (see rotation_triggers). If nothing uses the existing value, deleting the token in Harness and " +
+				"applying again gives a new one instead."}, err)
+		return
+	}
 	if err != nil {
-		addNGError(&resp.Diagnostics, "creating", "token", tokenLabel(ref, body.Identifier), err)
+		addTokenCreateError(ctx, c, &resp.Diagnostics, ref, body.Identifier, r.data.clock(), err)
 		return
 	}
 	// A new token's private state has nothing but the time it was seen.
@@ -76,6 +97,7 @@ func (r *apiKeyTokenResource) Create(ctx context.Context, req resource.CreateReq
 // token that moved its validFrom may have been rotated outside Terraform
 // (see checkRotatedElsewhere).
 func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer tokenIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_api_key_token "+state.ID.ValueString()) {
@@ -118,6 +140,9 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	if state.RotationGracePeriod.IsNull() {
 		state.RotationGracePeriod = types.StringValue(defaultRotationGracePeriod)
 	}
+	if state.OnFullKey.IsNull() {
+		state.OnFullKey = types.StringValue(onFullKeyRefuse)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -154,9 +179,13 @@ func (r *apiKeyTokenResource) readToken(ctx context.Context, c *client.Client, r
 }
 
 func (r *apiKeyTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer tokenIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	want := plan.tokenFromModel(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -242,6 +271,9 @@ func putTokenIfChanged(ctx context.Context, c *client.Client, want, cur *client.
 func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiKeyTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("token %q", state.Identifier.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -285,6 +317,10 @@ func (r *apiKeyTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 // `<org_id>/` or `<org_id>/<project_id>/` prefix. Harness cannot return
 // the value, so it stays null until the token is rotated.
 func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer tokenIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = tokenIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	if r.data.apiClient(&resp.Diagnostics) == nil {
@@ -298,6 +334,7 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	setKeyRefAttributes(ctx, resp, ref, "apikey_id")
+	resp.Diagnostics.Append(tokenValueUnknownWarning())
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }

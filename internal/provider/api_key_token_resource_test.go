@@ -110,8 +110,10 @@ func TestAccAPIKeyToken_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("value"), knownvalue.StringRegexp(satValueRE)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					// Rotate, then one list to learn the new validFrom.
-					m.expectCounts(plus(map[string]int{mockserver.OpRotateToken: 1, mockserver.OpListTokens: 1})),
+					// Three reads of the key's room (the plan's, terraform's plan
+					// at apply, the apply's), rotate, then one list to learn the
+					// new validFrom.
+					m.expectCounts(plus(map[string]int{mockserver.OpRotateToken: 1, mockserver.OpListTokens: 4})),
 					captureAttr(tokenAddr, "value", &second),
 					func(*terraform.State) error {
 						if second == first {
@@ -146,14 +148,16 @@ func TestAccAPIKeyToken_lifecycle(t *testing.T) {
 					"rotation_grace_period"},
 			},
 			{
-				// Deleted in Harness: noticed and created again.
+				// Deleted in Harness: noticed and created again, after one
+				// read of its key (the apply does not create the key, so it
+				// checks that Harness has it).
 				PreConfig: func() { m.RemoveToken(saKey("entra"), "entra_token"); m.reset() },
 				Config:    m.config(tokenConfig(`description = "used by Entra ID"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.expectCounts(plus(map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1})),
+					m.expectCounts(plus(map[string]int{mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1, mockserver.OpGetAPIKey: 1})),
 					captureAttr(tokenAddr, "value", &first),
 					m.expectStoredValue("entra_token", &first),
 				),
@@ -242,7 +246,7 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 				PreConfig: m.reset,
 				Config:    m.config(tokenConfig(window + "\n  rotation_triggers = { n = \"1\" }")),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 5,
 						mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
 					func(*terraform.State) error {
 						tok, _ := m.LookupToken(saKey("entra"), "entra_token")
@@ -283,10 +287,10 @@ func TestAccAPIKeyToken_expiredButNotPurged(t *testing.T) {
 					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					// Refresh (list), then the create: refused (duplicate), one
-					// list finds the holder expired, delete, create, and one
-					// list to learn the validity.
-					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
+					// Refresh (list), then the create: its key read, the POST
+					// refused (duplicate), one list finds the holder expired,
+					// delete, create, and one list to learn the validity.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 2,
 						mockserver.OpListTokens: 3, mockserver.OpCreateToken: 2, mockserver.OpDeleteToken: 1}),
 					captureAttr(tokenAddr, "value", &second),
 					m.expectStoredValue("entra_token", &second),
@@ -345,5 +349,47 @@ func TestAccAPIKeyToken_unknownExpiryIsNotExpired(t *testing.T) {
 			step("null", "null"),
 			step("0", "0"),
 		},
+	})
+}
+
+// TestAccAPIKeyToken_missingKey: Harness would create a missing API key
+// for the token ("<apikey_id>_auto", which nothing manages), so a token
+// whose key does not exist is refused: a warning at plan time, an error at
+// apply with no token request sent, and no key made. Under the existing
+// key the token is created after one read of the key (under a key created
+// in the same apply, none: TestAccAPIKeyToken_lifecycle).
+func TestAccAPIKeyToken_missingKey(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	orphan := apiKeyConfig("entra", "Entra ID", "") + `
+resource "harness_api_key_token" "t" {
+  identifier  = "entra_token"
+  name        = "Entra ID SCIM"
+  apikey_id   = "nokey"
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.sa.identifier
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             m.checkNoKeysOrTokens(),
+		Steps: []resource.TestStep{{
+			PreConfig: m.reset,
+			Config:    m.config(orphan),
+			ExpectError: expectErr(`API key not found`, `with harness_api_key_token.t`, `"nokey" (SERVICE_ACCOUNT key of scim_sa`,
+				`Harness would create a key named "nokey_auto"`, `Nothing was sent to Harness`),
+		}, {
+			PreConfig: func() {
+				if n := m.Count(mockserver.OpCreateToken); n != 0 {
+					t.Fatalf("CreateToken was sent %d times", n)
+				}
+				if n := len(m.APIKeys()); n != 1 {
+					t.Fatalf("Harness has %d API keys, want the managed one only", n)
+				}
+				m.reset()
+			},
+			Config: m.config(tokenConfig("")),
+			Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 2,
+				mockserver.OpCreateToken: 1, mockserver.OpListTokens: 1}),
+		}},
 	})
 }

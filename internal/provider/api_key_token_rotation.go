@@ -34,7 +34,8 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.refuseExpiredCreation(&config, &resp.Diagnostics)
+		r.warnExpiredCreation(&config, &resp.Diagnostics)
+		r.warnMissingKey(ctx, &plan, &resp.Diagnostics)
 		return
 	}
 	var state apiKeyTokenResourceModel
@@ -68,6 +69,7 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if reason != "" {
 		tflog.Info(ctx, "planning an in-place token rotation", map[string]any{"token": state.ID.ValueString(), "reason": reason})
+		r.warnNoRoom(ctx, &plan, &priv, &resp.Diagnostics)
 		plan.Value = types.StringUnknown()
 		if config.ValidFrom.IsNull() {
 			plan.ValidFrom = timestampUnknown()
@@ -79,13 +81,22 @@ func (r *apiKeyTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// refuseExpiredCreation refuses an expiry in the past when the token is
-// created: now rather than at apply.
-func (r *apiKeyTokenResource) refuseExpiredCreation(config *apiKeyTokenResourceModel, diags *diag.Diagnostics) {
+// warnExpiredCreation warns, when the token is to be created, that its
+// valid_to has passed; Create then refuses it before sending anything
+// (expiredValidTo). Not an error here: a fixed valid_to passes with time,
+// Read then drops the expired token, and Terraform plans its creation
+// again in the plan it runs before a destroy, which an error would block.
+func (r *apiKeyTokenResource) warnExpiredCreation(config *apiKeyTokenResourceModel, diags *diag.Diagnostics) {
 	if to, err := config.ValidTo.Time(); !config.ValidTo.IsNull() && !config.ValidTo.IsUnknown() && err == nil && to.Before(r.data.clock()) {
-		diags.AddAttributeError(path.Root("valid_to"), "valid_to is in the past",
-			fmt.Sprintf("valid_to is %s, which has passed; Harness refuses tokens that are already expired.", config.ValidTo.ValueString()))
+		diags.AddAttributeWarning(path.Root("valid_to"), "valid_to is in the past", expiredValidTo(config.ValidTo.ValueString())+
+			" Applying this plan fails for this token.")
 	}
+}
+
+// expiredValidTo explains a valid_to that has passed.
+func expiredValidTo(validTo string) string {
+	return fmt.Sprintf("valid_to is %s, which has passed; Harness refuses tokens that are already expired. Set a later "+
+		"valid_to, or use lifetime instead so that every value gets its own expiry.", validTo)
 }
 
 // rotationAsked returns why the plan rotates the token because of its
@@ -212,12 +223,16 @@ func stillWorking(rows []client.TokenAggregate, rotated []string, pending []int6
 // rotate rotates the token in place, for Update: Harness issues a new
 // value under the same identifier and renames the old one rotated_…, which
 // keeps working for rotation_grace_period (never past its own valid_to).
+// It rotates only when the key has room for the new value (makeRoom).
 // It returns the token as Harness lists it afterwards and the new value;
 // ok is false when it failed, with the diagnostics added.
 func (r *apiKeyTokenResource) rotate(ctx context.Context, c *client.Client, plan, state *apiKeyTokenResourceModel,
 	priv *tokenPrivate, resp *resource.UpdateResponse) (cur client.Token, secret string, ok bool) {
 	ref, identifier := plan.keyRef(), plan.Identifier.ValueString()
 	name := tokenLabel(ref, identifier)
+	if !r.makeRoom(ctx, c, plan, priv, &resp.Diagnostics) {
+		return cur, "", false
+	}
 	grace, _ := knownDuration(plan.RotationGracePeriod)
 	oldExpiry := r.data.clock().Add(grace)
 	if to, err := state.ValidTo.Time(); err == nil && to.Before(oldExpiry) {

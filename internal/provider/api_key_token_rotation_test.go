@@ -67,8 +67,9 @@ func TestAccAPIKeyToken_rotateBeforeExpiry(t *testing.T) {
 					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("valid_to")),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					// Rotate, list, and one PUT for the new valid_to.
-					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+					// Three room reads (plan, terraform's plan at apply, the
+					// apply's), rotate, list, and one PUT for the new valid_to.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 5,
 						mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
 					captureAttr(tokenAddr, "value", &second),
 					m.expectStoredValue("entra_token", &second),
@@ -135,8 +136,9 @@ func TestAccAPIKeyToken_rotatedOutsideTerraform(t *testing.T) {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// The plan's refresh validates the stale value once; the
-					// apply rotates and lists once.
-					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 2,
+					// room is read three times (plan, terraform's plan at apply,
+					// the apply's); the apply rotates and lists once.
+					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 5,
 						mockserver.OpValidateToken: 1, mockserver.OpRotateToken: 1}),
 					captureAttr(tokenAddr, "value", &second),
 					m.expectStoredValue("entra_token", &second),
@@ -191,9 +193,10 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 			{Config: m.config(tokenConfig("")), Check: captureAttr(tokenAddr, "value", &first)},
 			{
 				// The list after the rotate fails (the plan's refresh is the
-				// first list of the step).
+				// first list of the step, then come three room reads: the
+				// plan's, terraform's plan at apply and the apply's).
 				PreConfig: func() {
-					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 5, Status: http.StatusBadRequest, Body: ngNoAccountBody})
 					m.reset()
 				},
 				Config:      rotated,
@@ -281,8 +284,10 @@ resource "harness_api_key_token" "t" {
 		Steps: []resource.TestStep{
 			{Config: token(""), Check: captureAttr(tokenAddr, "value", &first)},
 			{
+				// The list after the rotate fails: the fifth of the step,
+				// after the refresh and three room reads.
 				PreConfig: func() {
-					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 2, Status: http.StatusBadRequest, Body: ngNoAccountBody})
+					m.InjectFault(mockserver.Fault{Op: mockserver.OpListTokens, Nth: 5, Status: http.StatusBadRequest, Body: ngNoAccountBody})
 				},
 				Config:      token(`rotation_triggers = { n = "1" }`),
 				ExpectError: expectErr("Error reading token", "injected failure"),
@@ -426,7 +431,7 @@ func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("value")),
 				}},
 				Check: m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1,
-					mockserver.OpListTokens: 2, mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
+					mockserver.OpListTokens: 5, mockserver.OpRotateToken: 1, mockserver.OpUpdateToken: 1}),
 			},
 		},
 	})

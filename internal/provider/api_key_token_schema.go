@@ -31,7 +31,8 @@ func (r *apiKeyTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 	attrs := tokenIdentityAttributes()
 	maps.Copy(attrs, tokenValidityAttributes())
 	maps.Copy(attrs, tokenRotationAttributes())
-	resp.Schema = schema.Schema{MarkdownDescription: tokenResourceDescription, Attributes: attrs}
+	resp.Schema = schema.Schema{MarkdownDescription: tokenResourceDescription, Attributes: attrs,
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock("token")}}
 }
 
 // tokenIdentityAttributes are the token's identity, its API key and its
@@ -79,8 +80,10 @@ func tokenValidityAttributes() map[string]schema.Attribute {
 			Optional:   true,
 			Computed:   true,
 			CustomType: timestampType{},
-			MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to when Harness " +
-				"issues the value; a rotation issues a value valid from the rotation time unless this is set.",
+			MarkdownDescription: "When the current value starts working, as an RFC 3339 time. Defaults to a random moment " +
+				"one to two minutes before Harness issues the value (by Harness's clock, read from its answers): the create " +
+				"sends it as a marker, so that a retry after a lost answer can tell the token it made from anyone else's. A " +
+				"rotation issues a value valid from the rotation time unless this is set.",
 			Validators:    []validator.String{timestampValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
@@ -99,9 +102,12 @@ func tokenValidityAttributes() map[string]schema.Attribute {
 			Optional: true,
 			MarkdownDescription: "How long each value stays valid, as a Go duration such as `\"720h\"` (30 days). At " +
 				"creation and at every rotation `valid_to` becomes the issue time plus `lifetime`; changing it moves " +
-				"`valid_to` of the current value to `valid_from` plus the new lifetime. Conflicts with `valid_from` and `valid_to`.",
+				"`valid_to` of the current value to `valid_from` plus the new lifetime. Conflicts with `valid_from` and `valid_to`. " +
+				"At least `\"1h\"`, and at least an hour longer than `rotate_before_expiry`: a value must outlive the apply that " +
+				"issues it.",
 			Validators: []validator.String{
-				positiveDuration,
+				atLeastDuration(minTokenLifetime, "a token value must outlive the apply that issues it and the consumers "+
+					"updated in that apply (a create alone may take 20 minutes)"),
 				stringvalidator.ConflictsWith(path.MatchRoot("valid_from"), path.MatchRoot("valid_to")),
 			},
 		},
@@ -119,6 +125,7 @@ func tokenRotationAttributes() map[string]schema.Attribute {
 				"the random provider, for example `{ rotated = \"2030-01\" }` or a `time_rotating` id. On an imported token " +
 				"(whose value Terraform never saw) the first apply that sets them only records them, with a warning, so a " +
 				"value in use elsewhere is not revoked; change them again after that apply to rotate.",
+			Validators: []validator.Map{noNullElements{}},
 		},
 		"rotate_before_expiry": schema.StringAttribute{
 			Optional: true,
@@ -141,6 +148,21 @@ func tokenRotationAttributes() map[string]schema.Attribute {
 				"value at once. Harness does not keep it, so an import takes the default.",
 			Validators: []validator.String{nonNegativeDuration},
 		},
+		"on_full_key": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(onFullKeyRefuse),
+			MarkdownDescription: "What a rotation does when the API key already holds Harness's limit of tokens " +
+				"(the provider's `token_limit`, 5 by default; values rotated out and still in their grace period count). " +
+				"Harness renames the old token before it checks that limit, so a rotation on a full key would lose the " +
+				"token; the provider therefore reads the key's tokens first, deletes tokens that have expired " +
+				"but that Harness has not purged yet, and then: `refuse` (default) fails the apply without sending " +
+				"anything, saying which tokens the key holds and what to do; `delete_rotated_out` also deletes values " +
+				"this token rotated out earlier, earliest expiry first and only as many as needed, so they stop working " +
+				"at once instead of at the end of their grace period. Another token of the key is never deleted. A plan " +
+				"that rotates warns when the rotation would not fit.",
+			Validators: []validator.String{stringvalidator.OneOf(onFullKeyRefuse, onFullKeyDeleteRotatedOut)},
+		},
 	}
 }
 
@@ -153,10 +175,11 @@ func (r *apiKeyTokenResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 	validatePersonalKeyScope(&resp.Diagnostics, cfg.APIKeyType, cfg.OrgID)
 	if lifetime, ok := knownDuration(cfg.Lifetime); ok {
-		if before, ok := knownDuration(cfg.RotateBeforeExpiry); ok && before >= lifetime {
+		if before, ok := knownDuration(cfg.RotateBeforeExpiry); ok && lifetime-before < minTokenLifetime {
 			resp.Diagnostics.AddAttributeError(path.Root("rotate_before_expiry"), "rotate_before_expiry must be shorter than lifetime",
-				fmt.Sprintf("rotate_before_expiry (%s) is not shorter than lifetime (%s), so every plan would rotate the token. "+
-					"Use a shorter rotate_before_expiry, for example a quarter of the lifetime.", before, lifetime))
+				fmt.Sprintf("rotate_before_expiry (%s) leaves less than %s of lifetime (%s) before a new value is asked for, "+
+					"so nearly every plan would rotate the token. Use a shorter rotate_before_expiry, for example a quarter "+
+					"of the lifetime.", before, shortDuration(minTokenLifetime), lifetime))
 		}
 	}
 	from, to := cfg.ValidFrom.Millis(), cfg.ValidTo.Millis()

@@ -49,7 +49,10 @@ func newTFCLI(t *testing.T) *tfCLI {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", RegistryAddress, binDir)
+	// OpenTofu resolves the same source address on its own registry host.
+	tofuAddress := strings.Replace(RegistryAddress, "registry.terraform.io", "registry.opentofu.org", 1)
+	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %[2]q\n  }\n  direct {}\n}\n",
+		RegistryAddress, binDir, tofuAddress)
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
@@ -14,6 +15,13 @@ import (
 // "Error <verb> <object>", a detail naming the object, Harness's own message
 // and what to do about it. verb is a gerund such as "creating".
 func addAPIError(diags *diag.Diagnostics, verb, object, name string, err error) {
+	if client.IsFirstGenDisabled(err) {
+		// Not this object's problem but the whole configuration's: say so
+		// in the summary.
+		diags.AddError("Harness FirstGen is disabled for this account",
+			fmt.Sprintf("%s%s %s %s failed: %s%s", strings.ToUpper(verb[:1]), verb[1:], object, name, err, apiErrorHint(err)))
+		return
+	}
 	addAPIErrorHint(diags, verb, object, name, err, apiErrorHint(err))
 }
 
@@ -35,6 +43,8 @@ func apiErrorHint(err error) string {
 	case errors.Is(err, client.ErrUnauthorized):
 		return "\n\nHarness rejected the credential. Check the provider's api_key (or HARNESS_PLATFORM_API_KEY): it must be " +
 			"a valid, unexpired token of the account in account_id, and for scim_generation = \"firstgen\" a FirstGen API key."
+	case client.IsFirstGenDisabled(err):
+		return firstGenDisabledHint(err)
 	case errors.Is(err, client.ErrForbidden):
 		return "\n\nThe token lacks a permission this call needs. SCIM users need core_user_view/core_user_manage, SCIM groups " +
 			"core_usergroup_view/core_usergroup_manage, and API keys core_serviceaccount_manageapikey on the service account."
@@ -45,6 +55,22 @@ func apiErrorHint(err error) string {
 		return "\n\nHarness kept failing after every retry; this is usually temporary. Run the command again later."
 	}
 	return ""
+}
+
+// firstGenDisabledHint says what to do on an account migrated to NextGen,
+// whose FirstGen SCIM API answers every call with DisableFirstGenFilter's
+// 403 ACCOUNT_MIGRATED_TO_NEXT_GEN (harness-core 1dcec145, 400-rest
+// .../filter/DisableFirstGenFilter.java, lines 47-95): the provider and the
+// identity provider must both move to NextGen SCIM.
+func firstGenDisabledHint(err error) string {
+	url := "<endpoint>/ng/api/scim/account/<account_id>"
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.NextGenTenantURL != "" {
+		url = apiErr.NextGenTenantURL
+	}
+	return "\n\nHarness answered 403 ACCOUNT_MIGRATED_TO_NEXT_GEN: the account was migrated to Harness NextGen, where " +
+		"FirstGen SCIM no longer works. Set scim_generation = \"nextgen\" in the provider configuration (with a NextGen " +
+		"token, pat. or sat., as api_key), and change the SCIM tenant URL in your identity provider to the NextGen one, " +
+		url + " (the data source harness_scim_tenant_url gives it), with a NextGen service-account token as its secret."
 }
 
 // addNGError reports a failed NextGen call like addAPIError, with hints for
@@ -103,4 +129,46 @@ func quoteList(ids []string) string {
 		noun = "user ids"
 	}
 	return noun + " " + strings.Join(q, ", ")
+}
+
+// importTarget is an object Harness already has where a create would have
+// made one: what it is, and how to bring it under Terraform.
+type importTarget struct {
+	typeName string    // resource type, such as harness_service_account
+	object   string    // "service account"
+	label    string    // the object in diagnostics, such as "sa1" (account scope)
+	id       string    // its terraform import ID
+	attr     path.Path // the attribute that names it
+	why      string    // optional: how the id follows from the configuration
+	extra    string    // optional: what else to know after importing it
+}
+
+// addAlreadyExists reports a create that Harness refused because the
+// object exists, and never takes the object over: it says whether an
+// earlier attempt of this create may have made it, and how to import it.
+// The framework does not tell a provider the resource's address, so the
+// commands name it <name>; Terraform prints the address with the error.
+func addAlreadyExists(diags *diag.Diagnostics, t importTarget, err error) {
+	origin := "Nothing in this apply made it: another Terraform configuration, an apply that was interrupted (for " +
+		"example killed) after Harness created it, or someone outside Terraform did."
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
+		origin = "An earlier attempt of this create failed without a clear answer (a server error or a dropped " +
+			"connection), so that attempt may have made it. But Harness keeps nothing that proves which request made " +
+			"it, and it may belong to another Terraform configuration, so Terraform did not take it over."
+	}
+	addr := t.typeName + ".<name>"
+	diags.AddAttributeError(t.attr, fmt.Sprintf("Harness already has this %s", t.object),
+		fmt.Sprintf("Harness already has %s %s, so Terraform could not create it (Harness said: %s).%s\n\n%s\n\n"+
+			"If this resource should manage it, import it, with the address Terraform shows with this error in place of "+
+			"%s:\n\n  terraform import '%s' '%s'\n\nor with an import block:\n\n  import {\n    to = %s\n    id = %q\n  }\n\n"+
+			"Otherwise change %s so that the two do not collide.%s",
+			aOrAn(t.object), t.label, err, t.why, origin, addr, addr, t.id, addr, t.id, t.attr, t.extra))
+}
+
+// aOrAn prefixes a noun with its indefinite article.
+func aOrAn(noun string) string {
+	if strings.ContainsRune("aeiouAEIOU", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -129,22 +129,26 @@ func ephemeralTokenAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{identifierValidator},
 		},
 		"name": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: "Display name of the token. Defaults to the identifier.",
-			Validators:          []validator.String{notBlankValidator},
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Display name of the token: 1 to 128 characters, only letters, digits, spaces, `-`, `_`, " +
+				"`.` and `/` (Harness's rule for names). Defaults to the identifier.",
+			Validators: []validator.String{harnessNameValidator},
 		},
 		"description": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "Description of the token. Defaults to a note saying Terraform opened it.",
+			MarkdownDescription: "Description of the token, at most 1024 characters. Defaults to a note saying Terraform opened it.",
+			Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
 		},
 		"lifetime": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "How long the token works, as a Go duration. Defaults to `\"" + defaultEphemeralLifetime +
-				"\"`. Terraform deletes the token when it is done with it; the lifetime only matters if that never happens.",
-			Validators: []validator.String{positiveDuration},
+			MarkdownDescription: "How long the token works, as a Go duration, at least `\"10m\"`. Defaults to `\"" +
+				defaultEphemeralLifetime + "\"`. Terraform deletes the token when it is done with it; the lifetime only matters " +
+				"if that never happens, or if the command runs longer.",
+			Validators: []validator.String{atLeastDuration(minEphemeralTokenLifetime, "the value must outlive the first "+
+				"calls made with it, and each may take operation_timeout (5 minutes by default)")},
 		},
 		"valid_to": schema.StringAttribute{
 			Computed:            true,

@@ -33,9 +33,10 @@ func identifierAttribute(what string) schema.StringAttribute {
 
 func nameAttribute(what string) schema.StringAttribute {
 	return schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: fmt.Sprintf("Display name of the %s. Changing it updates the %s in place.", what, what),
-		Validators:          []validator.String{notBlankValidator, stringvalidator.LengthAtMost(128)},
+		Required: true,
+		MarkdownDescription: fmt.Sprintf("Display name of the %s: 1 to 128 characters, only letters, digits, spaces, `-`, "+
+			"`_`, `.` and `/` (Harness's rule for names). Changing it updates the %s in place.", what, what),
+		Validators: []validator.String{harnessNameValidator},
 	}
 }
 
@@ -56,7 +57,8 @@ func tagsAttribute(what string) schema.MapAttribute {
 		ElementType: types.StringType,
 		Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
 		MarkdownDescription: fmt.Sprintf("Harness tags of the %s, as a map of key to value (a tag without a value has "+
-			"value `\"\"`). Defaults to no tags.", what),
+			"value `\"\"`), at most %d. Keys must not be empty or contain `:`. Defaults to no tags.", what, maxTags),
+		Validators: []validator.Map{noNullElements{}, tagsValidator{}},
 	}
 }
 

@@ -27,6 +27,8 @@ type keyStage int
 const (
 	keyPlanned keyStage = iota + 1
 	keyCreated
+	// keyExists is a key a read found in Harness.
+	keyExists
 )
 
 // set records a key's stage; with onlyIfNew it keeps a stage already
@@ -52,6 +54,32 @@ func (k *plannedKeys) notePlanned(ref client.APIKeyRef) { k.set(ref, keyPlanned,
 
 // noteCreated records a key harness_api_key just created.
 func (k *plannedKeys) noteCreated(ref client.APIKeyRef) { k.set(ref, keyCreated, false) }
+
+// noteExists records a key a read found in Harness, unless its creation
+// was recorded.
+func (k *plannedKeys) noteExists(ref client.APIKeyRef) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.stages == nil {
+		k.stages = map[client.APIKeyRef]keyStage{}
+	}
+	if k.stages[ref] != keyCreated {
+		k.stages[ref] = keyExists
+	}
+}
+
+// known reports whether the key was created or found in this run.
+func (k *plannedKeys) known(ref client.APIKeyRef) bool {
+	if k == nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.stages[ref] == keyCreated || k.stages[ref] == keyExists
+}
 
 // plannedNotCreated reports whether the key was planned but not created:
 // only then may a missing key still appear later in this run.

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,6 +28,7 @@ const RegistryAddress = "registry.terraform.io/harness-scim/harness"
 var (
 	_ provider.Provider                       = (*harnessProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*harnessProvider)(nil)
+	_ provider.ProviderWithListResources      = (*harnessProvider)(nil)
 )
 
 // harnessProvider is the provider implementation.
@@ -54,6 +56,7 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 	OperationTime  types.String `tfsdk:"operation_timeout"`
+	TokenLimit     types.Int64  `tfsdk:"token_limit"`
 }
 
 func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -137,6 +140,17 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"backoff, logged once at INFO).", client.DefaultMaxRequestsPerMinute, envMaxRequestsPerMinute),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
+			"token_limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many tokens Harness lets one API key hold in this account "+
+					"(its `tokenLimit`; values rotated out and still in their grace period count, and so do expired tokens "+
+					"Harness has not purged yet). Defaults to %d, Harness's default. Harness support can raise it per "+
+					"account and no API reports it, so set it when yours was raised: `harness_api_key_token` checks it "+
+					"before every rotation (see `on_full_key`) and would otherwise refuse rotations Harness accepts. Never "+
+					"set it higher than the account's real limit: a rotation on a key Harness considers full loses the token.",
+					client.DefaultTokenLimit),
+				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+			},
 		},
 	}
 }
@@ -166,5 +180,17 @@ func (p *harnessProvider) DataSources(context.Context) []func() datasource.DataS
 func (p *harnessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyTokenEphemeralResource,
+	}
+}
+
+// ListResources are the list resources of terraform query (Terraform 1.14
+// and later); each lists one resource type.
+func (p *harnessProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewSCIMUserListResource,
+		NewSCIMGroupListResource,
+		NewServiceAccountListResource,
+		NewAPIKeyListResource,
+		NewAPIKeyTokenListResource,
 	}
 }

@@ -25,6 +25,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	data := &providerData{now: p.now}
 	settings := resolveEnvSettings(ctx, &req.Config, data, &resp.Diagnostics)
+	data.account = settings.accountID
 	checkEnvSettings(&cfg, settings, &resp.Diagnostics)
 	if !cfg.SCIMGeneration.IsUnknown() {
 		data.generation = client.Generation(settings.generation)
@@ -38,6 +39,9 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		Logger:    newTFLogger(settings.apiKey),
 	}
 	applyRetrySettings(&cfg, &ccfg, &resp.Diagnostics)
+	if !cfg.TokenLimit.IsNull() && !cfg.TokenLimit.IsUnknown() {
+		ccfg.TokenLimit = int(cfg.TokenLimit.ValueInt64())
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -52,6 +56,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveEnvSettings reads each attribute of envSettingTable, by name, from

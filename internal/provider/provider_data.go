@@ -16,6 +16,7 @@ import (
 type providerData struct {
 	client     *client.Client
 	generation client.Generation // empty when unknown
+	account    string            // the account identifier; empty when unknown
 	unknown    []string          // provider attributes that were unknown
 
 	// now is the clock; nil means time.Now. Tests set it (through
@@ -25,6 +26,10 @@ type providerData struct {
 	// keys are the API keys harness_api_key planned or created through this
 	// instance (see plannedKeys); they go away with it.
 	keys plannedKeys
+
+	// users are the Harness users harness_scim_user resources plan and
+	// hold through this instance (see userHolders).
+	users userHolders
 }
 
 // clock returns the current time: every time the provider compares with
@@ -43,6 +48,15 @@ func (d *providerData) plannedKeys() *plannedKeys {
 		return nil
 	}
 	return &d.keys
+}
+
+// userHolders returns this instance's registry of SCIM users; nil (which
+// records nothing) when the provider is not configured.
+func (d *providerData) userHolders() *userHolders {
+	if d == nil {
+		return nil
+	}
+	return &d.users
 }
 
 // providerDataFrom converts the ProviderData a resource's Configure gets.

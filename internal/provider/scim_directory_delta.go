@@ -124,7 +124,7 @@ func (a *directoryApply) diffGroups(recreated map[string]bool) {
 		default:
 			ch.add, ch.remove = diffNames(ch.members, prior)
 			for _, m := range ch.members {
-				if recreated[foldName(m)] && !containsFold(ch.add, m) {
+				if recreated[foldName(m)] && !listsName(ch.add, m) {
 					ch.add = append(ch.add, m)
 				}
 			}
@@ -179,7 +179,8 @@ func sameNames(a, b []string) bool {
 	return len(missing) == 0 && len(extra) == 0
 }
 
-func containsFold(names []string, name string) bool {
+// listsName reports whether names holds name, regardless of case.
+func listsName(names []string, name string) bool {
 	for _, n := range names {
 		if foldName(n) == foldName(name) {
 			return true

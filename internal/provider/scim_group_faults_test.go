@@ -14,63 +14,76 @@ import (
 )
 
 // TestAccSCIMGroup_createAnswerLost: Harness applies the create but the
-// answer is lost. The group Terraform made is tracked, not orphaned, and
-// no "id already in use" error is shown. NextGen's retry gets a 409 and
-// costs one search to find the group (only in this case); FirstGen's retry
-// is answered with the group.
+// answer is lost. FirstGen's retry is answered with the group, which is
+// tracked. NextGen's retry gets a 409 that stands: Harness keeps nothing
+// proving this create made the group, so the error says how to import it;
+// after the import the next apply sets nothing (the members are the ones
+// sent), and destroy leaves no group behind.
 func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
 		u := m.seedUsers(2)
 		var id string
-		counts := map[string]int{mockserver.OpCreateGroup: 2}
-		if p.Generation == mockserver.NextGen {
-			counts[mockserver.OpSearchGroups] = 1
+		cfg := m.config(groupConfig("Lost Answer", u))
+		lost := resource.TestStep{
+			PreConfig: func() {
+				m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
+				m.reset()
+			},
+			Config: cfg,
 		}
+		steps := []resource.TestStep{lost}
+		if p.Generation == mockserver.NextGen {
+			steps[0].ExpectError = expectErr(`Harness already has this SCIM group`, `An earlier attempt of this create failed`,
+				`did not take it over`, `terraform import 'harness_scim_group.<name>' 'Lost_Answer'`)
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() {
+					if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2})(nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				ResourceName:       groupAddr,
+				ImportState:        true,
+				ImportStateId:      "Lost_Answer",
+				ImportStatePersist: true,
+			})
+		}
+		steps = append(steps, resource.TestStep{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Lost Answer")),
+				statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u...)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureAttr(groupAddr, "id", &id),
+				func(*terraform.State) error {
+					if n := len(m.Groups()); n != 1 {
+						return fmt.Errorf("Harness has %d groups, want 1", n)
+					}
+					return nil
+				},
+				m.expectGroup(&id, "Lost Answer", u...),
+			),
+		}, resource.TestStep{
+			// The next plan is empty.
+			Config:   cfg,
+			PlanOnly: true,
+		})
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             m.checkGroupGone(&id),
-			Steps: []resource.TestStep{
-				{
-					PreConfig: func() {
-						m.InjectFault(mockserver.Fault{Op: mockserver.OpCreateGroup, DropAfterCommit: true})
-						m.reset()
-					},
-					Config: m.config(groupConfig("Lost Answer", u)),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("id"), groupIDPattern(p, "Lost Answer")),
-						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u...)),
-					},
-					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(counts),
-						captureAttr(groupAddr, "id", &id),
-						func(*terraform.State) error {
-							if n := len(m.Groups()); n != 1 {
-								return fmt.Errorf("Harness has %d groups, want 1", n)
-							}
-							return nil
-						},
-						m.expectGroup(&id, "Lost Answer", u...),
-					),
-				},
-				{
-					// The next plan is empty.
-					Config:   m.config(groupConfig("Lost Answer", u)),
-					PlanOnly: true,
-				},
-			},
+			Steps:                    steps,
 		})
 	})
 }
 
 // TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone: an identity
 // provider's group holds the name, and the create's first attempt gets a
-// 502. In NextGen the retry's 409 must stand with the "id already in use"
-// error: the group's members are not the ones sent, so the first attempt
-// did not make it, and adopting it would let Terraform change its members
-// and delete it on destroy. That costs one search (and would cost a user
-// read per sent id the group lacks, had the group no member that was not
-// sent: TestSCIMGroupClientUncertainConflictStands). FirstGen's POST answers
+// 502. In NextGen the retry's 409 must stand with the "already has this
+// SCIM group" error: adopting the group would let Terraform change its
+// members and delete it on destroy, and nothing proves the first attempt
+// made it (TestSCIMGroupClientUncertainConflictStands). FirstGen's POST answers
 // any create with the group of that name (harness-api.md 2.2), fault or
 // not, which the resource documents: the group is adopted and its
 // members are set.
@@ -90,15 +103,15 @@ func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {
 				{
 					PreConfig: fault,
 					Config:    cfg,
-					ExpectError: expectErr(`Harness group id already in use`,
-						`derives the id "Platform_Team" from display_name "Platform Team"`, `(after 2 attempts)`,
+					ExpectError: expectErr(`Harness already has this SCIM group`,
+						`(after 2 attempts)`, `derives the id "Platform_Team" from display_name "Platform Team"`,
 						`An earlier attempt of this create failed without a clear answer`, `did not take it over`,
-						`terraform import <address> Platform_Team`),
+						`terraform import 'harness_scim_group.<name>' 'Platform_Team'`),
 				},
 				{
 					// Checks the failed step: nothing was changed or tracked.
 					PreConfig: func() {
-						if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+						if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2})(nil); err != nil {
 							t.Fatal(err)
 						}
 						if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {
@@ -109,9 +122,9 @@ func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {
 						}
 						fault()
 					},
-					// Without members the group must be empty to be adopted.
-					Config:      m.config(groupConfig("Platform Team", nil)),
-					ExpectError: expectErr(`Harness group id already in use`),
+					// Not with the identity provider's own members either.
+					Config:      m.config(groupConfig("Platform Team", u[:2])),
+					ExpectError: expectErr(`Harness already has this SCIM group`),
 				},
 			}
 		} else {
@@ -133,7 +146,7 @@ func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {
 		})
 		if p.Generation == mockserver.NextGen {
 			// The second failed step, and nothing after it.
-			if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2, mockserver.OpSearchGroups: 1})(nil); err != nil {
+			if err := m.expectCounts(map[string]int{mockserver.OpCreateGroup: 2})(nil); err != nil {
 				t.Error(err)
 			}
 			if err := m.expectGroup(&idp.ID, "Platform Team", u[:2]...)(nil); err != nil {

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -22,22 +24,20 @@ var (
 	_ resource.Resource                = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*scimGroupMemberResource)(nil)
 )
 
 // Private state keys of a membership.
 const (
-	// privateUserMissing marks a membership Read kept although Harness
-	// never had it, because user_id is not a user of the account: Harness
-	// ignores adding such an id (harness-api.md 2.2, 2.5), so planning the
-	// membership again would apply "successfully" forever. ModifyPlan
-	// turns the mark into an error naming user_id.
+	// privateUserMissing marked, in earlier versions, a membership Read
+	// kept although Harness never had it, for ModifyPlan to fail every
+	// plan; Read now drops such a membership (see Read).
 	privateUserMissing = "user_missing"
 	// privateUnconfirmed marks a membership Create made and no Read has
-	// seen in the group yet. Only such a membership (or one already marked
-	// user_missing) gets the error above: a membership Harness had, whose
-	// user then left the account, is a warning (see Read). A membership
-	// recorded before this mark existed counts as seen.
+	// seen in the group yet. Only such a membership (or one marked
+	// user_missing) is dropped when its user is missing: a membership
+	// Harness had, whose user then left the account, is kept with a
+	// warning (see Read). A membership recorded before this mark existed
+	// counts as seen.
 	privateUnconfirmed = "unconfirmed"
 	// privateImported marks a membership just imported: one that does not
 	// exist must fail the import rather than be kept.
@@ -73,8 +73,9 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"added, and the next plan of this resource would add it back: the two fight forever and the membership flaps. " +
 			"Either list all members in `harness_scim_group.members`, or omit `members` there and use one " +
 			"`harness_scim_group_member` per membership.\n\n" +
-			"Harness silently ignores a `user_id` that is not a user of the account, so the apply that creates such a " +
-			"membership cannot tell; the next plan fails with an error naming the `user_id`. A user who leaves the account " +
+			"Harness silently ignores a `user_id` that is not a user of the account, so creating a membership reads the " +
+			"user first and fails with an error naming `user_id` when there is none; nothing is recorded, so such a " +
+			"membership never blocks a later plan or `terraform destroy`. A user who leaves the account " +
 			"(for example deprovisioned by an identity provider) once Terraform has seen the membership in Harness (a " +
 			"refresh found it and a later `terraform apply` saved that) only gets a warning: the membership stays in state " +
 			"and plans nothing, and when a user with that id is back in the account, the next plan adds it again. A " +
@@ -108,7 +109,14 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 
 func memberID(groupID, userID string) string { return groupID + "/" + userID }
 
+// Create reads the user, then adds it with one PATCH. Harness would
+// silently ignore adding an id that is not a user of the account
+// (harness-api.md 2.2, 2.5), and the 204 would not tell, so a missing user
+// is an error here, at apply, and nothing is recorded. It is not refused
+// while planning: Terraform plans every resource of the configuration
+// again before a destroy, so a plan-time error would block the destroy too.
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupMemberIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -116,32 +124,51 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	groupID, userID := plan.GroupID.ValueString(), plan.UserID.ValueString()
+	if _, err := c.GetSCIMUser(ctx, userID); err != nil {
+		addMemberUserError(&resp.Diagnostics, groupID, userID, err)
+		return
+	}
 	if err := c.PatchSCIMGroup(ctx, groupID, client.SCIMGroupPatch{Add: []string{userID}}); err != nil {
 		addAPIError(&resp.Diagnostics, "adding", "user to SCIM group", fmt.Sprintf("%s (user %s)", groupID, userID), err)
 		return
 	}
 	plan.ID = types.StringValue(memberID(groupID, userID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	// The 204 does not say whether Harness added the user (it ignores
-	// unknown ids), so the membership counts as seen only once Read finds
-	// it.
+	// The 204 does not say whether Harness added the user, so the
+	// membership counts as seen only once Read finds it.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnconfirmed, []byte(`true`))...)
+}
+
+// addMemberUserError reports a membership whose user could not be read.
+func addMemberUserError(diags *diag.Diagnostics, groupID, userID string, err error) {
+	if !client.IsNotFound(err) {
+		addAPIError(diags, "reading", "SCIM user", userID+" (to add it to group "+groupID+")", err)
+		return
+	}
+	diags.AddAttributeError(path.Root("user_id"), "No such user in Harness",
+		fmt.Sprintf("Harness has no user with id %q in this account, so it cannot be a member of group %q: Harness "+
+			"silently ignores adding an id that is not a user of the account (a mistyped id, or a user who was deleted or "+
+			"left the account). Nothing was changed or recorded. Set user_id to the id of an existing user, such as "+
+			"harness_scim_user.<name>.id, or remove this resource.", userID, groupID))
 }
 
 // Read removes the membership from state when the group or the user's
 // membership is gone, so that the next plan creates it again. When the
 // membership is missing it reads the user (one more request, only then),
 // because adding a user Harness does not have would be silently ignored
-// (harness-api.md 2.2, 2.5), so planning it again could never converge:
-//   - A membership never seen in Harness (just created, with an id that is
-//     no user) is kept and marked for ModifyPlan to fail the plan, naming
-//     user_id: the configuration is wrong.
+// (harness-api.md 2.2, 2.5):
+//   - A membership never seen in Harness (its user was deleted between
+//     Create, which checked it, and the first refresh) is dropped, so the
+//     next plan creates it again and that apply fails naming user_id. It is
+//     never kept for a plan-time error: Terraform plans again before a
+//     destroy, and the error would block the destroy.
 //   - A membership Harness had, whose user then left the account (which
 //     drops it from every group, 1.8), is an identity provider doing its
 //     job and must not block every plan of the workspace. It is kept with
 //     a warning and plans nothing; once a user with that id is back, the
 //     refresh finds the user and the next plan adds it again.
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupMemberIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group_member "+state.ID.ValueString()) {
@@ -190,9 +217,9 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// keepWithoutUser keeps a membership whose user Harness does not have (see
-// Read): marked for ModifyPlan's error when Harness never had the
-// membership, with a warning when the user left after Harness had it.
+// keepWithoutUser handles a membership whose user Harness does not have
+// (see Read): dropped when Harness never had the membership, kept with a
+// warning when the user left after Harness had it.
 func (r *scimGroupMemberResource) keepWithoutUser(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse,
 	state *scimGroupMemberResourceModel) {
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
@@ -201,50 +228,25 @@ func (r *scimGroupMemberResource) keepWithoutUser(ctx context.Context, req resou
 	missing, diags := req.Private.GetKey(ctx, privateUserMissing)
 	resp.Diagnostics.Append(diags...)
 	if unconfirmed != nil || missing != nil {
-		tflog.Info(ctx, "the membership's user is not a user of the account; keeping the membership to report it",
-			map[string]any{"group_id": groupID, "user_id": userID})
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUserMissing, []byte(`true`))...)
-	} else {
-		tflog.Info(ctx, "the membership's user left the account; keeping the membership with a warning",
-			map[string]any{"group_id": groupID, "user_id": userID})
-		resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "Membership's user left Harness",
-			fmt.Sprintf("Harness no longer has a user with id %q in this account (the user was deleted or left the account, "+
-				"for example deprovisioned by an identity provider), so it is no longer a member of group %q. Terraform keeps "+
-				"this membership in state and plans nothing for it, because Harness would silently ignore adding the id back. "+
-				"When a user with this id is back in the account, the next plan adds it to the group again. To stop managing "+
-				"the membership, remove this resource or set user_id to an existing user.", userID, groupID))
+		tflog.Info(ctx, "the membership's user is not a user of the account and Harness never had the membership; "+
+			"removing it from state", map[string]any{"group_id": groupID, "user_id": userID})
+		resp.State.RemoveResource(ctx)
+		return
 	}
+	tflog.Info(ctx, "the membership's user left the account; keeping the membership with a warning",
+		map[string]any{"group_id": groupID, "user_id": userID})
+	resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "Membership's user left Harness",
+		fmt.Sprintf("Harness no longer has a user with id %q in this account (the user was deleted or left the account, "+
+			"for example deprovisioned by an identity provider), so it is no longer a member of group %q. Terraform keeps "+
+			"this membership in state and plans nothing for it, because Harness would silently ignore adding the id back. "+
+			"When a user with this id is back in the account, the next plan adds it to the group again. To stop managing "+
+			"the membership, remove this resource or set user_id to an existing user.", userID, groupID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-// ModifyPlan fails a plan that keeps a membership Harness never had
-// because its user does not exist (see Read). A plan that changes user_id or group_id replaces
-// the membership, and destroying it is allowed, so fixing the
-// configuration or removing the resource gets past the error.
-func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return
-	}
-	missing, diags := req.Private.GetKey(ctx, privateUserMissing)
-	resp.Diagnostics.Append(diags...)
-	if missing == nil {
-		return
-	}
-	var plan, state scimGroupMemberResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !plan.UserID.Equal(state.UserID) || !plan.GroupID.Equal(state.GroupID) {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("user_id"), "No such user in Harness",
-		fmt.Sprintf("Harness has no user with id %q in this account, so it is not a member of group %q: Harness silently "+
-			"ignores adding an id that is not a user of the account (a mistyped id, or a user who was deleted "+
-			"or left the account before Terraform saw this membership in Harness). Set user_id to the id of an existing "+
-			"user, such as harness_scim_user.<name>.id, or remove this resource.", state.UserID.ValueString(), state.GroupID.ValueString()))
 }
 
 // Update is never called with a change: both inputs require replacement.
 func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupMemberIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -270,6 +272,10 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes "<group_id>/<user_id>".
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimGroupMemberIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimGroupMemberIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	if r.data.apiClient(&resp.Diagnostics) == nil {

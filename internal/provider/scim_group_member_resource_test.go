@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -28,8 +29,8 @@ resource "harness_scim_group_member" "test" {
 }
 
 // TestAccSCIMGroupMember_lifecycle adds one user to a group owned
-// elsewhere, with one request per create, refresh and destroy, and never
-// touches the group's other members.
+// elsewhere, with a read of the user and one PATCH per create, one request
+// per refresh and destroy, and never touches the group's other members.
 func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -47,7 +48,7 @@ func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 						statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(g.ID+"/"+u[1])),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&g.ID, "Shared", u[0], u[1]),
 					),
 				},
@@ -71,7 +72,7 @@ func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 				{
 					// Removed out of band: the refresh reads the group and,
 					// finding the membership missing, the user (who exists);
-					// planned as a create, one PATCH.
+					// planned as a create: the user again, and one PATCH.
 					PreConfig: func() {
 						if err := m.UpdateGroup(g.ID, func(gr *mockserver.Group) {
 							gr.Members = slices.DeleteFunc(gr.Members, func(id string) bool { return id == u[1] })
@@ -85,7 +86,7 @@ func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
 					}},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 2, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&g.ID, "Shared", u[0], u[1]),
 					),
 				},
@@ -105,14 +106,14 @@ func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
 }
 
 // TestAccSCIMGroupMember_unknownUser: Harness silently ignores a PATCH
-// adding an id that is not a user of the account. The apply cannot know
-// (creating a membership stays one PATCH), but the next plan fails with an
-// error naming user_id instead of planning the membership again forever.
-// Reading a membership that is missing costs one more request, a GET of
-// the user, to tell an unknown user (error) from a membership removed out
-// of band (planned again). A user deleted after the membership was made is
-// fixing user_id replaces the membership. (A user who leaves after the
-// membership was seen in Harness is not an error:
+// adding an id that is not a user of the account, so creating a membership
+// reads the user first and fails the apply naming user_id, sending no
+// PATCH and recording nothing. Nothing is refused at plan time, and nothing
+// left in state blocks a later plan or the destroy (the test's own destroy
+// runs last). A user deleted between the create and the first refresh is
+// never seen in Harness: the refresh drops the membership, the plan creates
+// it again, and the apply fails the same way. (A user who leaves after the
+// membership was seen in Harness is kept with a warning:
 // TestAccSCIMGroupMember_userLeft.)
 func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
@@ -127,45 +128,46 @@ func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 				m.reset()
 			}
 		}
+		noSuchUser := func(id string) *regexp.Regexp {
+			return expectErr(`No such user in Harness`, `with harness_scim_group_member.test`,
+				`Harness has no user with id "`+id+`"`, `group "`+g.ID+`"`, `Nothing was changed or recorded`,
+				`Set user_id to the id of an existing user`)
+		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             m.expectGroup(&g.ID, "Shared"),
 			Steps: []resource.TestStep{
 				{
-					// The apply sends one PATCH; the plan after it reads the
-					// group and the user and fails.
-					PreConfig: m.reset,
-					Config:    m.config(groupMemberConfig(g.ID, unknownUserID)),
-					ExpectError: expectErr(`No such user in Harness`, `with harness_scim_group_member.test`,
-						`Harness has no user with id "`+unknownUserID+`"`, `group "`+g.ID+`"`, `Set user_id to the id of an existing user`),
+					// The apply reads the user and stops.
+					PreConfig:   m.reset,
+					Config:      m.config(groupMemberConfig(g.ID, unknownUserID)),
+					ExpectError: noSuchUser(unknownUserID),
 				},
 				{
-					// Fixing user_id replaces the membership: the refresh
-					// (group and user), then one PATCH out and one in.
-					PreConfig: countsBefore(map[string]int{mockserver.OpPatchGroup: 1, mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1}),
+					// Nothing was recorded: fixing user_id creates the
+					// membership, a read of the user and one PATCH.
+					PreConfig: countsBefore(map[string]int{mockserver.OpGetUser: 1}),
 					Config:    m.config(groupMemberConfig(g.ID, u[0])),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
 					}},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 2}),
+						m.expectCounts(map[string]int{mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&g.ID, "Shared", u[0]),
 					),
 				},
 				{
 					// The user leaves before any apply saved a refresh that
 					// found the membership: to Terraform it was never seen in
-					// Harness, which looks exactly like a mistyped id, so the
-					// plan fails the same way. (After such an apply it is a
-					// warning: TestAccSCIMGroupMember_userLeft.)
+					// Harness. The refresh drops it and plans it again, and
+					// the apply fails as for a mistyped id.
 					PreConfig: func() {
 						if !m.RemoveUser(u[0]) {
 							t.Fatal("RemoveUser")
 						}
 					},
 					Config:      m.config(groupMemberConfig(g.ID, u[0])),
-					PlanOnly:    true,
-					ExpectError: expectErr(`No such user in Harness`, `Harness has no user with id "`+u[0]+`"`),
+					ExpectError: noSuchUser(u[0]),
 				},
 				{
 					// Importing a membership that does not exist fails.
@@ -177,6 +179,39 @@ func TestAccSCIMGroupMember_unknownUser(t *testing.T) {
 			},
 		})
 	})
+}
+
+// TestAccCLI_SCIMGroupMemberUnknownUserDestroys: the issue's case, with the
+// real CLI. A group and a membership of a user Harness does not have: the
+// apply creates the group and fails on the membership, later plans show the
+// membership to create without an error, and terraform destroy removes the
+// group, leaving nothing behind. An earlier version kept the membership
+// and failed every plan, terraform destroy included (Terraform plans the
+// configuration again before destroying it).
+func TestAccCLI_SCIMGroupMemberUnknownUserDestroys(t *testing.T) {
+	cli := newTFCLI(t)
+	m := newMock(t, mockserver.MustProfile("nextgen"))
+	cli.config(m, `
+resource "harness_scim_group" "g" {
+  display_name = "Doomed"
+}
+
+resource "harness_scim_group_member" "test" {
+  group_id = harness_scim_group.g.id
+  user_id  = "`+unknownUserID+`"
+}
+`)
+	out, err := cli.run("apply", "-auto-approve", "-input=false")
+	if err == nil || !strings.Contains(out, "No such user in Harness") || len(m.Groups()) != 1 {
+		t.Fatalf("want the group created and the membership refused at apply, got %v:\n%s", err, out)
+	}
+	if out, err := cli.run("plan", "-input=false"); err != nil || !strings.Contains(out, "1 to add") {
+		t.Fatalf("the plan after the failed apply: %v\n%s", err, out)
+	}
+	cli.mustRun("destroy", "-auto-approve", "-input=false")
+	if n := len(m.Groups()); n != 0 {
+		t.Fatalf("%d groups left after destroy", n)
+	}
 }
 
 // TestAccSCIMGroupMember_userLeft: a user whose membership Harness had
@@ -202,7 +237,7 @@ func TestAccSCIMGroupMember_userLeft(t *testing.T) {
 				PreConfig: m.reset,
 				Config:    cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.expectCounts(map[string]int{mockserver.OpPatchGroup: 1}),
+					m.expectCounts(map[string]int{mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
 					m.expectGroup(&g.ID, "Shared", u[0], u[1]),
 				),
 			},
@@ -247,7 +282,7 @@ func TestAccSCIMGroupMember_userLeft(t *testing.T) {
 		if p.Generation == mockserver.NextGen {
 			steps = append(steps, resource.TestStep{
 				// The user is back with the same id: the membership is
-				// planned again and one PATCH re-adds it.
+				// planned again, and the user read and one PATCH re-add it.
 				PreConfig: func() {
 					if back := m.SeedUser(mockserver.UserSpec{Email: "u0@example.com", DisplayName: "User 0"}); back.ID != u[0] {
 						t.Fatalf("the returning user has id %s, want %s", back.ID, u[0])
@@ -259,7 +294,7 @@ func TestAccSCIMGroupMember_userLeft(t *testing.T) {
 					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 1}),
+					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 2, mockserver.OpPatchGroup: 1}),
 					m.expectGroup(&g.ID, "Shared", u[0], u[1]),
 				),
 			})
@@ -267,14 +302,15 @@ func TestAccSCIMGroupMember_userLeft(t *testing.T) {
 			steps = append(steps, resource.TestStep{
 				// FirstGen deleted the user, so whoever comes back has a
 				// new id (here u[2]): changing user_id replaces the
-				// membership, one PATCH out (a no-op) and one in.
+				// membership, one PATCH out (a no-op), a read of the new
+				// user and one PATCH in.
 				PreConfig: m.reset,
 				Config:    m.config(groupMemberConfig(g.ID, u[2])),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 1, mockserver.OpPatchGroup: 2}),
+					m.expectCounts(map[string]int{mockserver.OpGetGroup: 1, mockserver.OpGetUser: 2, mockserver.OpPatchGroup: 2}),
 					m.expectGroup(&g.ID, "Shared", u[1], u[2]),
 				),
 			})

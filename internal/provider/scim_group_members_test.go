@@ -162,12 +162,14 @@ func TestAccSCIMGroup_memberReplaced(t *testing.T) {
 		m := newMock(t, p)
 		nextGen := p.Generation == mockserver.NextGen
 		var aliceID, bobID, groupID, otherID string
-		cfg := func(given, group string) string {
+		cfg := func(aliceExtra, group string) string {
 			return m.config(fmt.Sprintf(`
 resource "harness_scim_user" "alice" {
   user_name    = "alice@example.com"
   display_name = "Alice"
-  given_name   = %q
+  given_name   = "Alice"
+  family_name  = "Liddell"
+%s
 }
 
 resource "harness_scim_user" "bob" {
@@ -188,7 +190,7 @@ resource "harness_scim_group_member" "test" {
   group_id = harness_scim_group.other.id
   user_id  = harness_scim_user.alice.id
 }
-`, given, group))
+`, aliceExtra, group))
 		}
 		// inGroups checks that alice (as now in state) is in both groups.
 		inGroups := func(group string, withAlice bool) resource.TestCheckFunc {
@@ -212,7 +214,9 @@ resource "harness_scim_group_member" "test" {
 		// update reads the group first (its planned members equal the
 		// recorded ones), then sends one PATCH and one GET; FirstGen's
 		// members changed (new id), so it needs no first read.
-		renameCounts := map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
+		// GetUser: the refresh of bob and alice, and the membership's
+		// create reading alice.
+		renameCounts := map[string]int{mockserver.OpGetUser: 3, mockserver.OpGetGroup: 5, mockserver.OpPatchGroup: 3,
 			mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1}
 		if !nextGen {
 			renameCounts[mockserver.OpGetGroup] = 4
@@ -225,7 +229,7 @@ resource "harness_scim_group_member" "test" {
 		taintStep := resource.TestStep{
 			PreConfig:        m.reset,
 			Taint:            []string{"harness_scim_user.alice"},
-			Config:           cfg("Alice", "Pair"),
+			Config:           cfg("", "Pair"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
 			// NextGen: Terraform skipped the group's update, so alice is
 			// only in the group harness_scim_group_member manages, and the
@@ -240,7 +244,7 @@ resource "harness_scim_group_member" "test" {
 		}
 		steps := []resource.TestStep{
 			{
-				Config: cfg("Alice", "Pair"),
+				Config: cfg("", "Pair"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureAttr("harness_scim_user.bob", "id", &bobID),
 					captureAttr(groupAddr, "id", &groupID),
@@ -256,7 +260,7 @@ resource "harness_scim_group_member" "test" {
 				// two groups and the membership's group), then one PATCH
 				// and one GET.
 				PreConfig: m.reset,
-				Config:    cfg("Alice", "Pair"),
+				Config:    cfg("", "Pair"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					m.expectCounts(map[string]int{mockserver.OpGetUser: 2, mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
 					inGroups("Pair", true),
@@ -270,7 +274,7 @@ resource "harness_scim_group_member" "test" {
 			// rename in one PATCH. The next plan is empty.
 			PreConfig:        m.reset,
 			Taint:            []string{"harness_scim_user.alice"},
-			Config:           cfg("Alice", "Pair Renamed"),
+			Config:           cfg("", "Pair Renamed"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				m.expectCounts(renameCounts),
@@ -279,9 +283,10 @@ resource "harness_scim_group_member" "test" {
 		})
 		if nextGen {
 			steps = append(steps, resource.TestStep{
-				// The same with a replacement NextGen itself requires.
+				// The same with a replacement NextGen itself requires: a
+				// new externalId, which only its create stores.
 				PreConfig:        m.reset,
-				Config:           cfg("Alicia", "Pair"),
+				Config:           cfg(`  external_id  = "00u2"`, "Pair"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					m.expectCounts(renameCounts),

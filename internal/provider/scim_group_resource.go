@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -35,9 +38,10 @@ type scimGroupResource struct {
 }
 
 type scimGroupResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	DisplayName types.String `tfsdk:"display_name"`
-	Members     types.List   `tfsdk:"members"`
+	ID          types.String   `tfsdk:"id"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	Members     types.List     `tfsdk:"members"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -50,14 +54,14 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"would push it. In Harness NextGen it becomes an *externally managed* account-level user group, which the " +
 			"Harness UI cannot edit.\n\n" +
 			"`members` is **authoritative** when set: users not listed are removed from the group, and an empty set " +
-			"(`members = []`) empties it. When `members` is omitted, Terraform neither reads nor changes the group's " +
-			"members. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
+			"(`members = []`) empties it. When `members` is omitted, Terraform records the group's members but never " +
+			"plans a change to them. Any change to the name and members is sent as **one** SCIM `PATCH` plus one read of the group, " +
 			"however many members are added or removed, so groups of thousands of users plan and apply quickly.\n\n" +
 			"Harness silently ignores member ids that are not users of the account; this resource reports them as an " +
 			"error naming each id instead.\n\n" +
 			"When a member user is replaced, Harness removes it from every group, and the re-created user may get the same " +
-			"id: always with `scim_generation = \"nextgen\"` (for example when `given_name`, `family_name` or " +
-			"`external_id` changes), and with `\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
+			"id: always with `scim_generation = \"nextgen\"` (for example when `external_id` changes), and with " +
+			"`\"firstgen\"` when the user has `on_destroy = \"deactivate\"` and the " +
 			"account does not have PL_USER_DELETION_V2. Terraform then finds this group's members unchanged and skips its " +
 			"update in that apply, so the next plan shows the user being added back, and the next apply adds it with one " +
 			"`PATCH` and one read. A rename of the group in the same apply (its update then reads the group before the " +
@@ -79,25 +83,34 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required: true,
 				MarkdownDescription: "The group's name. Changing it renames the group in place; the id stays. Harness " +
 					"NextGen refuses to create a second group whose name gives the same id (for example `dev-team` and " +
-					"`dev.team` both give `dev_team`).",
-				Validators: []validator.String{notBlankValidator},
+					"`dev.team` both give `dev_team`). With `scim_generation = \"nextgen\"`, a name whose id Harness " +
+					"refuses is a plan-time error showing that id: the id must start with a letter or `_` (Harness drops " +
+					"digits only at the very start of the name, so `(2024) Staff` gives `2024_Staff`, which is refused, " +
+					"while `2024 Staff` gives `_Staff`), have at most 128 characters, and be neither a reserved word " +
+					"(`account`, `org`, `true`, `class`, `step`, ...; case matters) nor a default group's id " +
+					"(`_account_all_users`, ...). One line of at most 256 characters, without control or text-direction characters.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"members": schema.ListAttribute{
 				Optional:    true,
+				Computed:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Ids of the Harness users in the group, such as `harness_scim_user.alice.id`. " +
 					"It is a set: order never matters and never shows as a change, and an id may appear only once. When " +
 					"set, the group has exactly these members; `[]` means no members. When omitted, members are not " +
-					"managed (and not read), so another tool or `harness_scim_group_member` can manage them. Import does " +
-					"not record members: with `members` set, the first plan after an import shows them being set, and the " +
-					"apply reads the group once and changes only what differs.",
+					"managed: Terraform records the members Harness reports but never plans a change to them, so another " +
+					"tool (an identity provider) or `harness_scim_group_member` can manage them; removing `members` from the " +
+					"configuration stops managing them and changes nothing in Harness. Import records the members, so an " +
+					"import against a configuration that lists the group's current members, in any order, plans nothing.",
 				Validators: []validator.List{
+					noNullElements{},
 					listvalidator.ValueStringsAre(notBlankValidator, userIDValidator),
 					uniqueMembersValidator{},
 				},
-				PlanModifiers: []planmodifier.List{membersIgnoreOrder{}},
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), membersIgnoreOrder{}},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock("group")},
 	}
 }
 
@@ -105,9 +118,9 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, a NextGen group whose name gives no
-// identifier: Harness derives the id from display_name (harness-api.md 2.2)
-// and could not create it.
+// ModifyPlan refuses, at plan time, a NextGen group whose name gives an
+// identifier Harness refuses: Harness derives the id from display_name
+// (harness-api.md 2.2) and validates it (addGroupIdentifierError).
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil || r.data.generation != client.NextGen {
 		return
@@ -117,24 +130,24 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if name.IsNull() || name.IsUnknown() {
 		return
 	}
-	if client.GroupIdentifier(name.ValueString()) == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "display_name gives no Harness group id",
-			fmt.Sprintf("Harness NextGen derives a group's id from its display_name by keeping letters, digits, '_' and "+
-				"'$' (spaces, '.' and '-' become '_', leading digits are dropped). %q leaves nothing, so Harness could not "+
-				"create the group. Use a name with at least one letter.", name.ValueString()))
-	}
+	addGroupIdentifierError(&resp.Diagnostics, name.ValueString())
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	op := boundOperation(ctx, plan.Timeouts, "create", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, fmt.Sprintf("SCIM group %q", plan.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := plan.DisplayName.ValueString()
-	tracked := !plan.Members.IsNull()
+	tracked := membersConfigured(ctx, req.Config, &resp.Diagnostics)
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
+	refuseDuplicateMembers(&resp.Diagnostics, want)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -144,7 +157,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "members": len(g.Members)})
-	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName), Members: types.ListNull(types.StringType)}
+	state := scimGroupResourceModel{ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
+		Members: membersLike(nil, g), Timeouts: plan.Timeouts}
 	if !tracked {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -179,25 +193,30 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 // addGroupCreateError explains the 409 NextGen answers when the id derived
-// from the name is taken (harness-api.md 2.2).
+// from the name is taken (harness-api.md 2.2): the group is never taken
+// over (client.CreateSCIMGroup), and the error says how to import it.
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
 		id := client.GroupIdentifier(name)
-		uncertain := ""
-		if apiErr, ok := client.AsAPIError(err); ok && apiErr.Uncertain {
-			// The client adopts the group only when the first attempt
-			// could have made it (client.CreateSCIMGroup).
-			uncertain = " An earlier attempt of this create failed without a clear answer, but the existing group is not " +
-				"one it could have made (it is not SCIM-managed, or its name or members differ), so Terraform did not take " +
-				"it over."
-		}
-		diags.AddAttributeError(path.Root("display_name"), "Harness group id already in use",
-			fmt.Sprintf("Harness NextGen derives the id %q from display_name %q, and a group with that id already exists "+
-				"(Harness said: %s).%s\n\nIf it is the group you mean, import it instead of creating it:\n"+
-				"  terraform import <address> %s\nOtherwise choose a display_name that gives a different id.", id, name, err, uncertain, id))
+		addAlreadyExists(diags, importTarget{typeName: "harness_scim_group", object: "SCIM group",
+			label: fmt.Sprintf("with id %q", id), id: id, attr: path.Root("display_name"),
+			why:   fmt.Sprintf(" Harness NextGen derives the id %q from display_name %q, and a group with that id already exists.", id, name),
+			extra: " Names that differ only in '.', '-', spaces, accents or leading digits give the same id."}, err)
 		return
 	}
 	addAPIError(diags, "creating", "SCIM group", fmt.Sprintf("%q", name), err)
+}
+
+// refuseDuplicateMembers fails an apply whose members list an id twice,
+// before anything is sent, and reports whether it did. The plan only
+// warns (uniqueMembersValidator).
+func refuseDuplicateMembers(diags *diag.Diagnostics, want []string) bool {
+	dups := duplicateIDs(want)
+	if len(dups) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Duplicate members", duplicateMembersDetail(dups)+
+			" Nothing was sent to Harness.")
+	}
+	return len(dups) > 0
 }
 
 // groupLabel names a group in diagnostics.
@@ -281,6 +300,7 @@ func containsAll(set, ids []string) bool {
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_group "+state.ID.ValueString()) {
@@ -302,13 +322,10 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.ID = types.StringValue(g.ID)
 	state.DisplayName = types.StringValue(g.DisplayName)
-	// Members are read only when the configuration manages them (state
-	// has them). An imported group has none in state: a configuration
-	// without members then plans nothing, and one with members plans
-	// setting them, which Update does against the group it reads.
-	if !state.Members.IsNull() {
-		state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
-	}
+	// Members are always recorded, imported ones too, in the order last
+	// recorded. A configuration without members plans nothing whatever
+	// they are (members is Optional+Computed and keeps its state).
+	state.Members = membersLike(listStrings(ctx, state.Members, &resp.Diagnostics), g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -317,9 +334,13 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 // recorded members cannot be trusted (none recorded, or the same as
 // planned) it reads the group first and changes only what differs.
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, plan.Timeouts, "update", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -331,14 +352,19 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	newState := plan
 	newState.ID = state.ID
-	if plan.Members.IsNull() {
+	if !membersConfigured(ctx, req.Config, &resp.Diagnostics) {
 		// Members are not managed: at most a rename.
+		newState.Members = state.Members
 		renameGroup(ctx, c, rename, &state, &newState, resp)
 		return
 	}
 	want := listStrings(ctx, plan.Members, &resp.Diagnostics)
 	current := listStrings(ctx, state.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if refuseDuplicateMembers(&resp.Diagnostics, want) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	current, ok := membersBeforeUpdate(ctx, c, &state, want, current, &resp.Diagnostics)
@@ -420,6 +446,9 @@ func membersBeforeUpdate(ctx context.Context, c *client.Client, state *scimGroup
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	op := boundOperation(ctx, state.Timeouts, "delete", &resp.Diagnostics)
+	defer op.done(&resp.Diagnostics, "SCIM group "+groupLabel(state.ID.ValueString(), state.DisplayName.ValueString()))
+	ctx = op.ctx
 	c := r.data.apiClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -435,8 +464,13 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 // ImportState accepts a group id or a display name: the id is tried first,
-// then a search by exact display name. Members are not imported (see Read).
+// then a search by exact display name. The refresh that follows records
+// the members.
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimGroupIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimGroupIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a harness_scim_group by its Harness group id or by its display_name.")
 		return
@@ -460,4 +494,13 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+}
+
+// membersConfigured reports whether the configuration sets members, so that
+// Terraform manages them. members is Optional+Computed: the plan holds the
+// recorded members when the configuration omits them.
+func membersConfigured(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) bool {
+	var members types.List
+	diags.Append(config.GetAttribute(ctx, path.Root("members"), &members)...)
+	return !members.IsNull()
 }

@@ -154,18 +154,16 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 					),
 				},
 				{
-					// Members are not imported (TestAccSCIMGroup_import).
-					ResourceName:            groupAddr,
-					ImportState:             true,
-					ImportStateVerify:       true,
-					ImportStateVerifyIgnore: []string{"members"},
+					// Members are imported too (TestAccSCIMGroup_importEveryWay).
+					ResourceName:      groupAddr,
+					ImportState:       true,
+					ImportStateVerify: true,
 				},
 				{
-					ResourceName:            groupAddr,
-					ImportState:             true,
-					ImportStateId:           "Platform Engineering",
-					ImportStateVerify:       true,
-					ImportStateVerifyIgnore: []string{"members"},
+					ResourceName:      groupAddr,
+					ImportState:       true,
+					ImportStateId:     "Platform Engineering",
+					ImportStateVerify: true,
 				},
 				{
 					ResourceName:  groupAddr,
@@ -266,7 +264,7 @@ func TestAccSCIMGroup_drift(t *testing.T) {
 }
 
 // TestAccSCIMGroup_membersOmitted leaves members alone when the attribute is
-// omitted, then starts and stops managing them.
+// omitted (recording what Harness has), then starts and stops managing them.
 func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -280,7 +278,7 @@ func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Unmanaged", nil)),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.ListExact(nil)),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
 						m.expectCounts(map[string]int{mockserver.OpCreateGroup: 1}),
@@ -302,12 +300,12 @@ func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 					Check: m.expectCounts(map[string]int{mockserver.OpGetGroup: 1}),
 				},
 				{
-					// Starting to manage members reads them once more, then
-					// one PATCH and one GET.
+					// Starting to manage members: the refresh recorded them,
+					// so one PATCH and one GET.
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("Unmanaged", []string{u[0]})),
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 3, mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 2, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&id, "Unmanaged", u[0]),
 					),
 				},
@@ -327,10 +325,9 @@ func TestAccSCIMGroup_membersOmitted(t *testing.T) {
 
 // TestAccSCIMGroup_import imports a group with members made elsewhere.
 // Without members in the configuration the import plans nothing: members
-// are left alone when omitted, so import does not record them. With
-// members in the configuration the first plan honestly shows them being
-// set, and one apply converges: the update reads the group once (state
-// has no members to compare with), then one PATCH and one GET.
+// are left alone when omitted. With other members in the configuration
+// the first plan shows the difference from the recorded members, and one
+// apply converges with one PATCH and one GET.
 func TestAccSCIMGroup_import(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -355,7 +352,7 @@ func TestAccSCIMGroup_import(t *testing.T) {
 						statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), membersExact(u[0])),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(map[string]int{mockserver.OpGetGroup: 4, mockserver.OpPatchGroup: 1}),
+						m.expectCounts(map[string]int{mockserver.OpGetGroup: 3, mockserver.OpPatchGroup: 1}),
 						m.expectGroup(&seeded.ID, "Imported", u[0]),
 					),
 				},
@@ -398,9 +395,12 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 				ExpectError: expectErr(`Email instead of user id`, `"alice@example.com" is an email`),
 			},
 			{
+				// Only a warning at plan time (an error would block the
+				// destroy of computed duplicates); the apply refuses it
+				// before sending anything.
+				PreConfig:   m.reset,
 				Config:      m.config(groupConfigAsGiven("Dup", []string{"AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB", "AAAAAAAAAAAAAAAAAAAAAA"})),
-				PlanOnly:    true,
-				ExpectError: expectErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`),
+				ExpectError: expectErr(`Duplicate members`, `members lists user id "AAAAAAAAAAAAAAAAAAAAAA" more than once`, `Nothing was sent`),
 			},
 		}
 		if p.Generation == mockserver.NextGen {
@@ -413,8 +413,9 @@ func TestAccSCIMGroup_planTimeErrors(t *testing.T) {
 				resource.TestStep{
 					PreConfig: m.reset,
 					Config:    m.config(groupConfig("dev.team", nil)),
-					ExpectError: expectErr(`Harness group id already in use`, `derives the id "dev_team" from display_name "dev.team"`,
-						`terraform import <address> dev_team`),
+					ExpectError: expectErr(`Harness already has this SCIM group`, `derives the id "dev_team" from display_name "dev.team"`,
+						`Nothing in this apply made it`, `terraform import 'harness_scim_group.<name>' 'dev_team'`,
+						`to = harness_scim_group.<name>`, `id = "dev_team"`),
 				},
 			)
 		} else {

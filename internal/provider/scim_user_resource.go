@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -85,13 +86,19 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 			Required:   true,
 			CustomType: emailType{},
 			MarkdownDescription: "The user's email address, which Harness uses as login and email. Harness stores it " +
-				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place.",
-			Validators: []validator.String{emailValidator},
+				"lower-cased; differences in case alone never cause a diff. Changing it changes the user's email in place. " +
+				"It must be an email address: Harness FirstGen refuses anything else, and Harness NextGen, which accepts " +
+				"any non-empty `userName`, would store it as the user's email, leaving a user who gets no mail and can " +
+				"sign in only through an SSO login whose name ID is exactly that string, so a value that is not an email " +
+				"is a plan-time error with either generation.",
+			Validators:    []validator.String{userNameValidator},
+			PlanModifiers: []planmodifier.String{keepPriorCase{}},
 		},
 		"display_name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "The user's name as Harness shows it.",
-			Validators:          []validator.String{notBlankValidator},
+			Required: true,
+			MarkdownDescription: "The user's name as Harness shows it: one line of at most 256 characters, without control " +
+				"or text-direction characters.",
+			Validators: []validator.String{notBlankValidator, scimTextValidator},
 		},
 	}
 }
@@ -102,20 +109,20 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 		"given_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Given name. When omitted Harness uses `display_name`. Harness NextGen cannot change it " +
-				"after creation, so with `scim_generation = \"nextgen\"` changing it **replaces** the user (Harness keeps " +
-				"the id but removes the user from every group: a `harness_scim_group_member` re-adds it in the same apply, " +
-				"a `harness_scim_group` with `members` on the next apply, whose plan shows it; memberships and role " +
-				"bindings Terraform does not manage are lost); FirstGen updates it in place. Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise out-of-band " +
-				"changes to it are not detected.",
-			Validators:    []validator.String{notBlankValidator},
+			MarkdownDescription: "Given name. Set it together with `family_name` (either alone is a plan-time error: " +
+				"Harness fails a request with a given name but no family name, and ignores a family name sent without a " +
+				"given name); when both are omitted Harness uses `display_name` for both. Changing it updates the user in " +
+				"place with both generations (Harness NextGen passes a SCIM `PUT` on to its FirstGen user service, which " +
+				"sets the names). Harness only reports it with PL_NEW_SCIM_STANDARDS on (or in FirstGen), so otherwise " +
+				"out-of-band changes to it are not detected.",
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"family_name": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "Family name. Behaves like `given_name`.",
-			Validators:          []validator.String{notBlankValidator},
+			MarkdownDescription: "Family name. Set it together with `given_name`; behaves like `given_name`.",
+			Validators:          []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"external_id": schema.StringAttribute{
@@ -125,7 +132,7 @@ func scimUserNameAttributes() map[string]schema.Attribute {
 				"stores it only when the user is created, so changing it **replaces** the user. Harness FirstGen discards " +
 				"it, so setting it with `scim_generation = \"firstgen\"` is an error. When omitted, Harness's value (for " +
 				"example one set by Entra ID) is kept.",
-			Validators:    []validator.String{notBlankValidator},
+			Validators:    []validator.String{notBlankValidator, scimTextValidator},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}
@@ -169,8 +176,15 @@ func (r *scimUserResource) generation() client.Generation {
 }
 
 // ModifyPlan refuses what the configured Harness generation cannot store
-// and plans a replacement for changes NextGen ignores (harness-api.md 1.3,
-// 1.7, 1.8).
+// and plans a replacement for the change NextGen ignores, externalId
+// (harness-api.md 1.3, 1.7, 1.8). Given and family names change in place:
+// NextGen's PUT runs FirstGen's through CG, which sets them
+// (NGScimUserServiceImpl.updateUser, harness-core 1dcec145, 120-ng-manager
+// lines 278-291 -> NgUserServiceImpl.updateScimUser -> UserResourceNG PUT
+// ng/user/scim -> ScimUserServiceImpl.updateUser, 400-rest lines 431-445),
+// and its answer reads them back (getUserInternal), so the change
+// converges. The provider always sends active=true there, so the CG update
+// runs with PL_USER_DELETION_V2 on or off.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -181,6 +195,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.warnSharedUser(plan.UserName, &resp.Diagnostics)
 	var state *userPlanFields
 	if !req.State.Raw.IsNull() {
 		var prior scimUserResourceModel
@@ -241,8 +256,10 @@ func (m *scimUserResourceModel) applyAPI(u *client.SCIMUser, gen client.Generati
 }
 
 // keepConfigured makes the result of an apply agree with the configuration
-// where Harness kept a different value (an adopted user whose names NextGen
-// does not update), warning that the next plan will show the difference.
+// where Harness kept a different value (an adopted user whose names
+// NextGen's POST does not update when its display name and email are
+// unchanged: shouldUpdateUser), warning that the next plan will show the
+// difference.
 func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString) {
 	for _, p := range pairs {
 		if p.planned.IsUnknown() || p.planned.IsNull() || p.planned.Equal(*p.got) {
@@ -251,12 +268,13 @@ func keepConfigured(diags *diag.Diagnostics, user string, pairs ...plannedString
 		diags.AddAttributeWarning(path.Root(p.name), "Harness kept a different "+p.name,
 			fmt.Sprintf("Harness already had user %s and kept %s = %s instead of %s. Terraform records the configured value. "+
 				"Where Harness reports %s, the next plan shows the difference and how Harness can apply it (NextGen can only "+
-				"change names and externalId by replacing the user).", user, p.name, p.got.String(), p.planned.String(), p.name))
+				"change externalId by replacing the user).", user, p.name, p.got.String(), p.planned.String(), p.name))
 		*p.got = p.planned
 	}
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -270,6 +288,12 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	u, err := c.CreateSCIMUser(ctx, body)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "creating", "SCIM user", name, err)
+		return
+	}
+	if other, clash := r.data.userHolders().noteHeld(u.ID, name); clash {
+		// Not saved: the other resource holds the user.
+		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, u.ID)+" Terraform did not record this resource, so nothing is managed twice.")
 		return
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID})
@@ -304,6 +328,7 @@ func (r *scimUserResource) saveCreated(ctx context.Context, resp *resource.Creat
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_user "+state.UserName.ValueString()) {
@@ -328,6 +353,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimUserIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, state scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -396,6 +422,10 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState accepts a Harness user id or a user_name (email). Harness only
 // finds users by user_name that were created or updated through SCIM.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimUserIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = scimUserIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -433,4 +463,31 @@ type plannedString struct {
 
 func namedString(name string, planned types.String, got *types.String) plannedString {
 	return plannedString{name: name, planned: planned, got: got}
+}
+
+// warnSharedUser warns when another harness_scim_user of this provider
+// configuration plans a user_name that differs from this one only in case
+// (see userHolders). Create refuses the second of them; a plan-time error
+// would block the destroy of the configuration.
+func (r *scimUserResource) warnSharedUser(userName emailValue, diags *diag.Diagnostics) {
+	if userName.IsNull() || userName.IsUnknown() || r.data == nil {
+		return
+	}
+	name := userName.ValueString()
+	if other := r.data.userHolders().notePlanned(name); other != "" {
+		diags.AddAttributeWarning(path.Root("user_name"), "Two harness_scim_user resources are one Harness user",
+			sharedUserDetail(name, other, "")+" Creating the second one fails.")
+	}
+}
+
+// sharedUserDetail explains two resources that are one Harness user.
+func sharedUserDetail(name, other, id string) string {
+	user := "one Harness user"
+	if id != "" {
+		user = "one Harness user (id " + id + ")"
+	}
+	return fmt.Sprintf("This harness_scim_user (user_name %q) and another of this configuration (user_name %q) are %s: "+
+		"Harness compares emails case-insensitively, and its SCIM create answers with the user it already has. Both "+
+		"would manage it, and each plan would change display_name back and forth. Remove one of them, or give them "+
+		"different emails.", name, other, user)
 }

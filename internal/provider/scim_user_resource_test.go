@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -261,12 +262,9 @@ func TestAccSCIMUser_namesAndExternalID(t *testing.T) {
 			return m.config(scimUserConfig("frank@example.com", "Frank Miller", fmt.Sprintf(`  given_name  = %q
   family_name = "Miller"`, given)))
 		}
-		// NextGen cannot change names after creation, so a change replaces
-		// the user; FirstGen's PUT updates them in place.
+		// Both generations' PUT updates names in place (NextGen's through
+		// CG: see TestAccSCIMUser_namesUpdateInPlace).
 		action := plancheck.ResourceActionUpdate
-		if p.Generation == mockserver.NextGen {
-			action = plancheck.ResourceActionDestroyBeforeCreate
-		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             m.checkUserGone("frank@example.com"),
@@ -564,4 +562,57 @@ func testNextGenExternalID(t *testing.T, p mockserver.Profile) {
 			},
 		},
 	})
+}
+
+// TestAccSCIMUser_sameEmailTwice: two resources whose user_name differs
+// only in case are one Harness user (Harness's POST is idempotent by
+// email, case-insensitively). The plan warns; the apply creates one and
+// refuses the other, naming both, so neither takes over the other's user
+// and no plan flips display_name; the destroy leaves nothing.
+func TestAccSCIMUser_sameEmailTwice(t *testing.T) {
+	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
+		m := newMock(t, p)
+		cfg := m.config(`
+resource "harness_scim_user" "a" {
+  user_name    = "Alice@Example.com"
+  display_name = "Alice A"
+}
+
+resource "harness_scim_user" "b" {
+  user_name    = "alice@example.com"
+  display_name = "Alice B"
+}
+`)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             m.checkUserGone("alice@example.com"),
+			Steps: []resource.TestStep{{
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)` + anyOf(
+					expectErr(`Two harness_scim_user resources are one Harness user`, `(user_name "Alice@Example.com") and another`,
+						`(user_name "alice@example.com") are one Harness user`, `Terraform did not record this resource`),
+					expectErr(`Two harness_scim_user resources are one Harness user`, `(user_name "alice@example.com") and another`,
+						`(user_name "Alice@Example.com") are one Harness user`, `Terraform did not record this resource`))),
+			}, {
+				PreConfig: func() {
+					if n := m.Count(mockserver.OpCreateUser); n != 2 {
+						t.Fatalf("CreateUser was sent %d times, want 2", n)
+					}
+				},
+				// One resource holds the user; the other is planned again.
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			}},
+		})
+	})
+}
+
+// anyOf matches any of the patterns.
+func anyOf(res ...*regexp.Regexp) string {
+	parts := make([]string, len(res))
+	for i, re := range res {
+		parts[i] = "(?:" + strings.TrimPrefix(re.String(), "(?s)") + ")"
+	}
+	return strings.Join(parts, "|")
 }

@@ -25,7 +25,7 @@ type userPlanFields struct {
 
 // checkUserPlan refuses what the generation cannot store and returns the
 // attributes whose change NextGen can only apply by creating the user
-// again (it ignores names and externalId after creation). state is nil
+// again. state is nil
 // for a user being created. at gives the path of an attribute, and who
 // names the user in the diagnostics where the path alone does not (""
 // when it does).
@@ -55,8 +55,11 @@ func checkUserPlan(gen client.Generation, who string, config, plan, state *userP
 	return nil
 }
 
-// nextGenRecreate returns the names NextGen would only change by creating
-// the user again, and warns about those it never reports.
+// nextGenRecreate returns the attributes NextGen would only change by
+// creating the user again: externalId, which NGScimUserServiceImpl.
+// updateUser never sets (names change in place: NextGen passes a PUT on to
+// FirstGen's user service, which sets them). It warns about names NextGen
+// never reports.
 func nextGenRecreate(who string, plan, state *userPlanFields, at func(string) path.Path, diags *diag.Diagnostics) []string {
 	var recreate []string
 	for _, a := range []struct {
@@ -76,9 +79,9 @@ func nextGenRecreate(who string, plan, state *userPlanFields, at func(string) pa
 		case !a.reported:
 			diags.AddAttributeWarning(at(a.name), "Harness does not report "+a.name,
 				fmt.Sprintf(who+"This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
-					"Terraform records the configured value without replacing the user and cannot check it, nor notice "+
-					"changes made outside Terraform. Harness NextGen sets names only when it creates a user.", a.name))
-		default:
+					"Terraform sends the configured value without replacing the user but cannot check it, nor notice "+
+					"changes made outside Terraform.", a.name))
+		case a.name == "external_id":
 			recreate = append(recreate, a.name)
 		}
 	}

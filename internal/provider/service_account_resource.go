@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -37,7 +38,7 @@ type serviceAccountResourceModel struct {
 	ID          types.String `tfsdk:"id"`
 	Identifier  types.String `tfsdk:"identifier"`
 	Name        types.String `tfsdk:"name"`
-	Email       types.String `tfsdk:"email"`
+	Email       emailValue   `tfsdk:"email"`
 	Description types.String `tfsdk:"description"`
 	Tags        types.Map    `tfsdk:"tags"`
 	OrgID       types.String `tfsdk:"org_id"`
@@ -66,16 +67,18 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"identifier": identifierAttribute("service account"),
 			"name":       nameAttribute("service account"),
 			"email": schema.StringAttribute{
-				Required: true,
+				Required:   true,
+				CustomType: emailType{},
 				MarkdownDescription: "Email address of the service account, for example `scim@service.harness.io`. Harness " +
 					"cannot change it, so changing it replaces the service account, and Harness deletes its API keys and tokens " +
 					"with it. Their `harness_api_key` and `harness_api_key_token` resources refer to the identifier, which stays, " +
 					"so Terraform would re-create them only on the next apply: give them " +
 					"`lifecycle { replace_triggered_by = [harness_service_account.<name>.email] }` to replace them in the same " +
 					"apply. Refer to `email`, not to the whole resource, which would also replace them (and revoke the token " +
-					"value) when the service account is only edited in place.",
+					"value) when the service account is only edited in place. Harness stores it lower-cased; differences in " +
+					"case alone never cause a diff.",
 				Validators:    []validator.String{emailValidator},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{keepPriorCase{}, stringplanmodifier.RequiresReplace()},
 			},
 			"description": descriptionAttribute("service account"),
 			"tags":        tagsAttribute("service account"),
@@ -120,7 +123,10 @@ func (m *serviceAccountResourceModel) scope() client.Scope { return scopeOf(m.Or
 func (m *serviceAccountResourceModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *client.ServiceAccount {
 	sc := m.scope()
 	return &client.ServiceAccount{
-		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Email: m.Email.ValueString(),
+		// Harness lower-cases the email and refuses an update whose email
+		// differs from the stored one in any way (ServiceAccountDTOMapper,
+		// ServiceAccountServiceImpl.validateUpdateServiceAccountRequest).
+		Identifier: m.Identifier.ValueString(), Name: m.Name.ValueString(), Email: strings.ToLower(m.Email.ValueString()),
 		Description: m.Description.ValueString(), Tags: tagsFromModel(ctx, m.Tags, diags),
 		OrgIdentifier: sc.Org, ProjectIdentifier: sc.Project,
 	}
@@ -130,7 +136,7 @@ func (m *serviceAccountResourceModel) toAPI(ctx context.Context, diags *diag.Dia
 func (m *serviceAccountResourceModel) applyAPI(sa *client.ServiceAccount) {
 	m.Identifier = types.StringValue(sa.Identifier)
 	m.Name = types.StringValue(sa.Name)
-	m.Email = types.StringValue(sa.Email)
+	m.Email = newEmailValue(sa.Email)
 	m.Description = types.StringValue(sa.Description)
 	m.Tags = tagsToModel(sa.Tags)
 	m.OrgID = stringOrNull(sa.OrgIdentifier)
@@ -139,6 +145,7 @@ func (m *serviceAccountResourceModel) applyAPI(sa *client.ServiceAccount) {
 }
 
 func (r *serviceAccountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan serviceAccountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -147,6 +154,13 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	sa, err := c.CreateServiceAccount(ctx, body)
+	if client.IsConflict(err) {
+		addAlreadyExists(&resp.Diagnostics, importTarget{typeName: "harness_service_account", object: "service account",
+			label: fmt.Sprintf("%q (%s)", body.Identifier, body.Scope()), id: joinID(body.OrgIdentifier, body.ProjectIdentifier, body.Identifier),
+			attr: path.Root("identifier"), extra: " Identifiers are compared case-insensitively. Harness gives the same " +
+				"answer for the identifier of a deleted service account, which cannot be imported: then choose another identifier."}, err)
+		return
+	}
 	if err != nil {
 		addNGError(&resp.Diagnostics, "creating", "service account", body.Identifier, err)
 		return
@@ -156,6 +170,7 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state serviceAccountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_service_account "+state.ID.ValueString()) {
@@ -181,6 +196,7 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *serviceAccountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer serviceAccountIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan serviceAccountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -222,6 +238,10 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 // ImportState takes the official provider's formats: `<identifier>`,
 // `<org_id>/<identifier>` and `<org_id>/<project_id>/<identifier>`.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer serviceAccountIdentity.afterImport(ctx, r.data, resp)
+	if req.ID = serviceAccountIdentity.importID(ctx, r.data, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Importing reads the object, so the provider must be able to call
 	// Harness now (the refresh that follows would otherwise be deferred).
 	if r.data.apiClient(&resp.Diagnostics) == nil {

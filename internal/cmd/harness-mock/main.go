@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var tokens, readOnly stringList
 	fs.Var(&tokens, "token", "admin API token to accept (repeatable; default "+mockserver.DefaultToken+")")
 	fs.Var(&readOnly, "read-only-token", "API token that may only read (repeatable)")
-	profile := fs.String("profile", mockserver.DefaultProfile, "account profile: "+strings.Join(mockserver.ProfileNames(), ", "))
+	profile := fs.String("profile", mockserver.DefaultProfile, "account profile: "+strings.Join(mockserver.AllProfileNames(), ", "))
 	fs.StringVar(&cfg.state, "state", "", "file to load state from and save changes to (written behind the requests, atomically, and on exit)")
 	fs.DurationVar(&cfg.stateInterval, "state-interval", mockserver.DefaultStateInterval,
 		"with -state: the longest a change waits before it is written; changes within it are written together")
@@ -63,7 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	gw.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: harness-mock [flags]\n\nA mock Harness for testing Terraform configurations. Profiles:\n")
-		for _, n := range mockserver.ProfileNames() {
+		for _, n := range mockserver.AllProfileNames() {
 			fmt.Fprintf(stderr, "  %-16s %s\n", n, mockserver.MustProfile(n).Description)
 		}
 		fmt.Fprintf(stderr, "\nFlags:\n")

@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/harness-scim/terraform-provider-harness/internal/client"
+)
+
+// List resources (Terraform 1.14 and later, `terraform query`) share this
+// file: a listing streams one result per Harness object, with its
+// identity, its display name and, when the list block asks for
+// include_resource, the resource exactly as an import followed by a
+// refresh would record it, so that configuration generated from it plans
+// nothing. Listings page through Harness with the client's page-by-page
+// functions and stop as soon as the list block's limit is reached.
+
+// listStream pushes the results of one listing.
+type listStream struct {
+	ctx     context.Context
+	req     list.ListRequest
+	push    func(list.ListResult) bool
+	spec    identitySpec
+	account string
+	seen    map[string]bool
+	count   int64
+	stopped bool
+}
+
+// streamList runs run with a listStream, once Terraform starts reading the
+// results. Errors before the listing starts (the configuration, a client
+// that cannot be made) become the only result.
+func (d *providerData) streamList(ctx context.Context, req list.ListRequest, spec identitySpec, cfg any,
+	run func(c *client.Client, s *listStream)) iter.Seq[list.ListResult] {
+	return func(push func(list.ListResult) bool) {
+		var diags diag.Diagnostics
+		diags.Append(req.Config.Get(ctx, cfg)...)
+		c := d.apiClient(&diags)
+		if diags.HasError() {
+			push(list.ListResult{Diagnostics: diags})
+			return
+		}
+		run(c, &listStream{ctx: ctx, req: req, push: push, spec: spec, account: c.AccountID(), seen: map[string]bool{}})
+	}
+}
+
+// emit pushes one object: key is its id (an object a changing listing
+// shows twice is pushed once), model its resource model. It reports
+// whether the listing should go on.
+func (s *listStream) emit(key, displayName string, model any, warnings ...diag.Diagnostic) bool {
+	if s.stopped {
+		return false
+	}
+	if s.seen[key] {
+		return true
+	}
+	s.seen[key] = true
+	result := s.req.NewListResult(s.ctx)
+	result.DisplayName = displayName
+	result.Diagnostics.Append(warnings...)
+	result.Diagnostics.Append(result.Resource.Set(s.ctx, model)...)
+	vals, diags := s.spec.values(s.ctx, result.Resource, s.account)
+	result.Diagnostics.Append(diags...)
+	result.Diagnostics.Append(setIdentity(s.ctx, result.Identity, vals)...)
+	if !s.req.IncludeResource {
+		result.Resource = nil
+	}
+	s.count++
+	if !s.push(result) || result.Diagnostics.HasError() || (s.req.Limit > 0 && s.count >= s.req.Limit) {
+		s.stopped = true
+	}
+	return !s.stopped
+}
+
+// fail pushes an error naming what was being listed.
+func (s *listStream) fail(what string, err error) {
+	if s.stopped {
+		return
+	}
+	var diags diag.Diagnostics
+	addAPIError(&diags, "listing", what, "of account "+s.account, err)
+	s.push(list.ListResult{Diagnostics: diags})
+	s.stopped = true
+}
+
+// pageVisitor adapts emit to the client's page callbacks: emitOne handles
+// one row and reports whether to go on; the callback returns true to stop
+// paging.
+func pageVisitor[T any](s *listStream, emitOne func(*T) bool) func([]T) bool {
+	return func(page []T) bool {
+		for i := range page {
+			if !emitOne(&page[i]) {
+				return true
+			}
+		}
+		return s.stopped
+	}
+}
+
+// containsFold reports whether any of values contains sub, ignoring case;
+// an empty sub matches everything.
+func containsFold(sub string, values ...string) bool {
+	if sub == "" {
+		return true
+	}
+	sub = strings.ToLower(sub)
+	for _, v := range values {
+		if strings.Contains(strings.ToLower(v), sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// Shared list block attributes.
+
+// listSearchAttribute is a case-insensitive substring filter on the fields
+// named in where ("name or identifier").
+func listSearchAttribute(what, where string) listschema.StringAttribute {
+	return listschema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: fmt.Sprintf("Lists only %s whose %s contains this text, ignoring case.", what, where),
+	}
+}
+
+func listScopeAttributes(what string) map[string]listschema.Attribute {
+	return map[string]listschema.Attribute{
+		"org_id": listschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Lists the %s of this organization. Omit it (and `project_id`) for account scope; "+
+				"each listing covers exactly one scope.", what),
+			Validators: []validator.String{identifierValidator},
+		},
+		"project_id": listschema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Lists the %s of this project of `org_id`.", what),
+			Validators: []validator.String{
+				identifierValidator,
+				stringvalidator.AlsoRequires(path.MatchRoot("org_id")),
+			},
+		},
+	}
+}
