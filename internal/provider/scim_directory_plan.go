@@ -115,6 +115,7 @@ func (p *directoryPlanner) planUser(k string, cv, pv attr.Value, had bool) (plan
 		want.Active = types.BoolValue(true)
 	}
 	at := func(name string) path.Path { return path.Root("users").AtMapKey(k).AtName(name) }
+	checkUserNames(fmt.Sprintf("%q", k), c.GivenName, c.FamilyName, at, p.diags)
 	if len(checkUserPlan(p.gen, fmt.Sprintf("%q", k), c.planFields(), want.planFields(), priorFields, at, p.diags)) > 0 {
 		p.recreated = append(p.recreated, k)
 	}

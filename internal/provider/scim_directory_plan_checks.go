@@ -81,7 +81,8 @@ func (p *directoryPlanner) lookUpMembers(ctx context.Context, c *client.Client, 
 	}
 }
 
-// checkGroupIDs refuses, in NextGen, new groups whose names give no id or
+// checkGroupIDs refuses, in NextGen, new groups whose names give an id
+// Harness refuses (none, a reserved word, ...; addGroupIdentifierError) or
 // the id of another group: Harness derives the id from the name
 // (harness-api.md 2.2) and would refuse the create.
 func (p *directoryPlanner) checkGroupIDs() {
@@ -98,20 +99,19 @@ func (p *directoryPlanner) checkGroupIDs() {
 			continue
 		}
 		at := path.Root("groups").AtMapKey(g)
+		before := p.diags.ErrorsCount()
+		addGroupIdentifierError(p.diags, at, g)
+		if p.diags.ErrorsCount() > before {
+			continue
+		}
 		id := client.GroupIdentifier(g)
-		switch other, clash := taken[id]; {
-		case id == "":
-			p.diags.AddAttributeError(at, "Group name gives no Harness group id",
-				fmt.Sprintf("Harness NextGen derives a group's id from its name by keeping letters, digits, '_' and '$' "+
-					"(spaces, '.' and '-' become '_', leading digits are dropped). %q leaves nothing, so Harness could not "+
-					"create the group. Use a name with at least one letter.", g))
-		case clash && other != g:
+		if other, clash := taken[id]; clash && other != g {
 			p.diags.AddAttributeError(at, "Group names give the same Harness group id",
 				fmt.Sprintf("Harness NextGen derives the id %q from both %q and %q, and refuses a second group with an "+
 					"id in use. Rename one of them.", id, g, other))
-		default:
-			taken[id] = g
+			continue
 		}
+		taken[id] = g
 	}
 }
 
@@ -119,7 +119,7 @@ func (p *directoryPlanner) checkGroupIDs() {
 func (p *directoryPlanner) warn(exclusive types.Bool) {
 	if len(p.recreated) > 0 {
 		p.diags.AddAttributeWarning(path.Root("users"), "Users will be created again",
-			fmt.Sprintf("Harness NextGen cannot change given_name, family_name or external_id of a user it has, so the apply "+
+			fmt.Sprintf("Harness NextGen cannot change the external_id of a user it has, so the apply "+
 				"deletes and creates again %s. Harness gives them back their ids, and the apply adds them back to this "+
 				"directory's groups; memberships and role bindings Terraform does not manage are lost.", someNames(p.recreated)))
 	}

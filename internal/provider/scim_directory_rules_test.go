@@ -46,10 +46,10 @@ func TestAccSCIMDirectory_generationRules(t *testing.T) {
 	})
 }
 
-// TestAccSCIMDirectory_names changes a user's given name. FirstGen updates
-// it with one PUT; NextGen, which keeps names from creation, deletes and
-// creates the user again (same id) and adds it back to its group with one
-// PATCH.
+// TestAccSCIMDirectory_names changes a user's given name, which both
+// generations update with one PUT; then, in NextGen, its external_id, which
+// NextGen keeps from creation: the apply deletes and creates the user again
+// (same id) and adds it back to its group with one PATCH.
 func TestAccSCIMDirectory_names(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
@@ -59,40 +59,49 @@ func TestAccSCIMDirectory_names(t *testing.T) {
 		renamed := named.with(func(d *dirSpec) {
 			d.extra["alice@example.com"] = `, given_name = "Alicia", family_name = "Liddell"`
 		})
-		want := map[string]int{mockserver.OpReplaceUser: 1}
-		if p.Generation == mockserver.NextGen {
-			want = map[string]int{mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1, mockserver.OpPatchGroup: 1}
-		}
 		var aliceID string
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6Factories,
-			Steps: []resource.TestStep{
-				{
-					Config: m.config(named.hcl()),
-					Check:  captureAttr(dirAddr, "user_ids.alice@example.com", &aliceID),
-				},
-				{
-					PreConfig: m.reset,
-					Config:    m.config(renamed.hcl()),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(dirAddr, tfjsonpath.New("users").AtMapKey("alice@example.com").AtMapKey("given_name"),
-							knownvalue.StringExact("Alicia")),
-					}},
-					Check: resource.ComposeAggregateTestCheckFunc(
-						m.expectCounts(plus(listingCounts(p), want)),
-						m.expectDirectory(baseDirectory.users, baseDirectory.groups),
-						resource.TestCheckResourceAttrPtr(dirAddr, "user_ids.alice@example.com", &aliceID),
-						m.expectGivenName("alice@example.com", "Alicia"),
-					),
-				},
-				{
-					Config: m.config(renamed.hcl()),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
-				},
+		steps := []resource.TestStep{
+			{
+				Config: m.config(named.hcl()),
+				Check:  captureAttr(dirAddr, "user_ids.alice@example.com", &aliceID),
 			},
+			{
+				PreConfig: m.reset,
+				Config:    m.config(renamed.hcl()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(dirAddr, tfjsonpath.New("users").AtMapKey("alice@example.com").AtMapKey("given_name"),
+						knownvalue.StringExact("Alicia")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(plus(listingCounts(p), map[string]int{mockserver.OpReplaceUser: 1})),
+					m.expectDirectory(baseDirectory.users, baseDirectory.groups),
+					m.expectGivenName("alice@example.com", "Alicia"),
+				),
+			},
+		}
+		if p.Generation == mockserver.NextGen {
+			external := renamed.with(func(d *dirSpec) {
+				d.extra["alice@example.com"] += `, external_id = "entra-alice"`
+			})
+			steps = append(steps, resource.TestStep{
+				PreConfig: m.reset,
+				Config:    m.config(external.hcl()),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.expectCounts(plus(listingCounts(p), map[string]int{mockserver.OpDeleteUser: 1, mockserver.OpCreateUser: 1,
+						mockserver.OpPatchGroup: 1})),
+					m.expectDirectory(baseDirectory.users, baseDirectory.groups),
+					resource.TestCheckResourceAttrPtr(dirAddr, "user_ids.alice@example.com", &aliceID),
+				),
+			})
+			renamed = external
+		}
+		steps = append(steps, resource.TestStep{
+			Config: m.config(renamed.hcl()),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
 		})
+		resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6Factories, Steps: steps})
 	})
 }
 
@@ -216,4 +225,28 @@ func (m *testMock) expectGivenName(email, want string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// TestAccSCIMDirectory_badInputs refuses at plan time what Harness could not
+// store, naming the user or group.
+func TestAccSCIMDirectory_badInputs(t *testing.T) {
+	m := newMock(t, mockserver.MustProfile(mockserver.DefaultProfile))
+	bad := func(edit func(d *dirSpec), pattern string) resource.TestStep {
+		return resource.TestStep{Config: m.config(baseDirectory.with(edit).hcl()), PlanOnly: true,
+			ExpectError: regexp.MustCompile(pattern)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			bad(func(d *dirSpec) { d.extra = map[string]string{"alice@example.com": `, given_name = "Alice"`} },
+				`(?s)family_name is required when given_name is set.*User "alice@example.com"`),
+			bad(func(d *dirSpec) { d.groups["2024"] = []string{} }, `(?s)display_name gives no Harness group id.*"2024"`),
+			bad(func(d *dirSpec) { d.groups["dev-team"], d.groups["dev.team"] = []string{}, []string{} },
+				`(?s)Group names give the same Harness group id.*"dev_team"`),
+			bad(func(d *dirSpec) { d.users["not-an-email"] = "X" }, `(?s)Invalid user name.*"not-an-email"`),
+			bad(func(d *dirSpec) { d.users["ALICE@example.com"] = "A" }, `(?s)Duplicate user name.*"ALICE@example.com"`),
+			bad(func(d *dirSpec) { d.groups["Ops"] = []string{"carol@example.com", "CAROL@example.com"} },
+				`(?s)Duplicate members.*"CAROL@example.com"`),
+		},
+	})
 }

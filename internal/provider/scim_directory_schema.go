@@ -91,33 +91,35 @@ func scimDirectoryUsersAttribute() schema.MapNestedAttribute {
 		PlanModifiers: []planmodifier.Map{planInResourceModifyPlan{}},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"display_name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The user's name as Harness shows it.",
-				Validators:          []validator.String{notBlankValidator},
+				Required: true,
+				MarkdownDescription: "The user's name as Harness shows it: one line of at most 256 characters, without " +
+					"control or text-direction characters.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"given_name": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Given name. When omitted, Harness's value is kept. Harness NextGen cannot change it " +
-					"after creating the user, so with `scim_generation = \"nextgen\"` changing it **creates the user again** " +
-					"(Harness keeps the id; the apply adds the user back to this directory's groups, but memberships and role " +
-					"bindings Terraform does not manage are lost), and the plan warns which users; FirstGen updates it in place.",
-				Validators: []validator.String{notBlankValidator},
+				MarkdownDescription: "Given name. Set it together with `family_name` (either alone is a plan-time error: " +
+					"Harness fails a request with a given name but no family name, and ignores a family name sent without a " +
+					"given name). When both are omitted, Harness's values are kept (Harness uses `display_name` for both when " +
+					"it creates the user). Changing it updates the user in place with both generations.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"family_name": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "Family name. Behaves like `given_name`.",
-				Validators:          []validator.String{notBlankValidator},
+				MarkdownDescription: "Family name. Set it together with `given_name`; behaves like `given_name`.",
+				Validators:          []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"external_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Identifier of the user in the identity provider (SCIM `externalId`). When omitted, " +
-					"Harness's value is kept. Harness NextGen stores it only when it creates the user, so changing it creates " +
-					"the user again, like `given_name`. Harness FirstGen discards it, so setting it with " +
-					"`scim_generation = \"firstgen\"` is an error.",
-				Validators: []validator.String{notBlankValidator},
+					"Harness's value is kept. Harness NextGen stores it only when it creates the user, so changing it **creates " +
+					"the user again** (Harness gives back the same id; the apply adds the user back to this directory's " +
+					"groups, but memberships and role bindings Terraform does not manage are lost), and the plan warns which " +
+					"users. Harness FirstGen discards it, so setting it with `scim_generation = \"firstgen\"` is an error.",
+				Validators: []validator.String{notBlankValidator, scimTextValidator},
 			},
 			"active": schema.BoolAttribute{
 				Optional: true,

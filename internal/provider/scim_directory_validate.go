@@ -27,8 +27,8 @@ func (directoryUserKeys) ValidateMap(_ context.Context, req validator.MapRequest
 	for _, k := range sortedKeys(req.ConfigValue.Elements()) {
 		at := req.Path.AtMapKey(k)
 		if err := validateEmail(k); err != nil {
-			resp.Diagnostics.AddAttributeError(at, "Invalid user name", fmt.Sprintf("The key %q of users %s: keys are "+
-				"the users' user names, which Harness uses as their email and login.", k, err))
+			resp.Diagnostics.AddAttributeError(at, "Invalid user name", fmt.Sprintf("The key %q of users %s. %s", k, err,
+				userNameNotEmail))
 			continue
 		}
 		if other, dup := seen[foldName(k)]; dup {
