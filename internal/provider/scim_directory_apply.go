@@ -104,12 +104,15 @@ func (a *directoryApply) failed(err error) bool {
 	return true
 }
 
-// skipped reports whether changes are no longer attempted.
-func (a *directoryApply) skipped() bool { return a.abort.Load() != nil }
+// skipped reports whether changes are no longer attempted: after a
+// failure every request would share, or once the apply was interrupted.
+func (a *directoryApply) skipped(ctx context.Context) bool {
+	return a.abort.Load() != nil || ctx.Err() != nil
+}
 
 func (a *directoryApply) userJob(ch *userChange) func(context.Context) {
 	return func(ctx context.Context) {
-		if a.skipped() {
+		if a.skipped(ctx) {
 			ch.err = errNotAttempted
 			return
 		}
@@ -200,7 +203,7 @@ func (a *directoryApply) deleteUser(ctx context.Context, id string) error {
 
 func (a *directoryApply) groupJob(ch *groupChange) func(context.Context) {
 	return func(ctx context.Context) {
-		if a.skipped() {
+		if a.skipped(ctx) {
 			ch.err = errNotAttempted
 			return
 		}

@@ -188,8 +188,9 @@ func (a *directoryApply) report(diags *diag.Diagnostics, asErrors bool) {
 		add(apiErrorMessage(f.verb, f.object, f.name, f.err, apiErrorHint(f.err)))
 	}
 	if skipped > 0 {
-		add("Directory changes not attempted", fmt.Sprintf("%d changes were not attempted: Harness refused the credential "+
-			"or a permission (see the errors above), which every other request would have met as well.", skipped))
+		add("Directory changes not attempted", fmt.Sprintf("%d changes were not attempted: the apply was interrupted, or "+
+			"Harness refused the credential or a permission (see the errors above), which every other request would have "+
+			"met as well.", skipped))
 	}
 	summary := fmt.Sprintf("%d of the %d changes to the directory failed or were not attempted. Terraform recorded in state "+
 		"everything that succeeded; run terraform apply again to finish the job.", len(failures)+skipped, total)
