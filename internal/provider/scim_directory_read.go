@@ -22,6 +22,7 @@ import (
 // are added, so the plan shows their removal; after an import, every
 // object is.
 func (r *scimDirectoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimDirectoryIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var prior scimDirectoryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if r.data.refreshDeferred(&resp.Diagnostics, "harness_scim_directory "+prior.ID.ValueString()) {
@@ -56,7 +57,6 @@ func (r *scimDirectoryResource) Read(ctx context.Context, req resource.ReadReque
 	d.store(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	priv.write(ctx, resp.Private, &resp.Diagnostics)
-	setDirectoryIdentity(ctx, resp.Identity, c.AccountID(), &resp.Diagnostics)
 }
 
 // directoryListing is one listing of an account's SCIM users and groups.

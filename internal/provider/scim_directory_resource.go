@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -18,6 +17,7 @@ var (
 	_ resource.Resource                   = (*scimDirectoryResource)(nil)
 	_ resource.ResourceWithConfigure      = (*scimDirectoryResource)(nil)
 	_ resource.ResourceWithImportState    = (*scimDirectoryResource)(nil)
+	_ resource.ResourceWithIdentity       = (*scimDirectoryResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*scimDirectoryResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*scimDirectoryResource)(nil)
 )
@@ -41,7 +41,7 @@ func (r *scimDirectoryResource) Schema(_ context.Context, _ resource.SchemaReque
 }
 
 func (r *scimDirectoryResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = scimDirectoryIdentitySchema()
+	resp.IdentitySchema = scimDirectoryIdentity.schema()
 }
 
 func (r *scimDirectoryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -73,6 +73,7 @@ func (r *scimDirectoryResource) ValidateConfig(ctx context.Context, req resource
 }
 
 func (r *scimDirectoryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimDirectoryIdentity.keep(ctx, r.data, resp.Identity, &resp.State, tfsdk.State{}, &resp.Diagnostics)
 	var plan scimDirectoryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.data.apiClient(&resp.Diagnostics)
@@ -98,10 +99,10 @@ func (r *scimDirectoryResource) Create(ctx context.Context, req resource.CreateR
 	run.result(true).store(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	run.private.write(ctx, resp.Private, &resp.Diagnostics)
-	setDirectoryIdentity(ctx, resp.Identity, c.AccountID(), &resp.Diagnostics)
 }
 
 func (r *scimDirectoryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimDirectoryIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var plan, prior scimDirectoryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
@@ -118,7 +119,6 @@ func (r *scimDirectoryResource) Update(ctx context.Context, req resource.UpdateR
 	run.result(false).store(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	run.private.write(ctx, resp.Private, &resp.Diagnostics)
-	setDirectoryIdentity(ctx, resp.Identity, c.AccountID(), &resp.Diagnostics)
 }
 
 // Delete removes every user and group of the directory (groups first),
@@ -146,18 +146,21 @@ func (r *scimDirectoryResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 // ImportState adopts the whole directory of an account: the id (or the
-// identity's account_id) must be the provider's account. The refresh that
-// follows lists every SCIM user and group into state.
+// identity's account_id, which defaults to the provider's) must be the
+// provider's account. The refresh that follows lists every SCIM user and
+// group into state.
 func (r *scimDirectoryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer scimDirectoryIdentity.afterImport(ctx, r.data, resp)
 	c := r.data.apiClient(&resp.Diagnostics)
 	if c == nil {
 		return
 	}
-	account := strings.TrimSpace(req.ID)
-	if account == "" && req.Identity != nil {
-		var id types.String
-		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("account_id"), &id)...)
-		account = id.ValueString()
+	account := strings.TrimSpace(scimDirectoryIdentity.importID(ctx, r.data, req, &resp.Diagnostics))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if account == "" && req.ID == "" {
+		account = c.AccountID() // an identity without account_id
 	}
 	if account != c.AccountID() {
 		resp.Diagnostics.AddError("Invalid import ID",
@@ -167,14 +170,4 @@ func (r *scimDirectoryResource) ImportState(ctx context.Context, req resource.Im
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account)...)
 	(&directoryPrivate{Importing: true}).write(ctx, resp.Private, &resp.Diagnostics)
-	setDirectoryIdentity(ctx, resp.Identity, account, &resp.Diagnostics)
-}
-
-// setDirectoryIdentity records the account as the resource's identity;
-// identity is nil with Terraform older than 1.12.
-func setDirectoryIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, account string, diags *diag.Diagnostics) {
-	if identity == nil {
-		return
-	}
-	diags.Append(identity.SetAttribute(ctx, path.Root("account_id"), account)...)
 }

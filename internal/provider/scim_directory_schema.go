@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -159,17 +157,12 @@ func scimDirectoryGroupsAttribute() schema.MapNestedAttribute {
 	}
 }
 
-// scimDirectoryIdentitySchema identifies a directory by its account, as
-// the other resources' identities do.
-func scimDirectoryIdentitySchema() identityschema.Schema {
-	return identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"account_id": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The Harness account id.",
-			},
-		},
-	}
+// scimDirectoryIdentity identifies a directory by its account alone, as
+// the other resources' identities name their account (account_id, which
+// defaults to the provider's in an import block).
+var scimDirectoryIdentity = identitySpec{
+	object: "harness_scim_directory",
+	format: func(v map[string]string) string { return v[accountIDAttr] },
 }
 
 // Attribute types of the nested objects, for building values.
@@ -210,5 +203,3 @@ func (planInResourceModifyPlan) PlanModifyMap(ctx context.Context, req planmodif
 	}
 	resp.PlanValue = types.MapUnknown(req.PlanValue.ElementType(ctx))
 }
-
-var _ resource.ResourceWithIdentity = (*scimDirectoryResource)(nil)
