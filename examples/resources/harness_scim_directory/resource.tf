@@ -1,13 +1,13 @@
 # The whole SCIM directory of the account, as data: here from a CSV file
-# with the columns email, display_name, given_name, family_name, team.
+# with the columns email, display_name, given_name, family_name and team.
 locals {
-  people = csvdecode(file("${path.module}/people.csv"))
-  teams  = distinct([for p in local.people : p.team])
+  people  = csvdecode(file("${path.module}/people.csv"))
+  by_team = { for p in local.people : p.team => lower(p.email)... }
 }
 
 resource "harness_scim_directory" "this" {
   users = {
-    for p in local.people : p.email => {
+    for p in local.people : lower(p.email) => {
       display_name = p.display_name
       given_name   = p.given_name
       family_name  = p.family_name
@@ -16,9 +16,7 @@ resource "harness_scim_directory" "this" {
 
   # Members are user names: keys of users, or users Harness already has.
   groups = {
-    for t in local.teams : t => {
-      members = [for p in local.people : p.email if p.team == t]
-    }
+    for team, members in local.by_team : team => { members = members }
   }
 
   # Remove SCIM users and groups that are not listed above, as an identity
