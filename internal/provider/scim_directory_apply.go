@@ -322,7 +322,7 @@ func membersError(unresolved []string, dropped []string) error {
 		return fmt.Errorf("members %s are not users Harness has through SCIM (a user of the directory whose creation "+
 			"failed, or a user name Harness does not know); the group holds the other members", quoteNames(unresolved))
 	case len(dropped) > 0:
-		return fmt.Errorf("Harness did not add members %s: it silently ignores ids that are not users of the account",
+		return fmt.Errorf("members %s were not added: Harness silently ignores ids that are not users of the account",
 			quoteNames(dropped))
 	}
 	return nil
