@@ -217,3 +217,15 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Parallelism is how many independent calls a caller fanning out work
+// (such as a directory apply) should keep in flight: the burst the budget
+// lets through at once, between 1 and 64, or 16 when pacing is off. More
+// would only queue in the pacer, where each waiting call uses up its
+// operation bound.
+func (c *Client) Parallelism() int {
+	if c.pacer.interval == 0 {
+		return 16
+	}
+	return min(64, max(1, c.pacer.burst))
+}

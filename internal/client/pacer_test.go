@@ -338,3 +338,22 @@ func TestWaitsEndWithContextOrBound(t *testing.T) {
 		})
 	})
 }
+
+func TestParallelismFollowsTheBudget(t *testing.T) {
+	for _, tc := range []struct {
+		perMinute, want int
+	}{
+		{perMinute: 0, want: DefaultMaxRequestsPerMinute / burstDivisor},
+		{perMinute: -1, want: 16},
+		{perMinute: 10, want: 1},
+		{perMinute: 100_000, want: 64},
+	} {
+		c, err := New(Config{Endpoint: "http://127.0.0.1:1", AccountID: "a", APIKey: "k", MaxRequestsPerMinute: tc.perMinute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Parallelism(); got != tc.want {
+			t.Errorf("max_requests_per_minute %d: Parallelism() = %d, want %d", tc.perMinute, got, tc.want)
+		}
+	}
+}

@@ -27,8 +27,14 @@ func addAPIError(diags *diag.Diagnostics, verb, object, name string, err error) 
 
 // addAPIErrorHint is addAPIError with a caller-chosen hint.
 func addAPIErrorHint(diags *diag.Diagnostics, verb, object, name string, err error, hint string) {
-	diags.AddError(fmt.Sprintf("Error %s %s", verb, object),
-		fmt.Sprintf("%s%s %s %s failed: %s%s", strings.ToUpper(verb[:1]), verb[1:], object, name, err, hint))
+	diags.AddError(apiErrorMessage(verb, object, name, err, hint))
+}
+
+// apiErrorMessage is the summary and detail of a failed Harness call, for
+// callers that report it at another severity.
+func apiErrorMessage(verb, object, name string, err error, hint string) (summary, detail string) {
+	return fmt.Sprintf("Error %s %s", verb, object),
+		fmt.Sprintf("%s%s %s %s failed: %s%s", strings.ToUpper(verb[:1]), verb[1:], object, name, err, hint)
 }
 
 // apiErrorHint says what a user can do about common failures.

@@ -162,6 +162,7 @@ func (p *harnessProvider) Resources(context.Context) []func() resource.Resource 
 		NewSCIMUserResource,
 		NewSCIMGroupResource,
 		NewSCIMGroupMemberResource,
+		NewSCIMDirectoryResource,
 		NewServiceAccountResource,
 		NewAPIKeyResource,
 		NewAPIKeyTokenResource,

@@ -24,25 +24,25 @@ import (
 // state it builds is the one GETs build, and that no listing outlives its
 // command.
 
-// directory is a configuration of users and groups: users u[i] (email
+// batchFleet is a configuration of users and groups: users u[i] (email
 // batchNNN@example.com, named prefix + email) and groups g[i] ("<prefix>
 // group NN") each holding members consecutive users. extra is appended as
 // is. It uses count, not for_each: terraform-plugin-testing's state shim
 // cannot refresh string-keyed instances.
-type directory struct {
+type batchFleet struct {
 	users, groups, members int
 	prefix                 string
 	extra                  string
 }
 
-func (d directory) userKey(i int) string { return fmt.Sprintf("batch%03d@example.com", i) }
+func (d batchFleet) userKey(i int) string { return fmt.Sprintf("batch%03d@example.com", i) }
 
 // userAddr is user i's address in a plan; userStateAddr in the state shim.
-func (d directory) userAddr(i int) string      { return fmt.Sprintf("harness_scim_user.u[%d]", i) }
-func (d directory) userStateAddr(i int) string { return fmt.Sprintf("harness_scim_user.u.%d", i) }
+func (d batchFleet) userAddr(i int) string      { return fmt.Sprintf("harness_scim_user.u[%d]", i) }
+func (d batchFleet) userStateAddr(i int) string { return fmt.Sprintf("harness_scim_user.u.%d", i) }
 
 // config renders d with the provider block for batch_refresh = mode ("" leaves it unset).
-func (d directory) config(m *testMock, mode string) string {
+func (d batchFleet) config(m *testMock, mode string) string {
 	var b strings.Builder
 	b.WriteString(batchProviderConfig(m, mode))
 	fmt.Fprintf(&b, `
@@ -90,8 +90,8 @@ func userPages(p mockserver.Profile, n int) int {
 func TestAccBatchedRefresh_requestCounts(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
-		small := directory{users: 1, groups: 1, members: 1, prefix: "Small"}
-		large := directory{users: 60, groups: 25, members: 2, prefix: "Small"}
+		small := batchFleet{users: 1, groups: 1, members: 1, prefix: "Small"}
+		large := batchFleet{users: 60, groups: 25, members: 2, prefix: "Small"}
 		largeRefresh := map[string]int{
 			mockserver.OpGetUser: batchThreshold, mockserver.OpSearchUsers: userPages(p, 60),
 			mockserver.OpGetGroup: batchThreshold, mockserver.OpSearchGroups: 1,
@@ -216,7 +216,7 @@ resource "harness_scim_group_member" "m" {
 func TestAccBatchedRefresh_sameStateAsGets(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
-		d := directory{users: 24, groups: 4, members: 3, prefix: "Before", extra: shapesHCL(p)}
+		d := batchFleet{users: 24, groups: 4, members: 3, prefix: "Before", extra: shapesHCL(p)}
 		drifted := d
 		drifted.prefix = "Drifted"
 		users, groups := d.users+1, d.groups+1 // + named, shared
@@ -286,7 +286,7 @@ func TestAccBatchedRefresh_hiddenRowsNeverDropALiveUser(t *testing.T) {
 				m.RemoveUser(u.ID)
 			}
 		}
-		d := directory{users: 25, prefix: "Live"}
+		d := batchFleet{users: 25, prefix: "Live"}
 		// nextgen: 500 rows, then 200 + 25, then an empty page. Without
 		// PL_USER_DELETION_V2 the removed users take no place: 725 rows,
 		// then NextGen's empty page; FirstGen stops at the short page.
@@ -343,7 +343,7 @@ func expectInstances(prefix string, want int) resource.TestCheckFunc {
 func TestAccBatchedRefresh_outOfBandDeleteRecreates(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
-		d := directory{users: 25, prefix: "Kept"}
+		d := batchFleet{users: 25, prefix: "Kept"}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			Steps: []resource.TestStep{
@@ -378,7 +378,7 @@ func TestAccBatchedRefresh_outOfBandDeleteRecreates(t *testing.T) {
 func TestAccBatchedRefresh_listingFailureFallsBackToGets(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {
 		m := newMock(t, p)
-		d := directory{users: 25, groups: 22, members: 1, prefix: "Fallback"}
+		d := batchFleet{users: 25, groups: 22, members: 1, prefix: "Fallback"}
 		want := map[string]int{mockserver.OpSearchUsers: 1, mockserver.OpGetUser: 25, mockserver.OpSearchGroups: 1, mockserver.OpGetGroup: 22}
 		if p.Generation == mockserver.FirstGen {
 			want[mockserver.OpSearchGroups] = 0
@@ -409,7 +409,7 @@ func TestAccBatchedRefresh_listingFailureFallsBackToGets(t *testing.T) {
 // new Configure (the in-process provider of terraform-plugin-testing too).
 func TestAccBatchedRefreshSeesEveryCommandAfresh(t *testing.T) {
 	m := newMock(t, mockserver.MustProfile("nextgen"))
-	d := directory{users: 25, prefix: "Fresh"}
+	d := batchFleet{users: 25, prefix: "Fresh"}
 	rename := func(i int, name string) func() {
 		return func() {
 			if err := m.UpdateUser(userID(m, d.userKey(i)), func(u *mockserver.User) { u.DisplayName = name }); err != nil {
@@ -478,7 +478,7 @@ func TestAccBatchedRefresh_rateLimitStorm(t *testing.T) {
 		Profile:   mockserver.MustProfile("nextgen"),
 		RateLimit: mockserver.RateLimit{Requests: 10, Window: time.Second},
 	})
-	d := directory{users: 50, prefix: "Storm"}
+	d := batchFleet{users: 50, prefix: "Storm"}
 	unpaced := func() string {
 		cfg := d.config(m, "never")
 		return strings.Replace(cfg, "  batch_refresh", "  max_requests_per_minute = 0\n  batch_refresh", 1)

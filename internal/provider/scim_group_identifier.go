@@ -16,7 +16,7 @@ const groupIdentifierHow = "Harness NextGen derives a group's id from its displa
 	"accents are stripped, digits, '-' and '$' at the very start of the name are dropped, and every other character " +
 	"that is not a letter, digit, '_' or '$' is deleted."
 
-// addGroupIdentifierError refuses, on display_name, a NextGen group name
+// addGroupIdentifierError refuses, on the attribute at, a NextGen group name
 // whose derived id Harness refuses to create: none at all, one starting
 // with a digit or '$', one over 128 characters, a reserved word or a
 // default group's id (client.GroupIdentifierProblem, after
@@ -24,7 +24,7 @@ const groupIdentifierHow = "Harness NextGen derives a group's id from its displa
 // 1dcec145, 123-ng-core-user, lines 263-289). The error shows the id
 // Harness would derive and Harness's own words, which the create's 409
 // would carry.
-func addGroupIdentifierError(diags *diag.Diagnostics, name string) {
+func addGroupIdentifierError(diags *diag.Diagnostics, at path.Path, name string) {
 	id, problem := client.GroupIdentifierProblem(name)
 	if problem == "" {
 		return
@@ -46,7 +46,7 @@ func addGroupIdentifierError(diags *diag.Diagnostics, name string) {
 		detail = fmt.Sprintf("display_name %q gives the Harness group id %q, which Harness manages itself in every account "+
 			"and organization, so Harness NextGen refuses it (%s). Choose another name.", name, id, problem)
 	}
-	diags.AddAttributeError(path.Root("display_name"), summary, detail)
+	diags.AddAttributeError(at, summary, detail)
 }
 
 // identifierPatternAdvice says how to fix a derived id that breaks the

@@ -130,7 +130,7 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if name.IsNull() || name.IsUnknown() {
 		return
 	}
-	addGroupIdentifierError(&resp.Diagnostics, name.ValueString())
+	addGroupIdentifierError(&resp.Diagnostics, path.Root("display_name"), name.ValueString())
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

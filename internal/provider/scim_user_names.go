@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,17 +28,30 @@ func (r *scimUserResource) ValidateConfig(ctx context.Context, req resource.Vali
 	var given, family types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("given_name"), &given)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("family_name"), &family)...)
-	if resp.Diagnostics.HasError() || given.IsUnknown() || family.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
+	}
+	checkUserNames("", given, family, path.Root, &resp.Diagnostics)
+}
+
+// checkUserNames refuses a given name without a family name and the
+// reverse. who names the user where the path alone does not ("" when it
+// does); at gives the path of an attribute.
+func checkUserNames(who string, given, family types.String, at func(string) path.Path, diags *diag.Diagnostics) {
+	if given.IsUnknown() || family.IsUnknown() {
+		return
+	}
+	if who != "" {
+		who = "User " + who + ": "
 	}
 	switch {
 	case !given.IsNull() && family.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("family_name"), "family_name is required when given_name is set",
-			"family_name is required when given_name is set: Harness reads the family name whenever a given name is sent "+
+		diags.AddAttributeError(at("family_name"), "family_name is required when given_name is set",
+			who+"family_name is required when given_name is set: Harness reads the family name whenever a given name is sent "+
 				"and fails the request (HTTP 409 on create) when it is missing. Set family_name, or remove given_name.")
 	case given.IsNull() && !family.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("given_name"), "given_name is required when family_name is set",
-			"given_name is required when family_name is set: Harness takes the name parts from a request only when it "+
+		diags.AddAttributeError(at("given_name"), "given_name is required when family_name is set",
+			who+"given_name is required when family_name is set: Harness takes the name parts from a request only when it "+
 				"holds a given name; without one it sets both the given and the family name to display_name when it "+
 				"creates the user, so family_name would not be kept. Set given_name, or remove family_name.")
 	}

@@ -196,53 +196,23 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	r.warnSharedUser(plan.UserName, &resp.Diagnostics)
-	switch r.generation() {
-	case client.FirstGen:
-		if !config.ExternalID.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("external_id"), "external_id is not supported by Harness FirstGen",
-				"Harness FirstGen SCIM discards externalId, so it could never match this configuration. Remove external_id, "+
-					"or use the NextGen SCIM API (scim_generation = \"nextgen\").")
-		}
-	case client.NextGen:
-		if !config.Active.IsNull() && !config.Active.IsUnknown() && !config.Active.ValueBool() {
-			resp.Diagnostics.AddAttributeError(path.Root("active"), "active = false is not supported by Harness NextGen",
-				"Harness NextGen removes a deactivated user from the account instead of keeping it inactive, so Terraform "+
-					"could not keep managing it. Remove the resource (with on_destroy = \"deactivate\" if you want a SCIM "+
-					"deactivation), or use FirstGen (scim_generation = \"firstgen\").")
-		}
-		if req.State.Raw.IsNull() {
-			return
-		}
-		var state scimUserResourceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var state *userPlanFields
+	if !req.State.Raw.IsNull() {
+		var prior scimUserResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		for _, a := range []struct {
-			name        string
-			plan, state types.String
-			// reported is false for names Harness has never reported: NextGen
-			// without PL_NEW_SCIM_STANDARDS leaves them out of every answer,
-			// so a null state says nothing about what Harness holds.
-			reported bool
-		}{
-			{"given_name", plan.GivenName, state.GivenName, !state.GivenName.IsNull()},
-			{"family_name", plan.FamilyName, state.FamilyName, !state.FamilyName.IsNull()},
-			{"external_id", plan.ExternalID, state.ExternalID, true},
-		} {
-			switch {
-			case a.plan.IsUnknown() || a.plan.Equal(a.state):
-			case !a.reported:
-				resp.Diagnostics.AddAttributeWarning(path.Root(a.name), "Harness does not report "+a.name,
-					fmt.Sprintf("This Harness account does not report %s (NextGen without PL_NEW_SCIM_STANDARDS), so "+
-						"Terraform sends the configured value without replacing the user but cannot check it, nor notice "+
-						"changes made outside Terraform.", a.name))
-			case a.name == "external_id":
-				// NGScimUserServiceImpl.updateUser never sets externalId.
-				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(a.name))
-			}
-		}
+		state = prior.planFields()
 	}
+	for _, name := range checkUserPlan(r.generation(), "", config.planFields(), plan.planFields(), state, path.Root, &resp.Diagnostics) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+	}
+}
+
+// planFields are the attributes the generation rules look at.
+func (m *scimUserResourceModel) planFields() *userPlanFields {
+	return &userPlanFields{GivenName: m.GivenName, FamilyName: m.FamilyName, ExternalID: m.ExternalID, Active: m.Active}
 }
 
 // toAPI builds the SCIM body for POST and PUT from a plan.
