@@ -16,7 +16,7 @@ import (
 // its real limits (the mock's gateway: 1000 requests per minute per API
 // key, 80 ms per answer), each beside its baseline in the same run.
 
-// harnessLimits is Harness SaaS as the mock plays it (harness-api.md 6.3).
+// harnessLimits is Harness SaaS as the mock plays it (docs/design/harness-api.md 6.3).
 func harnessLimits() mockserver.Options {
 	return mockserver.Options{
 		RateLimit: mockserver.RateLimit{Requests: 1000, Window: time.Minute},

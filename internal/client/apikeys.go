@@ -18,7 +18,7 @@ const (
 )
 
 // DefaultTimeToExpireToken is what Harness fills in when an API key omits
-// defaultTimeToExpireToken: 30 days in milliseconds (harness-api.md 3.1).
+// defaultTimeToExpireToken: 30 days in milliseconds (docs/design/harness-api.md 3.1).
 const DefaultTimeToExpireToken int64 = 2592000000
 
 // APIKeyRef names an API key. Harness finds keys by scope, type, parent and
@@ -34,7 +34,7 @@ func (r APIKeyRef) String() string {
 	return fmt.Sprintf("%q (%s key of %s, %s)", r.Identifier, r.Type, r.Parent, r.Scope)
 }
 
-// keyQuery is the query naming a key's parent (harness-api.md 3.1).
+// keyQuery is the query naming a key's parent (docs/design/harness-api.md 3.1).
 func (c *Client) keyQuery(r APIKeyRef) url.Values {
 	q := c.ngQuery(r.Scope)
 	q.Set("apiKeyType", string(r.Type))
@@ -81,7 +81,7 @@ func (c *Client) apiKeyBody(k *APIKey) *APIKey {
 }
 
 // CreateAPIKey creates an API key. USER keys can only be created by that
-// user (harness-api.md 3.2). A taken identifier is an ErrConflict error
+// user (docs/design/harness-api.md 3.2). A taken identifier is an ErrConflict error
 // (DUPLICATE_FIELD), also after a retry whose earlier attempt may have been
 // applied: like a service account, a key carries nothing that proves which
 // request made it, so an existing key is never taken over (see
@@ -96,7 +96,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, k *APIKey) (*APIKey, error) {
 
 // GetAPIKey reads a key through GET aggregate/{id}. Harness answers a
 // missing key with 400 INVALID_ARGUMENT "doesn't exist in scope", returned
-// as ErrNotFound (the official provider errors instead, harness-api.md 7.3).
+// as ErrNotFound (the official provider errors instead, docs/design/harness-api.md 7.3).
 func (c *Client) GetAPIKey(ctx context.Context, r APIKeyRef) (*APIKey, error) {
 	out, err := ngCall[apiKeyAggregate](ctx, c,
 		c.ng(http.MethodGet, apiKeyPath+"/aggregate/"+url.PathEscape(r.Identifier), c.keyQuery(r), nil))

@@ -1,7 +1,7 @@
 // Package client talks to Harness's SCIM 2.0 and NextGen API-key endpoints.
 //
-// It knows Harness's wire formats and quirks (see harness-api.md in the
-// design notes) and hides them behind typed methods and typed errors. It has
+// It knows Harness's wire formats and quirks (docs/design/harness-api.md;
+// comments cite its sections) and hides them behind typed methods and typed errors. It has
 // no Terraform imports: the provider injects a Logger.
 package client
 
@@ -226,7 +226,7 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// authKind selects the credential header of an API family (harness-api.md 6.1).
+// authKind selects the credential header of an API family (docs/design/harness-api.md 6.1).
 type authKind int
 
 const (
@@ -257,7 +257,7 @@ type request struct {
 	// confirmGone, when set, is a read that answers ErrNotFound when the
 	// object this request targets does not exist. Harness answers a PUT,
 	// DELETE or rotate of a missing NextGen key or token with a 500
-	// (harness-api.md 3.2, 4), which would otherwise be retried for
+	// (docs/design/harness-api.md 3.2, 4), which would otherwise be retried for
 	// minutes; on the first 500 do() calls confirmGone once and, when the
 	// object is gone, stops with an ErrNotFound error.
 	confirmGone func(ctx context.Context) error

@@ -65,7 +65,7 @@ type FieldError struct {
 }
 
 // APIError is a non-2xx answer from Harness, decoded from whichever of
-// Harness's error shapes the body used (harness-api.md 1.9 and 6.2).
+// Harness's error shapes the body used (docs/design/harness-api.md 1.9 and 6.2).
 type APIError struct {
 	Method     string
 	Path       string
@@ -207,7 +207,7 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 	switch {
 	case !recognized && status == http.StatusTooManyRequests:
 		// Google Cloud Armor's HTML page: Harness's gateway limits each
-		// API key (harness-api.md 6.3).
+		// API key (docs/design/harness-api.md 6.3).
 		e.Message = "too many requests: Harness's gateway rate limit (about 1000 requests per minute per API key)"
 	case !recognized && len(body) > 0:
 		// A proxy or gateway page (or JSON in no Harness shape): keep a
@@ -273,7 +273,7 @@ func scimStatus(raw json.RawMessage) int {
 
 // classify maps an HTTP status and Harness code to an ErrorKind. Codes win
 // over statuses because Harness answers 400 for duplicates and for missing
-// objects in the NextGen API-key family (harness-api.md 3.2).
+// objects in the NextGen API-key family (docs/design/harness-api.md 3.2).
 func classify(status int, code, message string) ErrorKind {
 	switch code {
 	case "ACCOUNT_MIGRATED_TO_NEXT_GEN":

@@ -14,7 +14,7 @@ import (
 var htmlGatewayPage = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n  <center><h1>502 Bad Gateway</h1></center>\n" +
 	"  <p>" + strings.Repeat("x", 94) + "ééééé</p>\n</body>\n</html>\n"
 
-// TestDecodeErrorShapes decodes every error shape of harness-api.md 1.9
+// TestDecodeErrorShapes decodes every error shape of docs/design/harness-api.md 1.9
 // and 6.2.
 const gatewayRateLimit = "too many requests: Harness's gateway rate limit (about 1000 requests per minute per API key)"
 

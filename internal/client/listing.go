@@ -13,7 +13,7 @@ import (
 // returns true to stop. They page to the end the way the whole-list
 // functions do: SCIM pages by startIndex until an empty page (a short page
 // ends a FirstGen user listing and any group listing, but not a NextGen
-// user listing, whose pages lose the rows NextGen hides, harness-api.md
+// user listing, whose pages lose the rows NextGen hides, docs/design/harness-api.md
 // 1.6), NextGen PageResponses by pageIndex until the last page. Every page
 // is one request through the same client, retried and paced like any
 // other.
@@ -68,7 +68,7 @@ func (c *Client) ListServiceAccountPages(ctx context.Context, sc Scope, search s
 // ListAPIKeyPages visits the API keys of one parent (parent.Identifier is
 // ignored) in exactly its scope, page by page; search matches names and
 // identifiers. Harness needs the key type and parent to list keys
-// (harness-api.md 3.1) and ignores an empty org or project, so keys of
+// (docs/design/harness-api.md 3.1) and ignores an empty org or project, so keys of
 // other scopes are dropped here.
 func (c *Client) ListAPIKeyPages(ctx context.Context, parent APIKeyRef, search string, visit func([]APIKey) bool) error {
 	q := c.keyQuery(parent)
@@ -88,7 +88,7 @@ func (c *Client) ListAPIKeyPages(ctx context.Context, parent APIKeyRef, search s
 
 // TokenFilter selects tokens: a key type (required by Harness) in exactly
 // one scope, optionally of one parent and one key (a key needs its
-// parent, harness-api.md 4), and a searchTerm on names and identifiers.
+// parent, docs/design/harness-api.md 4), and a searchTerm on names and identifiers.
 type TokenFilter struct {
 	Scope  Scope
 	Type   APIKeyType

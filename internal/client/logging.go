@@ -24,7 +24,7 @@ func (nopLogger) Info(context.Context, string, map[string]any)  {}
 
 // SecretPattern matches Harness NextGen token secrets: the 4-part
 // <pat|sat>.<account>.<tokenId>.<secret> form and the legacy 3-part form
-// (harness-api.md 4). It has no leading \b on purpose: escaped text puts a
+// (docs/design/harness-api.md 4). It has no leading \b on purpose: escaped text puts a
 // letter or digit right before a token (JSON's "\nsat.…" and "\u0022sat.…",
 // URL-encoded "%22sat.…"), and such a token must still be masked. The price
 // is masking the odd identifier such as "compat.a.b" in debug logs.

@@ -28,7 +28,7 @@ func (s Scope) String() string {
 }
 
 // ngQuery is the accountIdentifier/orgIdentifier/projectIdentifier query
-// every NextGen route takes (harness-api.md 3.1, 5).
+// every NextGen route takes (docs/design/harness-api.md 3.1, 5).
 func (c *Client) ngQuery(sc Scope) url.Values {
 	q := url.Values{"accountIdentifier": {c.cfg.AccountID}}
 	if sc.Org != "" {
@@ -92,7 +92,7 @@ func ngList[T any](ctx context.Context, c *Client, path string, q url.Values) ([
 }
 
 // notFoundPhrases are how NextGen words a missing object in the 400s it
-// answers instead of 404s (harness-api.md 3.2, 5).
+// answers instead of 404s (docs/design/harness-api.md 3.2, 5).
 var notFoundPhrases = []string{"doesn't exist", "does not exist", "not present", "is not found"}
 
 // markNotFound reclassifies a 400 that says the object does not exist as
@@ -132,7 +132,7 @@ func uncertainConflict(err error) bool {
 
 // IsLimitReached reports whether Harness refused a create because the
 // parent already has the maximum number of API keys or the key the maximum
-// number of tokens (harness-api.md 3.2, 4).
+// number of tokens (docs/design/harness-api.md 3.2, 4).
 func IsLimitReached(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "Maximum limit has reached")

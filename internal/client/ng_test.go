@@ -407,7 +407,7 @@ func TestListTokensDropsOtherScopes(t *testing.T) {
 }
 
 // ValidateToken sends the secret as the raw text body, as Harness reads it
-// (harness-api.md 4), and keeps it out of the logs even when it is not
+// (docs/design/harness-api.md 4), and keeps it out of the logs even when it is not
 // shaped like a Harness token.
 func TestValidateTokenSendsRawText(t *testing.T) {
 	t.Parallel()
@@ -439,7 +439,7 @@ func TestValidateTokenSendsRawText(t *testing.T) {
 
 // Only a 400 that names the object as missing means "gone". Harness's 400
 // for a request without an account ("Account detail is not present in the
-// request", harness-api.md 6.1) must not make a resource drop from state.
+// request", docs/design/harness-api.md 6.1) must not make a resource drop from state.
 func TestNGNotFoundOnlyWhenTheObjectIsNamed(t *testing.T) {
 	t.Parallel()
 	f := newNGFixture(t)

@@ -12,7 +12,7 @@ import (
 // ephemeral resource of one provider instance, inside Harness's request
 // budget: 1000 requests per minute per API key, enforced by Google Cloud
 // Armor in front of the gateway, whose 429 carries no Retry-After
-// (harness-api.md 6.3).
+// (docs/design/harness-api.md 6.3).
 //
 // Two mechanisms, one per Client:
 //
@@ -59,7 +59,7 @@ type pacer struct {
 
 const (
 	// DefaultMaxRequestsPerMinute is 5% under Harness's 1000 per minute per
-	// API key (harness-api.md 6.3).
+	// API key (docs/design/harness-api.md 6.3).
 	DefaultMaxRequestsPerMinute = 950
 	// burstDivisor makes the burst a twentieth of the budget.
 	burstDivisor = 20

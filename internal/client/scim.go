@@ -25,7 +25,7 @@ const maxSCIMPages = 1000
 const SCIMPageSize = 1000
 
 // SCIMBasePath is the SCIM base path of an account below the gateway
-// (harness-api.md 1.1).
+// (docs/design/harness-api.md 1.1).
 func SCIMBasePath(gen Generation, accountID string) string {
 	if gen == FirstGen {
 		return "/api/scim/account/" + url.PathEscape(accountID)
@@ -53,7 +53,7 @@ func (c *Client) scim(method string, body any, parts ...string) *request {
 
 // SCIMName is the SCIM "name" complex attribute. NextGen answers carry
 // displayName; FirstGen and NextGen-with-PL_NEW_SCIM_STANDARDS answers carry
-// givenName and familyName (harness-api.md 1.5).
+// givenName and familyName (docs/design/harness-api.md 1.5).
 type SCIMName struct {
 	GivenName   string `json:"givenName,omitempty"`
 	FamilyName  string `json:"familyName,omitempty"`
@@ -144,7 +144,7 @@ func NewSCIMPatch(ops ...SCIMPatchOp) *SCIMPatch {
 }
 
 // scimList is Harness's ListResponse. totalResults is the size of the page,
-// not the number of matches (harness-api.md 1.6), so callers page until an
+// not the number of matches (docs/design/harness-api.md 1.6), so callers page until an
 // empty page.
 type scimList[T any] struct {
 	TotalResults int `json:"totalResults"`
@@ -220,22 +220,24 @@ func scimPages[T any](ctx context.Context, c *Client, resource, filter string, s
 // second URL-decoding of the filter would change.
 var filterEscaper = strings.NewReplacer("%", "%25", "+", "%2B")
 
-// eqFilter builds `attr eq "value"`. Harness ignores the attribute name and
-// strips the first and last character of the right-hand side, so the value
-// is not quoted Go-style (that would double backslashes); values holding a
-// double quote cannot be matched. Harness URL-decodes the filter once more
-// after the query string was decoded (harness-api.md 1.6), which would turn
-// the "+" of alice+tag@example.com into a space, so "%" and "+" are
-// percent-encoded for that second decoding.
+// eqFilter builds `attr eq "value"`. Harness ignores the attribute name,
+// splits the filter at " eq " and strips the first and last character of
+// what lies between the first and second separator (docs/design/harness-api.md
+// 1.6, ScimUserServiceImpl.searchUser), so the value is not quoted Go-style
+// (that would double backslashes): quotes and newlines inside it survive,
+// but a value containing " eq " would be cut there, and is refused. Harness
+// URL-decodes the filter once more after the query string was decoded,
+// which would turn the "+" of alice+tag@example.com into a space, so "%"
+// and "+" are percent-encoded for that second decoding.
 func eqFilter(attr, value string) (string, error) {
-	if strings.ContainsAny(value, "\"\r\n") {
-		return "", fmt.Errorf("%q cannot be searched for: Harness SCIM filters cannot hold double quotes or newlines", value)
+	if strings.Contains(value, " eq ") {
+		return "", fmt.Errorf(`%q cannot be searched for: Harness cuts a SCIM filter value at " eq "`, value)
 	}
 	return attr + ` eq "` + filterEscaper.Replace(value) + `"`, nil
 }
 
 // CreateSCIMUser POSTs a user. Harness answers 201 with the existing user
-// when the email is already known, so this also adopts (harness-api.md 1.4).
+// when the email is already known, so this also adopts (docs/design/harness-api.md 1.4).
 // A body whose names Harness cannot build (NameProblem) is refused with an
 // ErrValidation error without a request.
 func (c *Client) CreateSCIMUser(ctx context.Context, u *SCIMUser) (*SCIMUser, error) {
@@ -302,7 +304,7 @@ func (c *Client) ListSCIMUsers(ctx context.Context) ([]SCIMUser, error) {
 // ReplaceSCIMUser PUTs a user. Harness answers 200 with an empty body when
 // the PUT deactivates the user; the result is then nil. A missing active is
 // sent as true (what IsActive reads it as): NextGen with PL_USER_DELETION_V2
-// answers a PUT without active with a misleading 404 (harness-api.md 1.8).
+// answers a PUT without active with a misleading 404 (docs/design/harness-api.md 1.8).
 func (c *Client) ReplaceSCIMUser(ctx context.Context, id string, u *SCIMUser) (*SCIMUser, error) {
 	if p := u.NameProblem(false); p != "" {
 		return nil, nameError(http.MethodPut, c.scimPath("Users", id), p)
@@ -340,7 +342,7 @@ func (c *Client) PatchSCIMUser(ctx context.Context, id string, ops ...SCIMPatchO
 
 // DeleteSCIMUser deletes a user. Harness never answers 404 here: NextGen
 // relays a 400 "Token is not valid." and FirstGen a 401 for an id it does not
-// know (harness-api.md 1.8). On those answers the user is looked up, and a
+// know (docs/design/harness-api.md 1.8). On those answers the user is looked up, and a
 // user that is gone is reported as ErrNotFound; a real credential problem
 // keeps its original error.
 func (c *Client) DeleteSCIMUser(ctx context.Context, id string) error {

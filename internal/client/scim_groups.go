@@ -15,7 +15,7 @@ import (
 
 // SCIMGroupMember is one entry of a group's "members". Harness reads only
 // value (a user id); in answers display is the member's email and ref is ""
-// (NextGen) or null (FirstGen), which is not kept (harness-api.md 2.3, 2.4).
+// (NextGen) or null (FirstGen), which is not kept (docs/design/harness-api.md 2.3, 2.4).
 type SCIMGroupMember struct {
 	Value   string `json:"value"`
 	Display string `json:"display,omitempty"`
@@ -23,14 +23,14 @@ type SCIMGroupMember struct {
 
 // SCIMGroup is a SCIM group as Harness reads and writes it. In NextGen it
 // is an externally managed user group whose id is derived from the
-// displayName at creation and kept on rename (harness-api.md 2.2).
+// displayName at creation and kept on rename (docs/design/harness-api.md 2.2).
 type SCIMGroup struct {
 	Schemas     []string          `json:"schemas,omitempty"`
 	ID          string            `json:"id,omitempty"`
 	DisplayName string            `json:"displayName"`
 	Members     []SCIMGroupMember `json:"members"`
 	// HarnessScopes is NextGen's extension: "acct:org[:project]" entries,
-	// comma-separated, read on create only (harness-api.md 2.3).
+	// comma-separated, read on create only (docs/design/harness-api.md 2.3).
 	HarnessScopes string    `json:"harnessScopes,omitempty"`
 	Meta          *SCIMMeta `json:"meta,omitempty"`
 }
@@ -56,7 +56,7 @@ func SCIMGroupMembers(ids []string) []SCIMGroupMember {
 // GroupIdentifier is the identifier Harness NextGen derives from a group's
 // displayName: UuidAndIdentifierUtils.generateHarnessUIFormatIdentifier
 // (harness-core 1dcec145, 980-commons .../utils/UuidAndIdentifierUtils.java,
-// lines 41-51 and 70-73; harness-api.md 2.2), step by step:
+// lines 41-51 and 70-73; docs/design/harness-api.md 2.2), step by step:
 //
 //  1. a blank name (StringUtils.isBlank: only Character.isWhitespace
 //     characters, which leaves out U+00A0, U+2007 and U+202F but includes
@@ -185,7 +185,7 @@ var (
 // member ids that are not users of the account, so callers compare the
 // answer's members with what they sent. FirstGen answers 201 with an
 // existing group of the same name (and its members) instead of creating
-// one (harness-api.md 2.2), so its retry after a lost answer gets the group
+// one (docs/design/harness-api.md 2.2), so its retry after a lost answer gets the group
 // the first attempt made.
 //
 // NextGen answers a POST whose name gives a taken id with 409 (2.1, 2.2),
@@ -227,7 +227,7 @@ func groupCreateKind(err error) error {
 }
 
 // GetSCIMGroup reads a group by id. NextGen finds groups made in the
-// Harness UI too, not only SCIM-managed ones (harness-api.md 2.4).
+// Harness UI too, not only SCIM-managed ones (docs/design/harness-api.md 2.4).
 func (c *Client) GetSCIMGroup(ctx context.Context, id string) (*SCIMGroup, error) {
 	var out SCIMGroup
 	if _, err := c.do(ctx, c.scim(http.MethodGet, nil, "Groups", id), &out); err != nil {
@@ -283,7 +283,7 @@ func (c *Client) ListSCIMGroups(ctx context.Context) ([]SCIMGroup, error) {
 
 // searchSCIMGroups pages through GET /Groups. Unlike user searches, group
 // searches are one database query with no rows dropped afterwards
-// (harness-api.md 2.4), so a short page is the last one in both
+// (docs/design/harness-api.md 2.4), so a short page is the last one in both
 // generations. Groups Harness lists once per scope (harnessScopes) share
 // an id and are returned once.
 func (c *Client) searchSCIMGroups(ctx context.Context, filter string) ([]SCIMGroup, error) {
@@ -319,7 +319,7 @@ func (p SCIMGroupPatch) IsEmpty() bool {
 }
 
 // Operations renders the patch in the forms both Harness generations
-// accept (harness-api.md 2.5): "Replace" with path displayName and a string
+// accept (docs/design/harness-api.md 2.5): "Replace" with path displayName and a string
 // value, and "Add"/"Remove" with path members and a value list, one
 // operation each however many members change. Ids are sorted so the body
 // is deterministic.
@@ -362,7 +362,7 @@ func (c *Client) PatchSCIMGroup(ctx context.Context, id string, p SCIMGroupPatch
 // ReplaceSCIMGroup PUTs a group, replacing its name and members. Harness
 // answers with the request echoed, not the stored group, so member ids it
 // dropped still appear in the answer; read the group back to learn them
-// (harness-api.md 2.1, 2.6).
+// (docs/design/harness-api.md 2.1, 2.6).
 func (c *Client) ReplaceSCIMGroup(ctx context.Context, id string, g *SCIMGroup) (*SCIMGroup, error) {
 	body := *g
 	body.Schemas = []string{SchemaGroup}
@@ -378,7 +378,7 @@ func (c *Client) ReplaceSCIMGroup(ctx context.Context, id string, g *SCIMGroup) 
 }
 
 // DeleteSCIMGroup deletes a group. NextGen answers 401 "Token is not
-// valid." for a group it does not know (harness-api.md 2.1, 7.11), so on
+// valid." for a group it does not know (docs/design/harness-api.md 2.1, 7.11), so on
 // such an answer the group is read: a group that is gone is reported as
 // ErrNotFound; a group that the same token can read is one NextGen refuses
 // to delete because it is not externally managed, reported as a validation

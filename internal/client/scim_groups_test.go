@@ -190,8 +190,8 @@ func TestSCIMGroupClientFindAndList(t *testing.T) {
 			if _, err := c.FindSCIMGroupByDisplayName(ctx, ""); !IsNotFound(err) {
 				t.Fatalf("empty name (Harness lists everything): %v, want not found", err)
 			}
-			if _, err := c.FindSCIMGroupByDisplayName(ctx, `a"b`); err == nil {
-				t.Fatal("a name with a quote cannot be searched and must be refused")
+			if _, err := c.FindSCIMGroupByDisplayName(ctx, "Team eq Ops"); err == nil || IsNotFound(err) {
+				t.Fatalf(`a name containing " eq " cannot be searched and must be refused: %v`, err)
 			}
 		})
 	}
@@ -250,7 +250,7 @@ func TestSCIMGroupPatchOperations(t *testing.T) {
 }
 
 func TestGroupIdentifier(t *testing.T) {
-	// Examples from harness-api.md 2.2.
+	// Examples from docs/design/harness-api.md 2.2.
 	for in, want := range map[string]string{
 		"example-group": "example_group",
 		"Dev Team.1":    "Dev_Team_1",

@@ -18,7 +18,7 @@ var ErrListingNotARead = errors.New("this Harness listing cannot stand in for re
 // ListSCIMUsersAsReads lists every SCIM user of the account, each as
 // GetSCIMUser answers it. The listing leaves out users a GET finds (users
 // not created through SCIM; in NextGen, users NextGen hides from a page
-// after cutting it, harness-api.md 1.6), so a user missing from it is not
+// after cutting it, docs/design/harness-api.md 1.6), so a user missing from it is not
 // known to be gone: read it by id.
 //
 // FirstGen builds search rows and GET answers with the same code
@@ -53,7 +53,7 @@ func ListedSCIMUserAsRead(u SCIMUser, gen Generation) SCIMUser {
 }
 
 // asNextGenRead rebuilds the "name" of a NextGen search row as a NextGen
-// GET writes it (harness-api.md 1.5 "Quirk"). FirstGen's builder, which
+// GET writes it (docs/design/harness-api.md 1.5 "Quirk"). FirstGen's builder, which
 // the search runs, always writes givenName and familyName (each defaulting
 // to the user's name) and, with PL_NEW_SCIM_STANDARDS, formatted; NextGen's
 // GET writes displayName and, only with the flag, givenName, familyName and
@@ -79,7 +79,7 @@ func (c *Client) SCIMGroupListingsAreReads() bool { return c.cfg.Generation == N
 // as GetSCIMGroup answers it: NextGen builds both with
 // NGScimGroupServiceImpl.buildGroupResponse from the same user group. The
 // search sees only externally managed groups, while the GET finds any group
-// with the id (harness-api.md 2.4), so a group missing from the listing is
+// with the id (docs/design/harness-api.md 2.4), so a group missing from the listing is
 // not known to be gone. A group listed more than once (one copy per
 // harnessScopes entry, all with the same id) is left out: the GET answers
 // the first user group with the id, which the listing cannot tell. It

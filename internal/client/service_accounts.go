@@ -6,7 +6,7 @@ import (
 	"net/url"
 )
 
-// ServiceAccount is a NextGen service account (harness-api.md 5).
+// ServiceAccount is a NextGen service account (docs/design/harness-api.md 5).
 type ServiceAccount struct {
 	Identifier  string            `json:"identifier"`
 	Name        string            `json:"name"`

@@ -10,7 +10,7 @@ import (
 
 // DefaultTokenLimit is Harness's default tokenLimit, the number of tokens
 // an API key may hold (ServiceAccountConfig.DEFAULT_TOKEN_LIMIT;
-// harness-api.md 4). Config.TokenLimit overrides it.
+// docs/design/harness-api.md 4). Config.TokenLimit overrides it.
 const DefaultTokenLimit = 5
 
 // TokenRoom is what an API key holds against Harness's token limit.

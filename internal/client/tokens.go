@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Token is a NextGen token under an API key (harness-api.md 4). Times are
+// Token is a NextGen token under an API key (docs/design/harness-api.md 4). Times are
 // epoch milliseconds.
 type Token struct {
 	Identifier string `json:"identifier"`
@@ -46,7 +46,7 @@ func (t *Token) KeyRef() APIKeyRef {
 }
 
 // ExpiresAt is when the token stops working: its scheduled expiry after a
-// rotation, otherwise validTo (harness-api.md 4). ok is false when the
+// rotation, otherwise validTo (docs/design/harness-api.md 4). ok is false when the
 // expiry is unknown: validTo zero or missing without a scheduled expiry, or
 // a scheduledExpireTime of zero or less. Harness always sets validTo on
 // create, so such a token is odd, but nothing says it has stopped working.
@@ -106,7 +106,7 @@ func (c *Client) tokenQuery(r APIKeyRef) url.Values {
 // CreateToken creates a token and returns its secret, which Harness shows
 // only here and on rotation. The response is never logged.
 //
-// Harness creates a missing API key on the fly (harness-api.md 4, quirk),
+// Harness creates a missing API key on the fly (docs/design/harness-api.md 4, quirk),
 // so callers should make sure the key exists.
 //
 // When t.ValidFrom is zero, CreateToken sets it (in *t) to a marker: a
@@ -120,7 +120,7 @@ func (c *Client) tokenQuery(r APIKeyRef) url.Values {
 //   - A token that has expired (Expired; an unknown expiry never is) but is
 //     still stored:
 //     Harness purges expired tokens only through a lagging TTL index
-//     (derived from harness-core Token.java, not in harness-api.md), and
+//     (harness-core Token.java, docs/design/harness-api.md 4), and
 //     such a token can never work again. It is deleted and the token
 //     created once more.
 //   - The token an earlier attempt of this call made, proven by the marker
@@ -285,7 +285,7 @@ func (c *Client) DeleteToken(ctx context.Context, key APIKeyRef, identifier stri
 // RotateToken replaces a token's secret and returns the new one (never
 // logged). The identifier stays; the new token is valid from now until the
 // old validTo, and the old secret keeps working until oldExpiresAt
-// (harness-api.md 4). A missing token is an ErrNotFound error.
+// (docs/design/harness-api.md 4). A missing token is an ErrNotFound error.
 //
 // Harness renames the old token before it checks the key's token limit
 // (TokenServiceImpl.rotateToken), so a rotation on a full key fails with
@@ -337,7 +337,7 @@ func (c *Client) RotateToken(ctx context.Context, key APIKeyRef, identifier stri
 // answers those with a 400 INVALID_REQUEST naming the check that failed
 // (TokenValidationHelper in harness-core), which tokenRefusal recognises.
 //
-// Harness reads the body as the raw token text (harness-api.md 4): a JSON
+// Harness reads the body as the raw token text (docs/design/harness-api.md 4): a JSON
 // string would arrive with its quotes and never match, so the secret is
 // sent as text/plain, and never logged.
 func (c *Client) ValidateToken(ctx context.Context, secret string) (*Token, error) {

@@ -49,7 +49,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, fam family
 		auth, ok := r.Header["Authorization"]
 		if !ok {
 			// NextGen dereferences the missing header: an NPE, so a 500
-			// (harness-api.md 6.2, derived).
+			// (docs/design/harness-api.md 6.2, derived).
 			writeUnknownError(w)
 			return false
 		}
@@ -256,7 +256,7 @@ func tokenPrefix(keyType string) string {
 }
 
 // writeAccessDenied is the 403 NG_ACCESS_DENIED for a principal without the
-// permission a write needs (harness-api.md 1.9).
+// permission a write needs (docs/design/harness-api.md 1.9).
 func (s *Server) writeAccessDenied(w http.ResponseWriter, c *call) {
 	perm := "core_user_manage"
 	what := "SCIM user action"

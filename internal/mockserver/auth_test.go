@@ -10,7 +10,7 @@ import (
 const readOnlyToken = "pat." + DefaultAccountID + ".111111111111111111111111.ReadOnlyToken0000000"
 
 // TestNextGenSCIMAuth walks the NextGen SCIM auth failures of
-// harness-api.md 6.1/6.2.
+// docs/design/harness-api.md 6.1/6.2.
 func TestNextGenSCIMAuth(t *testing.T) {
 	for _, profile := range []string{"nextgen", "nextgen-legacy"} {
 		t.Run(profile, func(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 //   - Harness SaaS allows 1000 requests per minute per API key and 5000 per
 //     10 s per IP; over a limit the answer is 429, and "Retry-After in the
 //     429 error responses is not currently supported by Google Cloud Armor"
-//     (developer.harness.io/docs/platform/rate-limits; harness-api.md 6.3).
+//     (developer.harness.io/docs/platform/rate-limits; docs/design/harness-api.md 6.3).
 //   - Harness's own code does not rate-limit the routes the mock serves:
 //     harness-core's AuthenticationFilter.filter returns before its only
 //     per-key limiter (ensureValidQPM, a Guava RateLimiter in

@@ -26,7 +26,7 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 func writeEmpty(w http.ResponseWriter, status int) { w.WriteHeader(status) }
 
 // scimError is Harness's ScimError: status is a number and id, externalId
-// and meta are always present as null (harness-api.md 1.9).
+// and meta are always present as null (docs/design/harness-api.md 1.9).
 type scimError struct {
 	ID         *string  `json:"id"`
 	ExternalID *string  `json:"externalId"`
@@ -40,7 +40,7 @@ const schemaError = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 // writeSCIMError writes a ScimError. Its body status is 404 whatever the
 // HTTP status: Harness answers failed creates with HTTP 409 and failed group
-// PUTs with HTTP 412, both carrying status 404 (harness-api.md 1.9).
+// PUTs with HTTP 412, both carrying status 404 (docs/design/harness-api.md 1.9).
 func (s *Server) writeSCIMError(w http.ResponseWriter, r *http.Request, httpStatus int, detail string) {
 	var d *string
 	if detail != "" {
@@ -74,7 +74,7 @@ type responseMessage struct {
 	FailureTypes []string `json:"failureTypes"`
 }
 
-// errorDTO is NextGen's ErrorDTO (harness-api.md 6.2).
+// errorDTO is NextGen's ErrorDTO (docs/design/harness-api.md 6.2).
 type errorDTO struct {
 	Status           string            `json:"status"`
 	Code             string            `json:"code"`
@@ -149,7 +149,7 @@ func writeRestError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, ctJSON, body)
 }
 
-// ngEnvelope is NextGen's ResponseDTO success envelope (harness-api.md 3.2).
+// ngEnvelope is NextGen's ResponseDTO success envelope (docs/design/harness-api.md 3.2).
 type ngEnvelope struct {
 	Status        string `json:"status"`
 	Data          any    `json:"data"`

@@ -12,7 +12,7 @@ import (
 )
 
 // newHarnessID is Harness's UUIDGenerator.generateUuid: a random UUID as
-// 22 characters of unpadded URL-safe base64 (harness-api.md 1.5).
+// 22 characters of unpadded URL-safe base64 (docs/design/harness-api.md 1.5).
 func newHarnessID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -51,7 +51,7 @@ func randomString(n int, alphabet string) string {
 
 // identifierFromName is generateHarnessUIFormatIdentifier (980-commons
 // .../utils/UuidAndIdentifierUtils.java, lines 41-51, and its
-// generateFormattedIdentifier, lines 70-73; harness-api.md 2.2):
+// generateFormattedIdentifier, lines 70-73; docs/design/harness-api.md 2.2):
 //
 //	name = isBlank(name) ? name : name.trim() with '.' and '-' replaced by '_'
 //	if isBlank(name) return ""

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Operation names of the NextGen API-key routes (harness-api.md 3.1).
+// Operation names of the NextGen API-key routes (docs/design/harness-api.md 3.1).
 const (
 	OpCreateAPIKey         = "CreateAPIKey"
 	OpListAPIKeys          = "ListAPIKeys"
@@ -28,7 +28,7 @@ func (s *Server) apiKeyRoutes() {
 }
 
 // APIKeyRef names an API key: Harness finds keys by scope, type, parent and
-// identifier together (harness-api.md 3.2).
+// identifier together (docs/design/harness-api.md 3.2).
 type APIKeyRef struct {
 	Scope      Scope
 	Type       string // KindUser or KindServiceAccount

@@ -11,7 +11,7 @@ import (
 	"unicode/utf16"
 )
 
-// Limits Harness applies per parent and per key (harness-api.md 3.2, 4).
+// Limits Harness applies per parent and per key (docs/design/harness-api.md 3.2, 4).
 const (
 	// APIKeyLimit is apiKeyLimit: API keys per parent (user or service account).
 	APIKeyLimit = 5
@@ -58,7 +58,7 @@ func identifierProblem(id string) string {
 type fieldProblem struct{ field, msg string }
 
 // writeValidation answers a FailureDTO for the first problem, as Jersey's
-// bean validation does (harness-api.md 6.2); it reports whether there was one.
+// bean validation does (docs/design/harness-api.md 6.2); it reports whether there was one.
 func writeValidation(w http.ResponseWriter, problems ...fieldProblem) bool {
 	for _, p := range problems {
 		if p.msg != "" {
@@ -180,7 +180,8 @@ func checkScopeExists(w http.ResponseWriter, account string, sc Scope) bool {
 }
 
 // checkBodyScope refuses a body whose scope differs from the query's
-// (harness-api.md 5; the wording is guessed).
+// (docs/design/harness-api.md 3.2, for API keys and tokens; the wording is
+// guessed).
 func checkBodyScope(w http.ResponseWriter, account, bodyAccount string, query, body Scope) bool {
 	if bodyAccount != "" && bodyAccount != account {
 		writeNGError(w, http.StatusBadRequest, "INVALID_REQUEST",
@@ -246,7 +247,7 @@ func cloneTags(tags map[string]string) map[string]string {
 }
 
 // checkUserParent is validateParentIdentifier for USER keys and tokens
-// (harness-api.md 3.2): only a user may touch their own personal keys.
+// (docs/design/harness-api.md 3.2): only a user may touch their own personal keys.
 func checkUserParent(w http.ResponseWriter, c *call, keyType, parent string) bool {
 	if keyType != KindUser {
 		return true

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Operation names of the NextGen service-account routes (harness-api.md 5).
+// Operation names of the NextGen service-account routes (docs/design/harness-api.md 5).
 const (
 	OpCreateServiceAccount         = "CreateServiceAccount"
 	OpListServiceAccounts          = "ListServiceAccounts"
@@ -51,7 +51,7 @@ func (st *store) serviceAccount(sc Scope, id string) *ServiceAccount {
 }
 
 // deleteServiceAccount removes a service account with its keys and their
-// tokens (harness-api.md 4, "Deleting a service account deletes its keys
+// tokens (docs/design/harness-api.md 5, "Deleting a service account deletes its keys
 // and tokens").
 func (st *store) deleteServiceAccount(sa *ServiceAccount) {
 	for k, key := range st.APIKeys {
@@ -152,7 +152,7 @@ func (in *serviceAccountIn) scopePairs(r *http.Request) []valuePair {
 
 // ---- handlers ----
 
-// saCreate is POST /ng/api/serviceaccount (harness-api.md 5).
+// saCreate is POST /ng/api/serviceaccount (docs/design/harness-api.md 5).
 func (s *Server) saCreate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -226,7 +226,7 @@ func (s *Server) saListAggregates(w http.ResponseWriter, r *http.Request, _ *cal
 }
 
 // saGet is GET aggregate/{identifier}: a missing account is a 400
-// INVALID_ARGUMENT, not a 404 (harness-api.md 5).
+// INVALID_ARGUMENT, not a 404 (docs/design/harness-api.md 5).
 func (s *Server) saGet(w http.ResponseWriter, r *http.Request, _ *call) {
 	id := r.PathValue("identifier")
 	s.mu.Lock()

@@ -345,7 +345,7 @@ func (h *ngHarness) validate(body, contentType string) ngAnswer {
 	return a
 }
 
-// The validate body is the token as raw text (harness-api.md 4): Harness
+// The validate body is the token as raw text (docs/design/harness-api.md 4): Harness
 // reads it as a plain String, so a JSON-quoted token is a different,
 // invalid token.
 func TestNGTokenValidateTakesRawText(t *testing.T) {
@@ -587,7 +587,7 @@ func withQ(q url.Values, k, v string) url.Values {
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 // The token list filters by the parameters that are given: parentIdentifier
-// and apiKeyIdentifier are optional (harness-api.md 4), so leaving them out
+// and apiKeyIdentifier are optional (docs/design/harness-api.md 4), so leaving them out
 // widens the list instead of matching nothing.
 func TestNGTokenListFiltersByWhatIsGiven(t *testing.T) {
 	t.Parallel()

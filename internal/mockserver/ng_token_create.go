@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Harness-core sources of this file, at the commit harness-api.md was
+// Harness-core sources of this file, at the commit docs/design/harness-api.md was
 // written from (1dcec145): 120-ng-manager/.../ng/core/api/impl/
 // TokenServiceImpl.java and .../ng/core/mapper/TokenDTOMapper.java.
 
@@ -22,7 +22,7 @@ type tokenSpec struct {
 }
 
 // tokenCreate is POST /ng/api/token. It answers the secret, the only time
-// Harness shows it (harness-api.md 4, 7.1).
+// Harness shows it (docs/design/harness-api.md 4, 7.1).
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -131,7 +131,7 @@ func (in tokenSpec) lombok(account string) string {
 
 // keyOrAutoCreate returns the token's key. A key that does not exist is
 // created, named "<id>_auto" with a 30-day default lifetime
-// (TokenServiceImpl.createApiKey, lines 158-170; harness-api.md 4, quirk).
+// (TokenServiceImpl.createApiKey, lines 158-170; docs/design/harness-api.md 4, quirk).
 // The caller holds s.mu.
 func (s *Server) keyOrAutoCreate(w http.ResponseWriter, c *call, ref APIKeyRef) *APIKey {
 	if k := s.store.apiKey(ref); k != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Operation names of the NextGen token routes (harness-api.md 4).
+// Operation names of the NextGen token routes (docs/design/harness-api.md 4).
 const (
 	OpCreateToken   = "CreateToken"
 	OpListTokens    = "ListTokens"
@@ -44,8 +44,8 @@ func (t *Token) Valid(now time.Time) bool {
 // purgeExpiredTokensLocked removes expired tokens, including rotated ones
 // past their scheduled expiry, the way Mongo's TTL index on
 // Token.validUntil (set to scheduledExpireTime ?? validTo) does. This is
-// derived from harness-core Token.java (@FdTtlIndex on validUntil) and is
-// NOT in harness-api.md; the real TTL monitor runs about once a minute and
+// harness-core Token.java (@FdTtlIndex on validUntil), docs/design/harness-api.md
+// 4; the real TTL monitor runs about once a minute and
 // may lag, so the provider must not rely on it (Options.KeepExpiredTokens
 // turns it off). The mock purges on access. The caller holds s.mu.
 func (s *Server) purgeExpiredTokensLocked(now time.Time) {
@@ -80,7 +80,7 @@ func (st *store) tokensByLastModified() []*Token {
 }
 
 // tokenValue is the secret Harness returns once:
-// <pat|sat>.<account>.<tokenId>.<20 alphanumerics> (harness-api.md 4).
+// <pat|sat>.<account>.<tokenId>.<20 alphanumerics> (docs/design/harness-api.md 4).
 func (s *Server) tokenValue(t *Token) string {
 	return tokenPrefix(t.Type) + "." + s.opts.AccountID + "." + t.ID + "." + t.Secret
 }
@@ -242,7 +242,7 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request, _ *call) {
 // checked and a missing key is created, as on create (validateTokenRequest);
 // a missing token (checkState) or validity bound (an NPE) is a 500; the
 // Token entity's name constraint is checked (line 303). It writes name,
-// validFrom, validTo, description and tags (harness-api.md 4).
+// validFrom, validTo, description and tags (docs/design/harness-api.md 4).
 func (s *Server) tokenUpdate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !validContentType(w, r) {
 		return
@@ -289,7 +289,7 @@ func queryTokenRef(w http.ResponseWriter, r *http.Request) (APIKeyRef, bool) {
 }
 
 // tokenDelete is DELETE /ng/api/token/{identifier}; a missing token is a
-// 500 (checkState, harness-api.md 4).
+// 500 (checkState, docs/design/harness-api.md 4).
 func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 	ref, ok := queryTokenRef(w, r)
 	if !ok {
@@ -309,7 +309,7 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request, c *call) {
 }
 
 // tokenValidate is POST /ng/api/token/validate with the raw token text as
-// body (harness-api.md 4); it answers the token, with the user's email and
+// body (docs/design/harness-api.md 4); it answers the token, with the user's email and
 // name for personal tokens. A token that does not check out is a 400
 // INVALID_REQUEST saying why (validateTokenText).
 //

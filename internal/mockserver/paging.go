@@ -36,7 +36,7 @@ func javaInt(q url.Values, name string) (v int64, given, ok bool) {
 // Guessed: ParamException is a WebApplicationException without an entity,
 // so the registered ExceptionMapper<Throwable> answers it: NextGen's
 // GenericExceptionMapperV2 (HTTP 500 UNKNOWN_ERROR, as for any non-Wings
-// exception, harness-api.md 6.2) and FirstGen's GenericExceptionMapper
+// exception, docs/design/harness-api.md 6.2) and FirstGen's GenericExceptionMapper
 // (HTTP 500 RestResponse DEFAULT_ERROR_CODE; ParamException is not a
 // ClientErrorException).
 func (s *Server) writeParamException(w http.ResponseWriter, ng bool) {
@@ -49,7 +49,7 @@ func (s *Server) writeParamException(w http.ResponseWriter, ng bool) {
 
 // ---- NextGen ----
 
-// pageResponse is NextGen's PageResponse (harness-api.md 3.1).
+// pageResponse is NextGen's PageResponse (docs/design/harness-api.md 3.1).
 type pageResponse struct {
 	TotalPages    int64   `json:"totalPages"`
 	TotalItems    int64   `json:"totalItems"`
@@ -129,7 +129,7 @@ type scimListOut struct {
 }
 
 // scimPaging is how a SCIM search turns startIndex and count into a skip
-// and a limit (harness-api.md 1.6): startIndex defaults to 0, N != 0 skips
+// and a limit (docs/design/harness-api.md 1.6): startIndex defaults to 0, N != 0 skips
 // N-1 rows (computed on a Java Integer, so -2^31 wraps to a skip of
 // 2^31-1); count defaults to 20 [code: ScimUserServiceImpl.searchUser,
 // NGScimGroupServiceImpl.searchGroup, ScimGroupServiceImpl.searchGroup].

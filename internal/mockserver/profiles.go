@@ -16,7 +16,7 @@ const (
 )
 
 // Profile is a set of account feature flags. Real Harness accounts differ in
-// flags a client cannot see (harness-api.md 7.17), so the mock serves one
+// flags a client cannot see (docs/design/harness-api.md 7.17), so the mock serves one
 // profile per instance and the provider is tested under each.
 type Profile struct {
 	Name string

@@ -2,7 +2,7 @@ package mockserver
 
 import "net/http"
 
-// SCIM base paths below the gateway (harness-api.md 1.1).
+// SCIM base paths below the gateway (docs/design/harness-api.md 1.1).
 const (
 	nextGenSCIMBase  = "/ng/api/scim/account/{accountIdentifier}"
 	firstGenSCIMBase = "/api/scim/account/{accountIdentifier}"

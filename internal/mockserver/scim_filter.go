@@ -9,7 +9,7 @@ import (
 )
 
 // parseSCIMFilter is Harness's SCIM filter parsing, step by step as the
-// Java does it (harness-api.md 1.6) [code: ScimUserServiceImpl.searchUser,
+// Java does it (docs/design/harness-api.md 1.6) [code: ScimUserServiceImpl.searchUser,
 // NGScimGroupServiceImpl.searchGroup, ScimGroupServiceImpl.searchGroup]:
 //
 //	filter = URLDecoder.decode(filter, "UTF-8");

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -21,7 +20,7 @@ const (
 
 const schemaGroup = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
-// Harness's group error details (harness-api.md 2.1, 2.2, 2.5).
+// Harness's group error details (docs/design/harness-api.md 2.1, 2.2, 2.5).
 const (
 	msgGroupNotFound      = "Group does not exist"
 	msgGroupNameEmpty     = "Create UserGroup- name: cannot be null or empty"
@@ -351,7 +350,7 @@ func patchMemberIDs(op patchOpIn) []string {
 	}
 	path := *op.Path
 	if strings.Contains(path, "members[") {
-		if dec, err := url.QueryUnescape(path); err == nil {
+		if dec, err := javaURLDecode(path); err == nil {
 			parts := strings.SplitN(dec, " eq ", 3)
 			if len(parts) >= 2 && len(parts[1]) >= 3 {
 				return []string{parts[1][1 : len(parts[1])-2]}

@@ -22,7 +22,7 @@ const (
 	schemaUser         = "urn:ietf:params:scim:schemas:core:2.0:User"
 	schemaListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 	schemaPatchOp      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	// metaTimeLayout is yyyy-MM-dd'T'HH:mm:ss.SSSZ (harness-api.md 1.5).
+	// metaTimeLayout is yyyy-MM-dd'T'HH:mm:ss.SSSZ (docs/design/harness-api.md 1.5).
 	metaTimeLayout = "2006-01-02T15:04:05.000-0700"
 )
 
@@ -76,7 +76,7 @@ type scimUserOut struct {
 	Meta        *scimMetaOut      `json:"meta,omitempty"`
 }
 
-// scimUserIn is what Harness reads from a POST/PUT body (harness-api.md
+// scimUserIn is what Harness reads from a POST/PUT body (docs/design/harness-api.md
 // 1.3); everything else is ignored.
 type scimUserIn struct {
 	UserName    *string         `json:"userName"`

@@ -32,7 +32,7 @@ func (s *testServer) addGroup(id, name string, members ...string) {
 }
 
 // aliceJSON is the exact user answer for aliceBody under a profile; search
-// selects the NextGen search variant (harness-api.md 1.5).
+// selects the NextGen search variant (docs/design/harness-api.md 1.5).
 func (s *testServer) aliceJSON(id string, search bool, groups string) string {
 	u, _ := s.User(id)
 	p := s.Profile()

@@ -1,7 +1,8 @@
 // Package mockserver is an in-memory Harness that speaks the SCIM 2.0 and
 // NextGen API-key, token and service-account APIs the way Harness does,
-// quirks included (harness-api.md in the design notes; comments cite its
-// sections). Tests drive it through Go methods: out-of-band edits, a request
+// quirks included (docs/design/harness-api.md, researched from Harness's
+// server code; comments cite its sections and the harness-core class and
+// method they follow). Tests drive it through Go methods: out-of-band edits, a request
 // log with per-operation counts, and fault injection. The standalone command
 // internal/cmd/harness-mock serves it for module authors.
 package mockserver
@@ -26,7 +27,7 @@ const (
 	DefaultToken     = "pat.mockaccount0000000000A.000000000000000000000000.MockAdminToken000000"
 	// AdminUserID is the Harness user that owns the admin tokens. It is an
 	// account member that was not created through SCIM, so SCIM searches do
-	// not list it (harness-api.md 1.6).
+	// not list it (docs/design/harness-api.md 1.6).
 	AdminUserID    = "MockAdminUser000000000"
 	AdminUserEmail = "admin@example.com"
 )
@@ -119,7 +120,7 @@ func (s *Server) AdvanceTime(d time.Duration) {
 	s.timeOffset += d
 }
 
-// family is an API family with its own auth rules (harness-api.md 6.1).
+// family is an API family with its own auth rules (docs/design/harness-api.md 6.1).
 type family int
 
 const (
@@ -332,7 +333,7 @@ func firstLine(s string) string {
 }
 
 // validContentType reports whether a body-carrying request used one of the
-// media types Harness accepts (harness-api.md 1.1), answering 415 if not.
+// media types Harness accepts (docs/design/harness-api.md 1.1), answering 415 if not.
 func validContentType(w http.ResponseWriter, r *http.Request) bool {
 	switch mediaType(r) {
 	case "application/json", "application/scim+json":

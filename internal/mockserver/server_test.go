@@ -475,7 +475,7 @@ func TestRequestBodyChecks(t *testing.T) {
 }
 
 // TestResponseContentType: NextGen answers in the media type asked for,
-// FirstGen always in application/scim+json (harness-api.md 1.1).
+// FirstGen always in application/scim+json (docs/design/harness-api.md 1.1).
 func TestResponseContentType(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, profile string) {
 		s := newTestServer(t, profile, nil)

@@ -20,7 +20,7 @@ type User struct {
 	ExternalID  string `json:"externalId,omitempty"`
 	Disabled    bool   `json:"disabled,omitempty"`
 	// Imported is Harness's importedByScim: only such users are found by
-	// SCIM searches (harness-api.md 1.6).
+	// SCIM searches (docs/design/harness-api.md 1.6).
 	Imported bool `json:"imported,omitempty"`
 	// Member is account membership. NextGen removal (DELETE or
 	// active=false) clears it but Harness keeps the user, and its id, so a

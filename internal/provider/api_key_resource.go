@@ -31,7 +31,7 @@ var (
 // NewAPIKeyResource returns the harness_api_key resource.
 func NewAPIKeyResource() resource.Resource { return &apiKeyResource{} }
 
-// apiKeyResource manages a NextGen API key (harness-api.md 3).
+// apiKeyResource manages a NextGen API key (docs/design/harness-api.md 3).
 type apiKeyResource struct {
 	data *providerData
 }
@@ -94,7 +94,7 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 // ValidateConfig refuses personal keys outside account scope, which Harness
-// documents as unsupported (harness-api.md 3.2).
+// documents as unsupported (docs/design/harness-api.md 3.2).
 func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg apiKeyResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -188,7 +188,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 // Read maps Harness's "doesn't exist in scope" answer to a removal, so a
-// key deleted outside Terraform is planned for creation (harness-api.md
+// key deleted outside Terraform is planned for creation (docs/design/harness-api.md
 // 7.3 is the official provider's failure here).
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer apiKeyIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)

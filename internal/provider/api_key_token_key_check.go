@@ -12,7 +12,7 @@ import (
 )
 
 // Harness creates a missing API key when a token is created under it, as
-// "<apikey_id>_auto" with a 30-day default lifetime (harness-api.md 4:
+// "<apikey_id>_auto" with a 30-day default lifetime (docs/design/harness-api.md 4:
 // TokenServiceImpl.validateTokenRequest/createApiKey), a key nothing then
 // tracks. So a token's create checks its key first: a warning at plan
 // time, an error at apply before anything is sent. Not an error at plan

@@ -19,7 +19,7 @@ const defaultRotationGracePeriod = "1h"
 func NewAPIKeyTokenResource() resource.Resource { return &apiKeyTokenResource{} }
 
 // apiKeyTokenResource manages a NextGen token: the secret an identity
-// provider uses (harness-api.md 4).
+// provider uses (docs/design/harness-api.md 4).
 type apiKeyTokenResource struct {
 	data *providerData
 }

@@ -122,7 +122,7 @@ func (r *apiKeyTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	if t.Expired(r.data.clock()) {
 		// Harness purges expired tokens only through a lagging TTL index
-		// (derived from harness-core, not promised by harness-api.md), so an
+		// (derived from harness-core, not promised by docs/design/harness-api.md), so an
 		// expired token may still be listed. It can never work again: treat
 		// it as gone, and Create replaces it. An unknown expiry is not
 		// expired (see client.Token.Expired).

@@ -262,7 +262,7 @@ func TestAccAPIKeyToken_explicitWindow(t *testing.T) {
 }
 
 // A token past its expiry is gone even when Harness has not purged it yet
-// (the purge is a lagging TTL index, and harness-api.md does not promise
+// (the purge is a lagging TTL index, and docs/design/harness-api.md does not promise
 // it): the refresh plans its creation, and the create replaces the dead
 // token that still holds the identifier.
 func TestAccAPIKeyToken_expiredButNotPurged(t *testing.T) {

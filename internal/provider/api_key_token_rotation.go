@@ -198,7 +198,7 @@ func sameTriggers(a, b types.Map) bool {
 // rotatedOutBy reports whether t is the value one of the pending rotations
 // replaced. A rotation renames the old token's identifier rotated_<15
 // letters> and sets its scheduledExpireTime to the rotateTimestamp sent
-// (harness-api.md 4); the exact millisecond tells it from any other
+// (docs/design/harness-api.md 4); the exact millisecond tells it from any other
 // rotated token of the key. Whether Harness also renames the name is not
 // documented, so the name is not compared.
 func rotatedOutBy(t *client.Token, pending []int64) bool {

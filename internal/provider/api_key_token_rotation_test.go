@@ -438,7 +438,7 @@ func TestAccAPIKeyToken_expiryDecisionStableUntilApply(t *testing.T) {
 }
 
 // The value a rotation replaced is found by its rotated_ identifier and the
-// exact scheduledExpireTime sent, whatever its name: harness-api.md 4 says
+// exact scheduledExpireTime sent, whatever its name: docs/design/harness-api.md 4 says
 // Harness "renames" the old token without saying whether the name changes
 // too. Here the mock renames it as well, and destroy still deletes it.
 func TestAccAPIKeyToken_rotatedValueFoundWhateverItsName(t *testing.T) {

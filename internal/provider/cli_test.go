@@ -158,7 +158,7 @@ output "scim_users" {
 
 // A token created by one provider block is the only credential of other
 // blocks: a managed token provisions a SCIM user, an ephemeral token lists
-// users. FirstGen SCIM does not take NextGen tokens (harness-api.md 6.1),
+// users. FirstGen SCIM does not take NextGen tokens (docs/design/harness-api.md 6.1),
 // which the firstgen profile shows as a clear error.
 func TestAccCLI_tokensAuthenticateOtherProviderBlocks(t *testing.T) {
 	forEachProfile(t, func(t *testing.T, p mockserver.Profile) {

@@ -9,7 +9,7 @@ import (
 
 // keepPriorCase plans the prior value of an email attribute when the
 // configuration holds the same address in another case. Harness stores
-// emails lower-cased (harness-api.md 1.3; ServiceAccountDTOMapper
+// emails lower-cased (docs/design/harness-api.md 1.3; ServiceAccountDTOMapper
 // .getServiceAccountFromDTO for service accounts), so state written by an
 // import or a refresh holds Harness's spelling, and a configuration in
 // another case must not plan a change (or a replacement). Terraform

@@ -12,7 +12,7 @@ import (
 )
 
 // emailType is a string type whose values compare case-insensitively.
-// Harness lower-cases userName (harness-api.md 1.3), so "Alice@Example.com"
+// Harness lower-cases userName (docs/design/harness-api.md 1.3), so "Alice@Example.com"
 // in configuration and "alice@example.com" from Harness must not diff.
 type emailType struct {
 	basetypes.StringType

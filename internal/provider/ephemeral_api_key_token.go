@@ -256,7 +256,7 @@ const (
 )
 
 // checkKey checks that the API key exists. Harness would quietly create a
-// missing key, as "<id>_auto", for the token (harness-api.md 4), so the
+// missing key, as "<id>_auto", for the token (docs/design/harness-api.md 4), so the
 // key is checked first. Terraform opens ephemeral resources while planning
 // too, before a key created in the same configuration exists (depends_on
 // does not delay it): when this provider instance planned that key, the

@@ -10,7 +10,7 @@ import (
 	"github.com/harness-scim/terraform-provider-harness/internal/mockserver"
 )
 
-// The words EntityIdentifierValidator reserves beyond harness-api.md 3.1's
+// The words EntityIdentifierValidator reserves beyond docs/design/harness-api.md 3.1's
 // first list (step, parallel, stepGroup, class, shellScriptProvisioner)
 // used to pass the plan and fail at apply with Harness's 400; they are now
 // refused at plan time on every identifier, without calling Harness.

@@ -28,7 +28,7 @@ import (
 // refresh_batch_acc_test.go (against the mock, real terraform):
 //   - a row missing from the listing is read with its own GET: Harness's
 //     searches leave out objects a GET finds (NextGen hides rows after
-//     cutting a page, harness-api.md 1.6; users invited in the UI; groups
+//     cutting a page, docs/design/harness-api.md 1.6; users invited in the UI; groups
 //     not externally managed), so absence proves nothing;
 //   - a listing that fails is given up for the rest of the instance's life:
 //     every read falls back to its GET;

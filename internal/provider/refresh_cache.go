@@ -11,7 +11,7 @@ import (
 //
 // Not batched, and why: service accounts and API keys, for which the
 // client has no listing; tokens, which Harness lists per API key only, and
-// a key holds at most 5 tokens (tokenLimit, harness-api.md 4), below
+// a key holds at most 5 tokens (tokenLimit, docs/design/harness-api.md 4), below
 // batchThreshold; data sources, whose each read is one search or GET
 // already.
 type refreshCache struct {

@@ -27,7 +27,7 @@ func apiKeyID(ref client.APIKeyRef) string {
 }
 
 // parseKeyImportID reads the official provider's API-key import formats
-// (harness-api.md 8): `<parent_id>/<apikey_id>/<apikey_type>` with an
+// (docs/design/harness-api.md 8): `<parent_id>/<apikey_id>/<apikey_type>` with an
 // optional `<org_id>/` or `<org_id>/<project_id>/` prefix. extra trailing
 // parts (the token identifier) are returned separately.
 func parseKeyImportID(id string, extra int) (client.APIKeyRef, []string, error) {

@@ -246,7 +246,7 @@ func (a *directoryApply) createGroup(ctx context.Context, ch *groupChange) error
 }
 
 // adoptGroup takes over the SCIM group of that exact name that made
-// NextGen refuse the create (its id is derived from the name, harness-api.md
+// NextGen refuse the create (its id is derived from the name, docs/design/harness-api.md
 // 2.2), as FirstGen's POST does by itself, and gives it the planned
 // members with one PATCH. A group of another name holding the id (or one
 // made in the Harness UI, which SCIM searches do not see) is not adopted.

@@ -17,7 +17,7 @@ import (
 )
 
 // scimFailure is a SCIM error Harness answers a failed POST with (HTTP 409,
-// harness-api.md 1.4).
+// docs/design/harness-api.md 1.4).
 const scimFailure = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"Injected: the invite service is down","status":404}`
 
 var scimJSON = http.Header{"Content-Type": {"application/scim+json"}}

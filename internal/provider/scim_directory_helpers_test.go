@@ -126,7 +126,7 @@ func (m *testMock) expectDirectory(users map[string]string, groups map[string][]
 
 // listingCounts is what one refresh of the directory costs: the users
 // listing pages until an empty page in NextGen (its pages may be short,
-// harness-api.md 1.6) and stops at a short page in FirstGen; groups fit in
+// docs/design/harness-api.md 1.6) and stops at a short page in FirstGen; groups fit in
 // one page.
 func listingCounts(p mockserver.Profile) map[string]int {
 	if p.Generation == mockserver.NextGen {

@@ -80,7 +80,7 @@ func (u dirUser) asUserModel(userName string) *scimUserResourceModel {
 // dirUserFromAPI is a user as Harness reports it in a listing, keeping
 // prior values where Harness reports nothing. Harness's listing always
 // carries given and family names (NextGen builds it with FirstGen's code,
-// harness-api.md 1.5); FirstGen never keeps an externalId (1.3).
+// docs/design/harness-api.md 1.5); FirstGen never keeps an externalId (1.3).
 func dirUserFromAPI(u *client.SCIMUser, prior dirUser, gen client.Generation) dirUser {
 	out := dirUser{
 		DisplayName: types.StringValue(u.DisplayName), GivenName: prior.GivenName, FamilyName: prior.FamilyName,

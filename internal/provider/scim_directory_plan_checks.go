@@ -84,7 +84,7 @@ func (p *directoryPlanner) lookUpMembers(ctx context.Context, c *client.Client, 
 // checkGroupIDs refuses, in NextGen, new groups whose names give an id
 // Harness refuses (none, a reserved word, ...; addGroupIdentifierError) or
 // the id of another group: Harness derives the id from the name
-// (harness-api.md 2.2) and would refuse the create.
+// (docs/design/harness-api.md 2.2) and would refuse the create.
 func (p *directoryPlanner) checkGroupIDs() {
 	if p.gen != client.NextGen || p.config.Groups.IsNull() || p.config.Groups.IsUnknown() {
 		return

@@ -17,7 +17,7 @@ import (
 // dozen requests for 10,000 users), and rebuilds the state of the keys it
 // holds, so drift shows key by key. An object missing from a listing is
 // read by id before it leaves state: NextGen's user listing can drop rows
-// (harness-api.md 1.6), and a missing object may have been renamed
+// (docs/design/harness-api.md 1.6), and a missing object may have been renamed
 // outside Terraform. With exclusive on, objects the state does not hold
 // are added, so the plan shows their removal; after an import, every
 // object is.

@@ -84,7 +84,7 @@ func TestAccSCIMGroup_createAnswerLost(t *testing.T) {
 // SCIM group" error: adopting the group would let Terraform change its
 // members and delete it on destroy, and nothing proves the first attempt
 // made it (TestSCIMGroupClientUncertainConflictStands). FirstGen's POST answers
-// any create with the group of that name (harness-api.md 2.2), fault or
+// any create with the group of that name (docs/design/harness-api.md 2.2), fault or
 // not, which the resource documents: the group is adopted and its
 // members are set.
 func TestAccSCIMGroup_transientErrorLeavesIdPGroupAlone(t *testing.T) {

@@ -111,7 +111,7 @@ func memberID(groupID, userID string) string { return groupID + "/" + userID }
 
 // Create reads the user, then adds it with one PATCH. Harness would
 // silently ignore adding an id that is not a user of the account
-// (harness-api.md 2.2, 2.5), and the 204 would not tell, so a missing user
+// (docs/design/harness-api.md 2.2, 2.5), and the 204 would not tell, so a missing user
 // is an error here, at apply, and nothing is recorded. It is not refused
 // while planning: Terraform plans every resource of the configuration
 // again before a destroy, so a plan-time error would block the destroy too.
@@ -156,7 +156,7 @@ func addMemberUserError(diags *diag.Diagnostics, groupID, userID string, err err
 // membership is gone, so that the next plan creates it again. When the
 // membership is missing it reads the user (one more request, only then),
 // because adding a user Harness does not have would be silently ignored
-// (harness-api.md 2.2, 2.5):
+// (docs/design/harness-api.md 2.2, 2.5):
 //   - A membership never seen in Harness (its user was deleted between
 //     Create, which checked it, and the first refresh) is dropped, so the
 //     next plan creates it again and that apply fails naming user_id. It is

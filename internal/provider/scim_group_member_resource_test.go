@@ -215,7 +215,7 @@ resource "harness_scim_group_member" "test" {
 }
 
 // TestAccSCIMGroupMember_userLeft: a user whose membership Harness had
-// leaves the account, which drops it from every group (harness-api.md 1.8,
+// leaves the account, which drops it from every group (docs/design/harness-api.md 1.8,
 // 1.7).
 // That is an identity provider doing its job, so it must not block every
 // plan of the workspace: the refresh (the group, then the user, to tell

@@ -307,7 +307,7 @@ resource "harness_scim_group_member" "test" {
 // its id and was dropped from the group: NextGen removes a deactivated user
 // from the account and its POST brings the same person back, and FirstGen
 // without PL_USER_DELETION_V2 disables the user, drops it from every SCIM
-// group and re-enables it on POST (harness-api.md 1.4, 1.7). So FirstGen
+// group and re-enables it on POST (docs/design/harness-api.md 1.4, 1.7). So FirstGen
 // needs the read Update makes before a rename as much as NextGen: with it,
 // a rename in the same apply restores the member. Without a rename,
 // Terraform skips the group's update (its members look unchanged) and the

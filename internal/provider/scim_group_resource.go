@@ -120,7 +120,7 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 
 // ModifyPlan refuses, at plan time, a NextGen group whose name gives an
 // identifier Harness refuses: Harness derives the id from display_name
-// (harness-api.md 2.2) and validates it (addGroupIdentifierError).
+// (docs/design/harness-api.md 2.2) and validates it (addGroupIdentifierError).
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil || r.data.generation != client.NextGen {
 		return
@@ -174,7 +174,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	// exists before fixing it, so a failure leaves nothing untracked.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	if c.Generation() == client.NextGen && len(extra) == 0 {
-		// NextGen's POST made this group with the members sent (harness-api.md
+		// NextGen's POST made this group with the members sent (docs/design/harness-api.md
 		// 2.2), so the ids it lacks are ones Harness ignored; a PATCH adding
 		// them again would be ignored too.
 		resp.Diagnostics.Append(membersNotAdded(groupLabel(g.ID, g.DisplayName), missing))
@@ -193,7 +193,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 // addGroupCreateError explains the 409 NextGen answers when the id derived
-// from the name is taken (harness-api.md 2.2): the group is never taken
+// from the name is taken (docs/design/harness-api.md 2.2): the group is never taken
 // over (client.CreateSCIMGroup), and the error says how to import it.
 func addGroupCreateError(diags *diag.Diagnostics, gen client.Generation, name string, err error) {
 	if client.IsConflict(err) && gen == client.NextGen && strings.Contains(err.Error(), "identifier") {
@@ -423,7 +423,7 @@ func renameGroup(ctx context.Context, c *client.Client, rename string, state, ne
 // out unchanged), a member user may have been replaced earlier in this
 // apply, keeping its id while its removal dropped it from every group, so
 // the recorded members are stale: NextGen always gives the re-created user
-// the same id (harness-api.md 1.4, 1.8), and FirstGen does when the user
+// the same id (docs/design/harness-api.md 1.4, 1.8), and FirstGen does when the user
 // was deactivated rather than deleted (on_destroy = "deactivate" without
 // PL_USER_DELETION_V2, 1.7; TestAccSCIMGroup_memberDeactivatedKeepsID).
 // Neither generation can be ruled out, so this read is paid in both, in

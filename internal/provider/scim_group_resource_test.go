@@ -379,7 +379,7 @@ func TestAccSCIMGroup_import(t *testing.T) {
 
 // TestAccSCIMGroup_planTimeErrors refuses bad input before anything is
 // sent, under every profile. The id-related steps differ by generation:
-// only NextGen derives the id from display_name (harness-api.md 2.2), so
+// only NextGen derives the id from display_name (docs/design/harness-api.md 2.2), so
 // NextGen refuses a name that gives no id at plan time and explains the
 // 409 for a taken id, while FirstGen accepts such a name and adopts an
 // existing group of the same name.

@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = (*scimTenantURLDataSource)(nil)
 func NewSCIMTenantURLDataSource() datasource.DataSource { return &scimTenantURLDataSource{} }
 
 // scimTenantURLDataSource computes the SCIM base URL an identity provider
-// is given (harness-api.md 1.1). It makes no API call.
+// is given (docs/design/harness-api.md 1.1). It makes no API call.
 type scimTenantURLDataSource struct{ data *providerData }
 
 type scimTenantURLModel struct {

@@ -14,7 +14,7 @@ import (
 
 // The issue's first scenario: a configuration spelling the email in mixed
 // case, `terraform import` by the lower-case email Harness keeps, then a
-// plan. Harness lower-cases userName (harness-api.md 1.3), so the imported
+// plan. Harness lower-cases userName (docs/design/harness-api.md 1.3), so the imported
 // state holds the lower-case spelling; the plan must be empty all the
 // same, after `terraform import` and after an import block, under every
 // profile.

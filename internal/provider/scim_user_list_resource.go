@@ -82,7 +82,7 @@ func (r *scimUserListResource) List(ctx context.Context, req list.ListRequest, s
 // scimUserFromListing is the harness_scim_user state an import of u would
 // record. NextGen builds search answers with FirstGen's code, which always
 // reports names, while a NextGen read reports them only with
-// PL_NEW_SCIM_STANDARDS (harness-api.md 1.5): the row is rebuilt as the
+// PL_NEW_SCIM_STANDARDS (docs/design/harness-api.md 1.5): the row is rebuilt as the
 // read after an import would see it, as batched refresh does.
 func scimUserFromListing(u *client.SCIMUser, gen client.Generation) scimUserResourceModel {
 	var m scimUserResourceModel

@@ -103,7 +103,8 @@ func scimUserIdentityAttributes() map[string]schema.Attribute {
 	}
 }
 
-// scimUserNameAttributes are the names and external id Harness NextGen keeps from creation.
+// scimUserNameAttributes are the given and family names, which change in
+// place, and the external id, which NextGen keeps from creation.
 func scimUserNameAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"given_name": schema.StringAttribute{
@@ -177,7 +178,7 @@ func (r *scimUserResource) generation() client.Generation {
 
 // ModifyPlan refuses what the configured Harness generation cannot store
 // and plans a replacement for the change NextGen ignores, externalId
-// (harness-api.md 1.3, 1.7, 1.8). Given and family names change in place:
+// (docs/design/harness-api.md 1.3, 1.7, 1.8). Given and family names change in place:
 // NextGen's PUT runs FirstGen's through CG, which sets them
 // (NGScimUserServiceImpl.updateUser, harness-core 1dcec145, 120-ng-manager
 // lines 278-291 -> NgUserServiceImpl.updateScimUser -> UserResourceNG PUT

@@ -11,7 +11,7 @@ import (
 )
 
 // What Harness can store of a SCIM user depends on the generation
-// (harness-api.md 1.3, 1.7, 1.8). These rules are shared by
+// (docs/design/harness-api.md 1.3, 1.7, 1.8). These rules are shared by
 // harness_scim_user and the users of harness_scim_directory.
 
 // userPlanFields are the attributes of a user that the generation rules

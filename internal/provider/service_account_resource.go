@@ -29,7 +29,7 @@ var (
 // NewServiceAccountResource returns the harness_service_account resource.
 func NewServiceAccountResource() resource.Resource { return &serviceAccountResource{} }
 
-// serviceAccountResource manages a NextGen service account (harness-api.md 5).
+// serviceAccountResource manages a NextGen service account (docs/design/harness-api.md 5).
 type serviceAccountResource struct {
 	data *providerData
 }

@@ -8,7 +8,7 @@ import (
 // userHolders records which harness_scim_user resources of one provider
 // instance plan or hold which Harness users in this Terraform command, so
 // that two resources sharing one user are caught. Harness's SCIM POST is
-// idempotent by email and compares emails case-insensitively (harness-api.md
+// idempotent by email and compares emails case-insensitively (docs/design/harness-api.md
 // 1.4), so a second resource whose user_name differs from the first only in
 // case silently adopts the first one's user, and the two then fight over
 // display_name forever. Like plannedKeys it lives and dies with the

@@ -79,7 +79,7 @@ func checkDuration(allowZero bool, attr, value string) (d time.Duration, problem
 }
 
 // emailValidator checks that a value is a bare email address, which is what
-// Harness uses userName for (harness-api.md 1.3).
+// Harness uses userName for (docs/design/harness-api.md 1.3).
 var emailValidator = stringRule{
 	requires: "must be an email address",
 	check: func(p path.Path, v string, diags *diag.Diagnostics) {
@@ -150,7 +150,7 @@ var notBlankValidator = stringRule{
 }
 
 // identifierRE and reservedIdentifiers are Harness's identifier rules
-// (harness-api.md 3.1), checked at plan time: EntityIdentifierValidator's
+// (docs/design/harness-api.md 3.1), checked at plan time: EntityIdentifierValidator's
 // pattern and NOT_ALLOWED_WORDS (harness-core 1dcec145, 980-commons
 // .../data/validator/EntityIdentifierValidator.java, lines 31-37; compared
 // case-sensitively, lines 79 and 101-102). internal/mockserver has its own copy on
@@ -284,7 +284,7 @@ func duplicateMembersDetail(dups []string) string {
 }
 
 // validatePersonalKeyScope refuses personal API keys outside account
-// scope, which Harness documents as unsupported (harness-api.md 3.2).
+// scope, which Harness documents as unsupported (docs/design/harness-api.md 3.2).
 func validatePersonalKeyScope(diags *diag.Diagnostics, keyType, org types.String) {
 	if keyType.ValueString() == string(client.APIKeyTypeUser) && !org.IsNull() {
 		diags.AddAttributeError(path.Root("org_id"), "Personal API keys exist only at account scope",
