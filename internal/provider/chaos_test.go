@@ -33,28 +33,7 @@ resource "harness_scim_group" "g" {
   display_name = "Chaos ${count.index}"
   members      = [for i, u in harness_scim_user.u : u.id if i %% %d == count.index]
 }
-`, chaosUsers, chaosGroups, chaosGroups) + `
-resource "harness_service_account" "sa" {
-  identifier = "scim_sa"
-  name       = "SCIM"
-  email      = "scim@service.harness.io"
-}
-
-resource "harness_api_key" "key" {
-  identifier  = "entra"
-  name        = "Entra ID"
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-
-resource "harness_api_key_token" "t" {
-  identifier  = "entra_token"
-  name        = "Entra ID SCIM"
-  apikey_id   = harness_api_key.key.identifier
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-`
+`, chaosUsers, chaosGroups, chaosGroups) + entraChainHCL("t", "entra_token", "Entra ID SCIM")
 }
 
 // chaosOps are the operations an apply (with its refreshes and imports)

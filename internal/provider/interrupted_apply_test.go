@@ -32,28 +32,7 @@ resource "harness_scim_group" "platform" {
   display_name = "Platform"
   members      = [%q]
 }
-`, members[0]) + `
-resource "harness_service_account" "sa" {
-  identifier = "scim_sa"
-  name       = "SCIM"
-  email      = "scim@service.harness.io"
-}
-
-resource "harness_api_key" "key" {
-  identifier  = "entra"
-  name        = "Entra ID"
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-
-resource "harness_api_key_token" "t" {
-  identifier  = "entra_token"
-  name        = "Entra ID SCIM"
-  apikey_id   = harness_api_key.key.identifier
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-`
+`, members[0]) + entraChainHCL("t", "entra_token", "Entra ID SCIM")
 }
 
 // TestAccCLI_interruptedApplyRecovers: terraform is killed (SIGKILL, with

@@ -238,3 +238,31 @@ func principals(m *testMock, op string) []string {
 	}
 	return out
 }
+
+// entraChainHCL is the service account "scim_sa", its API key "entra" and a
+// token resource named tokenResource (identifier and name as given): the
+// chain an identity provider's SCIM connection uses.
+func entraChainHCL(tokenResource, identifier, name string) string {
+	return fmt.Sprintf(`
+resource "harness_service_account" "sa" {
+  identifier = "scim_sa"
+  name       = "SCIM"
+  email      = "scim@service.harness.io"
+}
+
+resource "harness_api_key" "key" {
+  identifier  = "entra"
+  name        = "Entra ID"
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.sa.identifier
+}
+
+resource "harness_api_key_token" %q {
+  identifier  = %q
+  name        = %q
+  apikey_id   = harness_api_key.key.identifier
+  apikey_type = "SERVICE_ACCOUNT"
+  parent_id   = harness_service_account.sa.identifier
+}
+`, tokenResource, identifier, name)
+}

@@ -30,28 +30,7 @@ func (c *tfCLI) workspace(name string) *tfCLI {
 
 // workspaceA manages the Entra ID chain and a group.
 func workspaceA(member string) string {
-	return fmt.Sprintf(`
-resource "harness_service_account" "sa" {
-  identifier = "scim_sa"
-  name       = "SCIM"
-  email      = "scim@service.harness.io"
-}
-
-resource "harness_api_key" "key" {
-  identifier  = "entra"
-  name        = "Entra ID"
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-
-resource "harness_api_key_token" "entra_scim" {
-  identifier  = "entra_scim"
-  name        = "entra_scim"
-  apikey_id   = harness_api_key.key.identifier
-  apikey_type = "SERVICE_ACCOUNT"
-  parent_id   = harness_service_account.sa.identifier
-}
-
+	return entraChainHCL("entra_scim", "entra_scim", "entra_scim") + fmt.Sprintf(`
 resource "harness_scim_group" "platform" {
   display_name = "Platform"
   members      = [%q]
