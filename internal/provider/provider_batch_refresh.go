@@ -21,8 +21,8 @@ const envBatchRefresh = "HARNESS_BATCH_REFRESH"
 func batchRefreshAttribute() schema.Attribute {
 	return schema.StringAttribute{
 		Optional: true,
-		MarkdownDescription: fmt.Sprintf("How `terraform plan` (and `refresh`, `import`) reads the SCIM users and groups it "+
-			"manages. `auto` (default): the first %[1]d users, and the first %[1]d groups, of a Terraform command are read "+
+		MarkdownDescription: fmt.Sprintf("How `terraform plan` (and `refresh`, `import`) reads the SCIM users and groups, and "+
+			"the service accounts, it manages. `auto` (default): the first %[1]d users, and the first %[1]d groups, of a Terraform command are read "+
 			"with one `GET` each, as without batching; the rest of that command's reads of the kind wait for one paged "+
 			"listing of it (1,000 per request) and are served from it, so a plan of 10,000 users costs %[1]d `GET`s and "+
 			"about 11 listing requests instead of 10,000 `GET`s. `always` lists from the first read; `never` reads every "+
@@ -30,6 +30,8 @@ func batchRefreshAttribute() schema.Attribute {
 			"that exist) is read with its own `GET` before it is planned for re-creation; a listing that fails falls back "+
 			"to `GET`s; a listing never outlives the Terraform command that made it, and none is used once the provider "+
 			"instance has written a SCIM object. Group listings are used with NextGen only (FirstGen's carry no members). "+
+			"Service accounts are listed per scope (100 per request) past %[1]d reads in one scope, and not after the instance "+
+			"wrote a NextGen object; API keys and tokens are always read by id. "+
 			"Prefer `never` when the account holds far more SCIM users than the configuration manages: a listing costs one "+
 			"request per 1,000 users of the account. Defaults to the `%[2]s` environment variable, then `auto`.",
 			batchThreshold, envBatchRefresh),

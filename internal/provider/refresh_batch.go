@@ -32,11 +32,13 @@ import (
 //     not externally managed), so absence proves nothing;
 //   - a listing that fails is given up for the rest of the instance's life:
 //     every read falls back to its GET;
-//   - once this instance has started a SCIM write, no listing serves a
-//     read: a write after (or during) a listing would not be in it. Plans
-//     write nothing, so they are unaffected; an apply reads little.
+//   - once this instance has started a write of the family (SCIM, or
+//     NextGen for service accounts), no listing serves a read: a write
+//     after (or during) a listing would not be in it. Plans write nothing,
+//     so they are unaffected; an apply reads little.
 //   - rows are what a GET answers (client.ListSCIMUsersAsReads and
-//     ListSCIMGroupsAsReads), so the state built from either is the same.
+//     ListSCIMGroupsAsReads; a service-account listing holds the DTO its
+//     GET answers), so the state built from either is the same.
 
 // batchMode is the batch_refresh setting.
 type batchMode string
@@ -55,12 +57,13 @@ const (
 const batchThreshold = 20
 
 // batchFamily serves the reads of one family of objects (SCIM users, SCIM
-// groups) of one provider instance.
+// groups, the service accounts of one scope) of one provider instance.
 type batchFamily[T any] struct {
-	name string // for logs: "SCIM users"
-	mode batchMode
-	list func(ctx context.Context, c *client.Client) ([]T, error)
-	id   func(*T) string
+	name   string // for logs: "SCIM users"
+	mode   batchMode
+	writes client.Family // whose writes make a listing stale
+	list   func(ctx context.Context, c *client.Client) ([]T, error)
+	id     func(*T) string
 
 	mu    sync.Mutex
 	reads int
@@ -94,7 +97,7 @@ func (f *batchFamily[T]) read(ctx context.Context, c *client.Client, id string, 
 	case <-ctx.Done():
 		return get(ctx)
 	}
-	if l.err != nil || c.WritesStarted(client.FamilySCIM) != 0 {
+	if l.err != nil || c.WritesStarted(f.writes) != 0 {
 		return get(ctx)
 	}
 	row, ok := l.rows[id]
@@ -116,7 +119,7 @@ func (f *batchFamily[T]) listingFor(c *client.Client) (l *batchListing[T], run b
 	switch {
 	case f.mode == batchNever || f.off:
 		return nil, false
-	case c.WritesStarted(client.FamilySCIM) != 0:
+	case c.WritesStarted(f.writes) != 0:
 		f.off = true
 		return nil, false
 	case f.cur != nil:

@@ -214,3 +214,28 @@ func TestBatchWriteDuringListing(t *testing.T) {
 	}
 	expectCalls(t, ff, 1, 10)
 }
+
+// A family stops serving listings after a write of its own family only: a
+// NextGen write (a service account) turns off the service-account family,
+// not the SCIM ones, and a SCIM write the reverse.
+func TestBatchWritesOfTheFamilyOnly(t *testing.T) {
+	c, _ := testClient(t)
+	scim := newFakeFamily(batchAlways, ids(10), nil)
+	ng := newFakeFamily(batchAlways, ids(10), nil)
+	ng.fam.writes = client.FamilyNextGen
+	if _, err := c.CreateServiceAccount(t.Context(), &client.ServiceAccount{Identifier: "w", Name: "W", Email: "w@service.harness.io"}); err != nil {
+		t.Fatal(err)
+	}
+	if o := scim.read(t, c, "id000"); o.Value != "listed" {
+		t.Fatalf("a NextGen write stopped the SCIM family's listing: %+v", o)
+	}
+	if o := ng.read(t, c, "id000"); o.Value != "got" {
+		t.Fatalf("a NextGen write left the NextGen family's listing serving: %+v", o)
+	}
+	if _, err := c.CreateSCIMUser(t.Context(), &client.SCIMUser{UserName: "w@example.com", DisplayName: "W"}); err != nil {
+		t.Fatal(err)
+	}
+	if o := scim.read(t, c, "id001"); o.Value != "got" {
+		t.Fatalf("read after a SCIM write served from the listing: %+v", o)
+	}
+}

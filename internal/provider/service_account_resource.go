@@ -181,7 +181,7 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	id := state.Identifier.ValueString()
-	sa, err := c.GetServiceAccount(ctx, state.scope(), id)
+	sa, err := r.data.readServiceAccount(ctx, c, state.scope(), id)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "service account no longer exists in Harness; removing it from state", map[string]any{"identifier": id})
 		resp.State.RemoveResource(ctx)
