@@ -117,13 +117,3 @@ func tokenFromListing(t *client.Token) apiKeyTokenResourceModel {
 	m.applyToken(t)
 	return m
 }
-
-// tokenValueUnknownWarning says that Harness never returns a token value.
-func tokenValueUnknownWarning() diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Harness does not return token values",
-		"Harness shows a token's value only when it creates or rotates the token, so an imported harness_api_key_token "+
-			"has value = null, and configuration generated for it cannot hold the value. Importing changes nothing in "+
-			"Harness and the token keeps working. To get a value Terraform knows, rotate the token through Terraform: the "+
-			"first apply after the import that sets rotation_triggers only records them; changing them in a later apply "+
-			"rotates the token in place and records the new value.")
-}

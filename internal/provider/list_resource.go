@@ -12,6 +12,7 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/harness-scim/terraform-provider-harness/internal/client"
 )
@@ -149,4 +150,45 @@ func listScopeAttributes(what string) map[string]listschema.Attribute {
 			},
 		},
 	}
+}
+
+// listKeyTypeAttributes are apikey_type and parent_id of the key and token
+// list blocks.
+func listKeyTypeAttributes(what string) map[string]listschema.Attribute {
+	return map[string]listschema.Attribute{
+		"apikey_type": listschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Lists %s of `SERVICE_ACCOUNT` keys (the default) or of `USER` (personal) "+
+				"keys, which need `parent_id`.", what),
+			Validators: []validator.String{stringvalidator.OneOf(string(client.APIKeyTypeServiceAccount), string(client.APIKeyTypeUser))},
+		},
+		"parent_id": listschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Lists only %s of this owner: a service account identifier, or for `USER` keys "+
+				"a Harness user id. When omitted, %s of every service account of the scope are listed.", what, what),
+			Validators: []validator.String{notBlankValidator},
+		},
+	}
+}
+
+// listKeyType is the configured key type, SERVICE_ACCOUNT by default.
+func listKeyType(v types.String) client.APIKeyType {
+	if t := knownString(v); t != "" {
+		return client.APIKeyType(t)
+	}
+	return client.APIKeyTypeServiceAccount
+}
+
+// validateListKeyOwner refuses a USER listing without parent_id (Harness
+// lists personal keys per user and there is no listing of users' keys) and
+// personal keys outside account scope.
+func validateListKeyOwner(diags *diag.Diagnostics, keyType, parent, org types.String, what string) {
+	if keyType.ValueString() != string(client.APIKeyTypeUser) {
+		return
+	}
+	if parent.IsNull() {
+		diags.AddAttributeError(path.Root("parent_id"), "parent_id is required for USER "+what,
+			"Harness lists personal keys one user at a time. Set parent_id to the Harness user id whose "+what+" to list.")
+	}
+	validatePersonalKeyScope(diags, keyType, org)
 }

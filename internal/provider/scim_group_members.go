@@ -196,3 +196,6 @@ func containsAll(set, ids []string) bool {
 	}
 	return true
 }
+
+// groupLabel names a group in diagnostics.
+func groupLabel(id, name string) string { return fmt.Sprintf("%q (id %s)", name, id) }

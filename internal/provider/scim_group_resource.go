@@ -219,9 +219,6 @@ func refuseDuplicateMembers(diags *diag.Diagnostics, want []string) bool {
 	return len(dups) > 0
 }
 
-// groupLabel names a group in diagnostics.
-func groupLabel(id, name string) string { return fmt.Sprintf("%q (id %s)", name, id) }
-
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer scimGroupIdentity.keep(ctx, r.data, resp.Identity, &resp.State, req.State, &resp.Diagnostics)
 	var state scimGroupResourceModel
