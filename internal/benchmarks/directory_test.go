@@ -21,21 +21,22 @@ import (
 //   - an apply changing 100 users and 10 groups, which must send exactly
 //     100 user writes and 10 PATCHes.
 //
-// HARNESS_BENCH_DIRECTORY_USERS scales the directory down for a quick run
+// HARNESS_BENCH_USERS scales the directory down for a quick run
 // (groups scale with it: one group of 20 per 20 users).
 
 // directoryAddress is the resource the benchmarks manage.
 const directoryAddress = "harness_scim_directory.d"
 
 // directoryFleet is the benchmarks' directory: 10,000 users and 500
-// groups of 20 unless HARNESS_BENCH_DIRECTORY_USERS says otherwise.
+// groups of 20 unless HARNESS_BENCH_USERS says otherwise (the refresh
+// benchmark's fleet too).
 func directoryFleet(tb testing.TB) fleet {
 	tb.Helper()
 	f := fleet{users: 10000, groups: 500, members: 20}
-	if v := os.Getenv("HARNESS_BENCH_DIRECTORY_USERS"); v != "" {
+	if v := os.Getenv("HARNESS_BENCH_USERS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 40 {
-			tb.Fatalf("HARNESS_BENCH_DIRECTORY_USERS=%q: want a number of users, at least 40", v)
+			tb.Fatalf("HARNESS_BENCH_USERS=%q: want a number of users, at least 40", v)
 		}
 		f.users, f.groups = n, n/20
 	}
@@ -232,7 +233,7 @@ func prepareDataDirectory(tb testing.TB, f fleet) *prepared {
 	tb.Helper()
 	pr := &prepared{tb: tb, kind: kind{name: "terraform_data"}, fleet: f, wd: newWorkdir(tb)}
 	t := f.template()
-	pr.wd.write("main.tf", dataDirectoryConfig(t))
+	pr.wd.write("main.tf", dataDirectoryConfig(t, nil))
 	pr.wd.mustTerraform("", "init", "-input=false")
 	pr.wd.mustTerraform("", "apply", "-input=false", "-auto-approve", "-lock=false")
 	sf := readState(tb, pr.wd.path("terraform.tfstate"))
@@ -259,13 +260,27 @@ func prepareDataDirectory(tb testing.TB, f fleet) *prepared {
 	}
 	sf.add("terraform_data", "g", gtmpl, clones)
 	sf.save()
-	pr.wd.write("main.tf", dataDirectoryConfig(f))
+	pr.wd.write("main.tf", dataDirectoryConfig(f, ids))
 	return pr
 }
 
-// dataDirectoryConfig is f as terraform_data, written like directoryConfig.
-func dataDirectoryConfig(f fleet) string {
-	return fmt.Sprintf(`locals {
+// dataDirectoryConfig is f as terraform_data, written like directoryConfig:
+// groups list their members' ids (userIDs), or with userIDs nil refer to
+// the user resources.
+func dataDirectoryConfig(f fleet, userIDs []string) string {
+	members := fmt.Sprintf("[for j in range(%[3]d) : terraform_data.u[format(\"user%%05d@example.com\", (each.value * %[3]d + j) %% %[1]d)].id]",
+		f.users, f.groups, f.members)
+	var literal strings.Builder
+	if userIDs != nil {
+		members = "local.group_members[each.key]"
+		all := f.groupMembers(userIDs)
+		literal.WriteString("\nlocals {\n  group_members = {\n")
+		for g := range f.groups {
+			fmt.Fprintf(&literal, "    %q = [%s]\n", f.groupKey(g), quoteAll(all[f.groupKey(g)]))
+		}
+		literal.WriteString("  }\n}\n")
+	}
+	return literal.String() + fmt.Sprintf(`locals {
   users = merge([for a in range(ceil(%[1]d / 500)) : {
     for b in range(min(500, %[1]d - a * 500)) : format("user%%05d@example.com", a * 500 + b) => format("User %%d", a * 500 + b)
   }]...)
@@ -280,8 +295,8 @@ resource "terraform_data" "g" {
   for_each = { for g in range(%[2]d) : format("group%%03d", g) => g }
   input = {
     display_name = each.key
-    members      = [for j in range(%[3]d) : terraform_data.u[format("user%%05d@example.com", (each.value * %[3]d + j) %% %[1]d)].id]
+    members      = %[4]s
   }
 }
-`, f.users, f.groups, f.members)
+`, f.users, f.groups, f.members, members)
 }

@@ -10,13 +10,37 @@ import (
 // members consecutive users (wrapping around).
 type fleet struct {
 	users, groups, members int
+	// byReference writes group members as references to the user
+	// resources (harness_scim_user.u[...].id), as a hand-written
+	// configuration does; otherwise they are literal ids, as terraform
+	// query -generate-config-out writes them for an adopted account.
+	// Terraform core evaluates each reference by building the whole
+	// referenced resource, so its plan grows with groups x users.
+	byReference bool
 }
 
 func (f fleet) String() string {
 	if f.groups == 0 {
 		return fmt.Sprintf("%d users", f.users)
 	}
-	return fmt.Sprintf("%d users + %d groups x %d", f.users, f.groups, f.members)
+	s := fmt.Sprintf("%d users + %d groups x %d", f.users, f.groups, f.members)
+	if f.byReference {
+		s += " (members by reference)"
+	}
+	return s
+}
+
+// groupMembers is the id of every member of every group, by group key.
+func (f fleet) groupMembers(userIDs []string) map[string][]string {
+	out := make(map[string][]string, f.groups)
+	for g := range f.groups {
+		ids := make([]string, f.members)
+		for j := range ids {
+			ids[j] = userIDs[f.member(g, j)]
+		}
+		out[f.groupKey(g)] = ids
+	}
+	return out
 }
 
 func (f fleet) userKey(i int) string  { return fmt.Sprintf("user%05d@example.com", i) }
@@ -27,7 +51,7 @@ func (f fleet) member(g, j int) int { return (g*f.members + j) % f.users }
 
 // template is the part of f that is applied for real.
 func (f fleet) template() fleet {
-	t := fleet{users: max(2, 2*f.members), groups: min(f.groups, 2), members: f.members}
+	t := fleet{users: max(2, 2*f.members), groups: min(f.groups, 2), members: f.members, byReference: true}
 	t.users = min(t.users, f.users)
 	return t
 }
@@ -47,8 +71,9 @@ type kind struct {
 	reattached bool   // served by a plugin the benchmark starts
 }
 
-// config is the whole configuration of f for k.
-func (k kind) config(f fleet) string {
+// config is the whole configuration of f for k; userIDs are the users' ids
+// (in state), which groups list unless f.byReference.
+func (k kind) config(f fleet, userIDs []string) string {
 	var b strings.Builder
 	b.WriteString(k.header)
 	fmt.Fprintf(&b, `
@@ -63,17 +88,37 @@ resource %q "u" {
 }
 `, (f.users+999)/1000, f.users, k.userType, k.userBody)
 	if f.groups > 0 {
+		members := "local.group_members[each.key]"
+		if f.byReference {
+			members = strings.ReplaceAll(fmt.Sprintf(membersExpr, k.userType), "MEMBERS", fmt.Sprint(f.members))
+		} else {
+			b.WriteString("\nlocals {\n  group_members = {\n")
+			members := f.groupMembers(userIDs)
+			for g := range f.groups {
+				fmt.Fprintf(&b, "    %q = [%s]\n", f.groupKey(g), quoteAll(members[f.groupKey(g)]))
+			}
+			b.WriteString("  }\n}\n")
+		}
 		fmt.Fprintf(&b, `
 resource %q "g" {
   for_each = { for i in range(%d) : format("group%%03d", i) => i }
 %s
 }
-`, k.groupType, f.groups, strings.ReplaceAll(k.groupBody, "MEMBERS", fmt.Sprint(f.members)))
+`, k.groupType, f.groups, strings.ReplaceAll(k.groupBody, "MEMBERS_EXPR", members))
 	}
 	return b.String()
 }
 
+// membersExpr is a group's members by reference to the user resource.
 const membersExpr = `[for j in range(MEMBERS) : %s.u[local.users[(each.value * MEMBERS + j) %% length(local.users)]].id]`
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
 
 func harnessKind(endpoint, account, token, extra string) kind {
 	return kind{
@@ -92,7 +137,7 @@ provider "harness" {
 %s}
 `, endpoint, account, token, extra),
 		userBody:  "  user_name    = each.key\n  display_name = \"User ${each.key}\"",
-		groupBody: "  display_name = each.key\n  members      = " + fmt.Sprintf(membersExpr, "harness_scim_user"),
+		groupBody: "  display_name = each.key\n  members      = MEMBERS_EXPR",
 	}
 }
 
@@ -100,7 +145,7 @@ func terraformDataKind() kind {
 	return kind{
 		name: "terraform_data", userType: "terraform_data", groupType: "terraform_data",
 		userBody:  "  input = { user_name = each.key, display_name = \"User ${each.key}\" }",
-		groupBody: "  input = { display_name = each.key, members = " + fmt.Sprintf(membersExpr, "terraform_data") + " }",
+		groupBody: "  input = { display_name = each.key, members = MEMBERS_EXPR }",
 	}
 }
 
@@ -114,7 +159,7 @@ func noopKind() kind {
 }
 `,
 		userBody:  "  user_name    = each.key\n  display_name = \"User ${each.key}\"",
-		groupBody: "  display_name = each.key\n  members      = " + fmt.Sprintf(membersExpr, "noop_user"),
+		groupBody: "  display_name = each.key\n  members      = MEMBERS_EXPR",
 	}
 }
 

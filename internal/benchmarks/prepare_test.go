@@ -65,7 +65,7 @@ func prepare(tb testing.TB, k kind, f fleet, p plugin, m *benchMock) *prepared {
 	}
 
 	t := f.template()
-	pr.wd.write("main.tf", k.config(t))
+	pr.wd.write("main.tf", k.config(t, nil))
 	pr.withPlugin(func(reattach string) {
 		pr.wd.mustTerraform(reattach, "init", "-input=false")
 		pr.wd.mustTerraform(reattach, "apply", "-input=false", "-auto-approve", "-lock=false")
@@ -109,7 +109,7 @@ func prepare(tb testing.TB, k kind, f fleet, p plugin, m *benchMock) *prepared {
 		sf.add(k.groupType, "g", tmpl, clones)
 	}
 	sf.save()
-	pr.wd.write("main.tf", k.config(f))
+	pr.wd.write("main.tf", k.config(f, userIDs))
 	return pr
 }
 
