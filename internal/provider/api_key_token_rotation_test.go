@@ -231,12 +231,7 @@ func TestAccAPIKeyToken_rotationFollowUpFails(t *testing.T) {
 					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
 						mockserver.OpDeleteToken: 2}),
 					m.expectWorks(map[*string]bool{&first: false, &second: false}),
-					func(*terraform.State) error {
-						if toks := m.Tokens(); len(toks) != 0 {
-							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
-						}
-						return nil
-					},
+					m.checkNoTokens(),
 				),
 			},
 		},
@@ -273,12 +268,7 @@ resource "harness_api_key_token" "t" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			func(*terraform.State) error {
-				if toks := m.Tokens(); len(toks) != 0 {
-					return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
-				}
-				return nil
-			},
+			m.checkNoTokens(),
 			m.expectWorks(map[*string]bool{&first: false}),
 		),
 		Steps: []resource.TestStep{
@@ -376,12 +366,7 @@ func TestAccAPIKeyToken_destroyDeletesRotatedValue(t *testing.T) {
 					m.expectCounts(map[string]int{mockserver.OpGetServiceAccount: 1, mockserver.OpGetAPIKey: 1, mockserver.OpListTokens: 1,
 						mockserver.OpDeleteToken: 2}),
 					m.expectWorks(map[*string]bool{&first: false, &second: false}),
-					func(*terraform.State) error {
-						if toks := m.Tokens(); len(toks) != 0 {
-							return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
-						}
-						return nil
-					},
+					m.checkNoTokens(),
 				),
 			},
 		},

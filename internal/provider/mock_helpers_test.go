@@ -209,6 +209,16 @@ func saKey(identifier string) mockserver.APIKeyRef {
 	return mockserver.APIKeyRef{Type: mockserver.KindServiceAccount, Parent: "scim_sa", Identifier: identifier}
 }
 
+// checkNoTokens fails while the mock holds a token, naming one.
+func (m *testMock) checkNoTokens() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if toks := m.Tokens(); len(toks) != 0 {
+			return fmt.Errorf("%d tokens left after the destroy, e.g. %q", len(toks), toks[0].Identifier)
+		}
+		return nil
+	}
+}
+
 func (m *testMock) checkNoKeysOrTokens() resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if k, t := len(m.APIKeys()), len(m.Tokens()); k != 0 || t != 0 {
