@@ -277,3 +277,9 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	setKeyRefAttributes(ctx, resp, ref, "identifier")
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), apiKeyID(ref))...)
 }
+
+var _ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
+
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = apiKeyIdentity.schema()
+}

@@ -338,3 +338,9 @@ func (r *apiKeyTokenResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), rest[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenID(ref, rest[0]))...)
 }
+
+var _ resource.ResourceWithIdentity = (*apiKeyTokenResource)(nil)
+
+func (r *apiKeyTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = tokenIdentity.schema()
+}

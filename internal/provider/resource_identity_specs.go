@@ -1,23 +1,9 @@
 package provider
 
-import (
-	"context"
+import "github.com/harness-scim/terraform-provider-harness/internal/client"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-
-	"github.com/harness-scim/terraform-provider-harness/internal/client"
-)
-
-// The identity of each resource (see resource_identity.go).
-
-var (
-	_ resource.ResourceWithIdentity = (*scimUserResource)(nil)
-	_ resource.ResourceWithIdentity = (*scimGroupResource)(nil)
-	_ resource.ResourceWithIdentity = (*scimGroupMemberResource)(nil)
-	_ resource.ResourceWithIdentity = (*serviceAccountResource)(nil)
-	_ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
-	_ resource.ResourceWithIdentity = (*apiKeyTokenResource)(nil)
-)
+// The identity of each resource (see resource_identity.go); each resource
+// serves its spec from its own IdentitySchema.
 
 var scimUserIdentity = identitySpec{
 	object: "harness_scim_user",
@@ -80,28 +66,4 @@ var tokenIdentity = identitySpec{
 		{name: "apikey_id", stateAttr: "apikey_id", required: true, desc: "Identifier of the token's API key."},
 	}, keyFields...), scopeFields...),
 	format: func(v map[string]string) string { return tokenID(keyRefOf(v, v["apikey_id"]), v["identifier"]) },
-}
-
-func (r *scimUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = scimUserIdentity.schema()
-}
-
-func (r *scimGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = scimGroupIdentity.schema()
-}
-
-func (r *scimGroupMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = scimGroupMemberIdentity.schema()
-}
-
-func (r *serviceAccountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = serviceAccountIdentity.schema()
-}
-
-func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = apiKeyIdentity.schema()
-}
-
-func (r *apiKeyTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = tokenIdentity.schema()
 }

@@ -292,3 +292,9 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }
+
+var _ resource.ResourceWithIdentity = (*scimGroupMemberResource)(nil)
+
+func (r *scimGroupMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimGroupMemberIdentity.schema()
+}

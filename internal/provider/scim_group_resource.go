@@ -424,3 +424,9 @@ func membersConfigured(ctx context.Context, config tfsdk.Config, diags *diag.Dia
 	diags.Append(config.GetAttribute(ctx, path.Root("members"), &members)...)
 	return !members.IsNull()
 }
+
+var _ resource.ResourceWithIdentity = (*scimGroupResource)(nil)
+
+func (r *scimGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimGroupIdentity.schema()
+}

@@ -1,15 +1,10 @@
 package provider
 
 import (
-	"context"
-
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-var _ resource.ResourceWithValidateConfig = (*scimUserResource)(nil)
 
 // The names of a harness_scim_user that Harness can build. Both
 // generations read SCIM's name.givenName and name.familyName the same way
@@ -22,17 +17,6 @@ var _ resource.ResourceWithValidateConfig = (*scimUserResource)(nil)
 // Required, so no other body Harness cannot build can be configured.
 // client.SCIMUser.NameProblem refuses the same bodies before sending; this
 // check says so at plan time, on the attribute to fix.
-
-// ValidateConfig requires given_name and family_name together.
-func (r *scimUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var given, family types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("given_name"), &given)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("family_name"), &family)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	checkUserNames("", given, family, path.Root, &resp.Diagnostics)
-}
 
 // checkUserNames refuses a given name without a family name and the
 // reverse. who names the user where the path alone does not ("" when it

@@ -436,3 +436,22 @@ func sharedUserDetail(name, other, id string) string {
 		"would manage it, and each plan would change display_name back and forth. Remove one of them, or give them "+
 		"different emails.", name, other, user)
 }
+
+var _ resource.ResourceWithIdentity = (*scimUserResource)(nil)
+
+func (r *scimUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimUserIdentity.schema()
+}
+
+var _ resource.ResourceWithValidateConfig = (*scimUserResource)(nil)
+
+// ValidateConfig requires given_name and family_name together.
+func (r *scimUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var given, family types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("given_name"), &given)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("family_name"), &family)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkUserNames("", given, family, path.Root, &resp.Diagnostics)
+}

@@ -270,3 +270,9 @@ func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), stringOrNull(project))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), joinID(org, project, identifier))...)
 }
+
+var _ resource.ResourceWithIdentity = (*serviceAccountResource)(nil)
+
+func (r *serviceAccountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = serviceAccountIdentity.schema()
+}
